@@ -1,0 +1,153 @@
+"""Vocabulary: one counting pass, min_count / max_vocab, word <-> id, versioned text save/load.
+
+Counting prunes like word2vec.c: once the table holds more than ``prune_at`` distinct words,
+every word seen fewer than ``floor`` times is dropped and the floor rises by one, so a corpus
+with an unbounded number of types never exhausts memory. The words that survive pruning keep
+their exact counts only if they were never pruned; like word2vec.c's, rare-word counts are
+approximate on corpora large enough to trigger pruning.
+
+File format (UTF-8, atomic write)::
+
+    # w2v-vocab 1 total_words=227245
+    the<TAB>10425
+    ,<TAB>9723
+    ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from w2v.errors import VocabError
+
+FORMAT = "w2v-vocab"
+VERSION = 1
+
+
+class Vocab:
+    """Words sorted by descending count; ``index`` maps a word to its row id.
+
+    >>> v = Vocab(["the", "cat"], [3, 1], total_words=4)
+    >>> v.index["cat"], len(v)
+    (1, 2)
+    """
+
+    def __init__(self, words: list[str], counts, total_words: int | None = None):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise VocabError("vocabulary words and counts differ in length")
+        self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise VocabError("vocabulary has duplicate words")
+        self.total_words = int(self.counts.sum() if total_words is None else total_words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, Vocab)
+            and self.words == other.words
+            and np.array_equal(self.counts, other.counts)
+            and self.total_words == other.total_words
+        )
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the versioned text format atomically (temp file, fsync, rename)."""
+        for w in self.words:
+            if not w or any(ch.isspace() for ch in w):
+                raise VocabError(f"cannot save word {w!r}: words may not contain whitespace")
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            f.write(f"# {FORMAT} {VERSION} total_words={self.total_words}\n")
+            f.writelines(f"{w}\t{c}\n" for w, c in zip(self.words, self.counts.tolist()))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Vocab:
+        path = Path(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                header = f.readline().split()
+                if len(header) != 4 or header[:2] != ["#", FORMAT]:
+                    raise VocabError(f"{path} is not a w2v vocabulary file")
+                if header[2] != str(VERSION):
+                    raise VocabError(
+                        f"{path} has vocabulary format version {header[2]}; "
+                        f"this w2v reads version {VERSION}"
+                    )
+                total = int(header[3].removeprefix("total_words="))
+                words, counts = [], []
+                for lineno, line in enumerate(f, start=2):
+                    word, sep, count = line.rstrip("\n").partition("\t")
+                    if not sep or not word:
+                        raise VocabError(f"{path}:{lineno}: expected 'word<TAB>count'")
+                    words.append(word)
+                    counts.append(int(count))
+        except FileNotFoundError:
+            raise VocabError(f"vocabulary file {path} does not exist") from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise VocabError(f"{path} is a malformed vocabulary file ({e})") from None
+        return cls(words, counts, total_words=total)
+
+
+def count_words(
+    sentences: Iterable[list[str]], prune_at: int = 20_000_000
+) -> tuple[Counter, int]:
+    """Count tokens in one pass; returns (counts, total raw tokens).
+
+    When more than ``prune_at`` distinct words are held, words below a rising floor are dropped
+    (word2vec.c's ReduceVocab), which bounds memory on corpora with unbounded types.
+    """
+    counts: Counter = Counter()
+    total = 0
+    floor = 1
+    for sentence in sentences:
+        counts.update(sentence)
+        total += len(sentence)
+        if len(counts) > prune_at:
+            counts = Counter({w: c for w, c in counts.items() if c > floor})
+            floor += 1
+    return counts, total
+
+
+def build_vocab(
+    sentences: Iterable[list[str]],
+    min_count: int = 5,
+    max_vocab: int | None = None,
+    prune_at: int = 20_000_000,
+) -> Vocab:
+    """Count, drop words below ``min_count``, keep the ``max_vocab`` most frequent.
+
+    Ties in count are broken by the word itself, so the order is deterministic.
+
+    >>> build_vocab([["a", "b", "a"], ["c", "a", "b"]], min_count=2).words
+    ['a', 'b']
+    """
+    counts, total = count_words(sentences, prune_at=prune_at)
+    if total == 0:
+        raise VocabError("the corpus has no words: is it empty or only whitespace?")
+    kept = sorted(
+        ((w, c) for w, c in counts.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0])
+    )
+    if max_vocab:
+        kept = kept[:max_vocab]
+    if not kept:
+        best = max(counts.values())
+        raise VocabError(
+            f"Empty vocabulary: no word occurs {min_count} times (the most frequent occurs "
+            f"{best} times); try --min-count {best}"
+        )
+    return Vocab([w for w, _ in kept], [c for _, c in kept], total_words=total)
