@@ -1,0 +1,74 @@
+from pathlib import Path
+
+import pytest
+
+from w2v.config import Config, load_toml, make_config, parse_interval
+from w2v.errors import ConfigError
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+def test_default_toml_matches_dataclass_defaults():
+    # configs/default.toml documents the defaults; it must not drift from the code.
+    assert make_config(load_toml(CONFIGS / "default.toml")) == Config()
+
+
+def test_every_shipped_config_loads():
+    for path in CONFIGS.glob("*.toml"):
+        make_config(load_toml(path))
+
+
+def test_flags_override_file():
+    cfg = make_config({"dim": 10, "window": 3}, {"dim": 20, "window": None})
+    assert (cfg.dim, cfg.window) == (20, 3)
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("dimm = 10\n")
+    with pytest.raises(ConfigError, match="'dimm'"):
+        make_config(load_toml(path))
+
+
+@pytest.mark.parametrize(
+    "values, key",
+    [
+        ({"dim": "10"}, "dim"),
+        ({"dim": 1.5}, "dim"),
+        ({"lowercase": 1}, "lowercase"),
+        ({"epochs": True}, "epochs"),
+        ({"dim": 0}, "dim"),
+        ({"window": -1}, "window"),
+        ({"negative": 0}, "negative"),
+        ({"epochs": 10**9}, "epochs"),
+        ({"lr": 0.0}, "lr"),
+        ({"lr": -1.0}, "lr"),
+        ({"min_lr": 1.0}, "min_lr"),
+        ({"sample": 1.0}, "sample"),
+        ({"loss": "hs"}, "loss"),
+        ({"checkpoint_every": "soon"}, "checkpoint_every"),
+    ],
+)
+def test_bad_values_name_the_key(values, key):
+    with pytest.raises(ConfigError, match=key):
+        make_config(values)
+
+
+def test_int_accepted_for_float():
+    assert make_config({"lr": 1}).lr == 1.0
+
+
+def test_invalid_toml(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("dim = = 3\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_toml(path)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("90s", ("seconds", 90)), ("10m", ("seconds", 600)), ("1.5h", ("seconds", 5400)),
+     ("200000", ("words", 200_000)), ("500k", ("words", 500_000)), ("5M", ("words", 5e6))],
+)
+def test_parse_interval(text, expected):
+    assert parse_interval(text) == expected
