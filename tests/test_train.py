@@ -1,0 +1,140 @@
+import json
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from w2v import checkpoint
+from w2v.config import Config
+from w2v.errors import CheckpointError, DivergenceError
+from w2v.train import Interrupted, train
+
+KERNELS = ["numpy", "numba"]
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    """About 30k tokens of Zipf-distributed words in sentences of varying length."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(300)]
+    p = 1.0 / np.arange(1, 301)
+    p /= p.sum()
+    path = tmp_path_factory.mktemp("corpus") / "small.txt"
+    with open(path, "w") as f:
+        for _ in range(2_000):
+            n = int(rng.integers(3, 30))
+            f.write(" ".join(words[i] for i in rng.choice(300, n, p=p)) + "\n")
+    return path
+
+
+def _cfg(kernel, **kw):
+    base = dict(dim=16, epochs=2, min_count=2, threads=1, kernel=kernel, seed=3)
+    return Config(**{**base, **kw})
+
+
+def _vectors(out):
+    return np.load(out / "vectors.npy")
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
+    out = train(_cfg(kernel), [small_corpus], tmp_path / "run", progress=False, log=lambda m: None)
+    state = json.loads((out / "state.json").read_text())
+    assert state["config"]["kernel"] == kernel
+    history = state["loss_history"]["epoch"]
+    assert len(history) == 2 and all(np.isfinite(history))
+    # An untrained model's loss is (K+1) log 2 per pair; training must go below it.
+    assert history[-1] < 6 * np.log(2)
+    W = _vectors(out)
+    assert W.dtype == np.float32 and np.isfinite(W).all()
+    ckpt = checkpoint.latest(out)
+    assert np.array_equal(ckpt.W_in, W)
+
+
+def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
+    """Deliver a real signal to this process during the n-th kernel call."""
+    import w2v.train as train_module
+
+    real = train_module.make_kernel
+
+    def make_kernel(cfg, vocab):
+        kernel = real(cfg, vocab)
+        inner, calls = kernel.train_chunk, []
+
+        def train_chunk(*args):
+            calls.append(1)
+            if len(calls) == n_chunks:
+                os.kill(os.getpid(), signum)
+            return inner(*args)
+
+        kernel.train_chunk = train_chunk
+        return kernel
+
+    monkeypatch.setattr(train_module, "make_kernel", make_kernel)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, monkeypatch):
+    """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run."""
+    cfg = _cfg(kernel, checkpoint_every="20000", epochs=3)
+    quiet = dict(progress=False, log=lambda m: None)
+    whole = train(cfg, [small_corpus], tmp_path / "whole", **quiet)
+
+    out = tmp_path / "pieces"
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 2)
+        with pytest.raises(Interrupted, match="--resume"):
+            train(cfg, [small_corpus], out, **quiet)
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 3, signal.SIGTERM)
+        with pytest.raises(Interrupted):
+            train(cfg, [small_corpus], out, resume=True, **quiet)
+    assert not (out / "vectors.npy").exists()
+    train(cfg.replace(threads=1), [small_corpus], out, resume=True, **quiet)
+    assert np.array_equal(_vectors(whole), _vectors(out))
+    whole_state = json.loads((whole / "state.json").read_text())
+    out_state = json.loads((out / "state.json").read_text())
+    assert whole_state["loss_history"]["epoch"] == out_state["loss_history"]["epoch"]
+
+
+def test_resume_refuses_changed_setting(small_corpus, tmp_path, monkeypatch):
+    cfg = _cfg("numpy")
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 1)
+        with pytest.raises(Interrupted):
+            train(cfg, [small_corpus], tmp_path, progress=False, log=lambda m: None)
+    with pytest.raises(CheckpointError, match="dim = 32"):
+        train(cfg.replace(dim=32), [small_corpus], tmp_path, resume=True, progress=False)
+
+
+def test_new_run_refuses_existing_run_and_resume_needs_checkpoint(small_corpus, tmp_path):
+    quiet = dict(progress=False, log=lambda m: None)
+    train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a", **quiet)
+    with pytest.raises(CheckpointError, match="--resume"):
+        train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a", **quiet)
+    with pytest.raises(CheckpointError, match="no checkpoint"):
+        train(_cfg("numpy"), [small_corpus], tmp_path / "b", resume=True, **quiet)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_divergence_keeps_last_good_checkpoint(small_corpus, tmp_path, kernel):
+    out = tmp_path / "run"
+    cfg = _cfg(kernel, lr=50.0, min_lr=50.0, checkpoint_every="1000")
+    with pytest.raises(DivergenceError, match="diverged"):
+        train(cfg, [small_corpus], out, progress=False, log=lambda m: None)
+    if checkpoint.has_checkpoint(out):
+        ckpt = checkpoint.latest(out)
+        assert np.isfinite(ckpt.W_in).all() and np.isfinite(ckpt.W_out).all()
+
+
+def test_gensim_reads_both_formats(small_corpus, tmp_path):
+    gensim = pytest.importorskip("gensim")
+    out = train(_cfg("numba", epochs=1), [small_corpus], tmp_path, progress=False)
+    W = _vectors(out)
+    words = [line.split("\t")[0] for line in (out / "vocab.txt").read_text().splitlines()[1:]]
+    for name, binary in (("vectors.txt", False), ("vectors.bin", True)):
+        kv = gensim.models.KeyedVectors.load_word2vec_format(str(out / name), binary=binary)
+        assert kv.index_to_key == words
+        tol = 0 if binary else 1e-5
+        np.testing.assert_allclose(kv.vectors, W, atol=tol)
