@@ -6,8 +6,9 @@
   ``max_words`` tokens are cut into consecutive chunks (word2vec.c's 1,000); no token is lost.
 - Bytes are read in blocks and decoded incrementally, so a multi-gigabyte line with no newline
   streams like any other. Invalid UTF-8 is replaced by U+FFFD and counted in ``CorpusStats``.
-- ``encode`` writes the training stream: vocabulary ids as raw little-endian int32, out-of-vocabulary
-  words dropped (as word2vec.c does before windowing), -1 after each sentence chunk.
+- ``encode`` writes the training stream: vocabulary ids as raw little-endian int32,
+  out-of-vocabulary words dropped (as word2vec.c does before windowing), -1 after each
+  sentence chunk.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ import numpy as np
 
 from w2v import sampler
 
-MAX_SCORE = np.float32(30.0)  # clip scores: σ(±30) is 1 or 0 to float32 precision, and exp cannot overflow
+MAX_SCORE = np.float32(30.0)  # σ(±30) is 1 or 0 in float32, and exp cannot overflow
 
 
 @numba.njit(inline="always")
