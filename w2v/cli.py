@@ -151,5 +151,176 @@ def train(corpus, config_file, out, resume, quiet, **options):
     click.echo(f"vectors written to {out}/vectors.npy, vectors.txt, vectors.bin")
 
 
+# ------------------------------------------------------------------------------ queries
+
+
+def _load_vectors(path):
+    from w2v.vectors import Vectors, latest_run
+
+    if path is None:
+        path = latest_run("runs")
+        click.echo(f"using the latest run: {path}", err=True)
+    return Vectors.load(path)
+
+
+vectors_option = click.option(
+    "--vectors", "vectors_path", type=click.Path(path_type=Path),
+    help="A run folder, vectors.npy, or a word2vec .txt/.bin file.  [default: latest run]",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def _table(rows, headers) -> str:
+    cells = [headers] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.rjust(w) if i == 0 else c.ljust(w) for i, (c, w) in
+                       enumerate(zip(r, widths))).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _echo_ranked(results, as_json, query):
+    import json
+
+    if as_json:
+        click.echo(json.dumps({"query": query, "results": [
+            {"word": w, "score": round(s, 6)} for w, s in results]}))
+    else:
+        click.echo(_table([(i, w, f"{s:.4f}") for i, (w, s) in enumerate(results, 1)],
+                          ["#", "word", "score"]))
+
+
+@main.command()
+@click.argument("words", nargs=-1)
+@vectors_option
+@click.option("-n", "topn", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="3CosAdd (word2vec.c, gensim) or 3CosMul (Levy & Goldberg 2014).")
+@click.option("--questions", type=click.File("r"),
+              help="Many questions 'a b c' one per line, from a file or '-' for stdin.")
+@json_option
+def analogy(words, vectors_path, topn, method, questions, as_json):
+    """Answer A - B + C = ?  (king - male + female = queen).
+
+    \b
+    Example:
+      w2v analogy king male female
+      printf 'king male female\nparis france italy\n' | w2v analogy --questions -
+    """
+    if questions is None and len(words) != 3:
+        raise click.UsageError("give three words A B C (for A - B + C), or --questions FILE")
+    if questions is not None and words:
+        raise click.UsageError("give either three words or --questions, not both")
+    vectors = _load_vectors(vectors_path)
+    lines = [words] if questions is None else [ln.split() for ln in questions if ln.strip()]
+    for lineno, q in enumerate(lines, 1):
+        if len(q) != 3:
+            raise Failed(f"question {lineno}: expected three words, got {' '.join(q)!r}")
+        results = vectors.analogy(*q, topn=topn, method=method)
+        if questions is not None and not as_json:
+            click.echo(f"{q[0]} - {q[1]} + {q[2]} = ?")
+        _echo_ranked(results, as_json, list(q))
+
+
+@main.command()
+@click.argument("word")
+@vectors_option
+@click.option("-n", "topn", type=click.IntRange(1), default=10, show_default=True)
+@json_option
+def similar(word, vectors_path, topn, as_json):
+    """Nearest neighbours of WORD by cosine similarity."""
+    vectors = _load_vectors(vectors_path)
+    _echo_ranked(vectors.similar(word, topn=topn), as_json, word)
+
+
+@main.command()
+@vectors_option
+@click.option("--analogies", type=click.Path(exists=True, dir_okay=False),
+              help="An analogy file such as questions-words.txt.")
+@click.option("--similarity", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A word-pair file (WordSim-353, SimLex-999, MEN); repeatable.")
+@click.option("--restrict-vocab", type=click.IntRange(1), default=300_000, show_default=True,
+              help="Only the most frequent words count (as word2vec.c and gensim).")
+@click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
+@json_option
+def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
+    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage."""
+    import json
+
+    if not analogies and not similarity:
+        raise click.UsageError("give --analogies FILE and/or --similarity FILE")
+    vectors = _load_vectors(vectors_path)
+    report = {}
+    if analogies:
+        report["analogies"] = vectors.evaluate_analogies(
+            analogies, restrict_vocab, case_insensitive=not case_sensitive)
+    report["similarity"] = {
+        path: vectors.evaluate_word_pairs(path, restrict_vocab, not case_sensitive)
+        for path in similarity
+    }
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+        return
+    if analogies:
+        a = report["analogies"]
+        rows = [(s["section"], f"{100 * s['accuracy']:.1f}%" if s["seen"] else "-",
+                 f"{s['correct']}/{s['seen']}")
+                for s in [*a["sections"], a["semantic"], a["syntactic"], a["total"]]]
+        click.echo(_table(rows, ["section", "accuracy", "correct/seen"]))
+        click.echo(f"coverage: {a['total']['seen']}/{a['questions']} questions "
+                   f"({a['oov_skipped']} skipped as out of vocabulary), "
+                   f"vocabulary cutoff {a['restrict_vocab']:,}")
+    for path, r in report["similarity"].items():
+        click.echo(f"{path}: Spearman rho {r['spearman']:.4f}, Pearson r {r['pearson']:.4f}, "
+                   f"{r['pairs']}/{r['pairs'] + r['oov_skipped']} pairs "
+                   f"({100 * r['oov_ratio']:.1f}% out of vocabulary)")
+
+
+@main.command()
+@vectors_option
+@click.option("--words", "words_file", type=click.File("r"),
+              help="Words to plot, whitespace-separated.  [default: the CS224n assignment's 24]")
+@click.option("--clusters", type=click.IntRange(1),
+              help="KMeans clusters.  [default: the k in 2..8 with the best silhouette]")
+@click.option("--loss", "loss_run", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Plot the loss curve of this run folder instead.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output .png, .svg or .pdf.  [default: words.png / loss.png in the run]")
+@click.option("--seed", type=int, default=0, show_default=True)
+def plot(vectors_path, words_file, clusters, loss_run, output, seed):
+    """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
+    import json
+
+    from w2v import plot as plots
+
+    if loss_run is not None:
+        state_file = loss_run / "state.json"
+        if not state_file.is_file():
+            raise Failed(f"{loss_run} has no state.json: is it a w2v run folder?")
+        output = output or loss_run / "loss.png"
+        plots.plot_loss(json.loads(state_file.read_text()), output)
+        click.echo(f"wrote {output}")
+        return
+    vectors = _load_vectors(vectors_path)
+    words = words_file.read().split() if words_file else plots.DEFAULT_WORDS
+    if not words:
+        raise Failed("the words file is empty")
+    if output is None:
+        from w2v.vectors import latest_run
+
+        output = Path(vectors_path or latest_run("runs"))
+        output = (output if output.is_dir() else output.parent) / "words.png"
+    info = plots.plot_words(vectors, words, output, clusters=clusters, seed=seed)
+    if info["missing"]:
+        click.echo(f"warning: not in the vocabulary, skipped: {' '.join(info['missing'])}",
+                   err=True)
+    groups = {}
+    for w, label in zip(info["plotted"], info["labels"]):
+        groups.setdefault(label, []).append(w)
+    for label, members in sorted(groups.items()):
+        click.echo(f"cluster {label + 1}: {' '.join(members)}")
+    click.echo(f"wrote {output}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))
