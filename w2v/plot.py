@@ -12,7 +12,11 @@ import numpy as np
 from w2v.errors import VectorsError
 
 # The CS224n assignment's 24 words (shared/data/README.md).
-DEFAULT_WORDS = ["great", "cool", "brilliant", "wonderful", "well", "amazing", "worth", "sweet", "enjoyable", "boring", "bad", "dumb", "annoying", "female", "male", "queen", "king", "man", "woman", "rain", "snow", "hail", "coffee", "tea"]
+DEFAULT_WORDS = [
+    "great", "cool", "brilliant", "wonderful", "well", "amazing", "worth", "sweet", "enjoyable",
+    "boring", "bad", "dumb", "annoying", "female", "male", "queen", "king", "man", "woman",
+    "rain", "snow", "hail", "coffee", "tea",
+]
 FORMATS = (".png", ".svg", ".pdf")
 
 
