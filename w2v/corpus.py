@@ -30,6 +30,7 @@ import numpy as np
 from w2v.errors import CorpusError
 
 BLOCK = 1 << 20
+MAX_TOKEN_CHARS = 1 << 20  # a "word" longer than this is binary junk: skipped and counted
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
@@ -38,7 +39,7 @@ class CorpusStats:
     lines: int = 0
     tokens: int = 0
     replacements: int = 0  # U+FFFD characters after decoding: invalid UTF-8 sequences
-    dropped_long_tokens: int = 0  # "words" over one block long (binary junk), skipped
+    dropped_long_tokens: int = 0  # "words" over MAX_TOKEN_CHARS (binary junk), skipped
 
 
 def check_path(path) -> Path:
@@ -92,7 +93,7 @@ def _sentences(path, lowercase, max_words, stats, block_size) -> Iterator[list[s
         if len(pending) > block_size:  # a long line: emit its complete tokens now
             tokens = pending.split()
             pending = tokens.pop() if tokens and not pending[-1].isspace() else ""
-            if len(pending) > block_size:
+            if len(pending) > MAX_TOKEN_CHARS:
                 stats.dropped_long_tokens += 1
                 pending = ""
             carry.extend(tokens)
