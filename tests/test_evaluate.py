@@ -87,10 +87,11 @@ def test_planted_analogies_are_correct(tmp_path):
 @pytest.mark.shared_data
 def test_real_eval_files_against_gensim(shared_data):
     words = []
-    for line in open(shared_data / "eval" / "questions-words.txt"):
+    eval_dir = shared_data / "eval"
+    for line in (eval_dir / "questions-words.txt").read_text().splitlines():
         if not line.startswith(":"):
             words += line.lower().split()
-    for line in open(shared_data / "eval" / "wordsim353.tsv"):
+    for line in (eval_dir / "wordsim353.tsv").read_text().splitlines():
         if not line.startswith("#"):
             words += line.lower().split("\t")[:2]
     words = sorted(set(words))
