@@ -88,6 +88,8 @@ class Vectors:
         3CosMul (Levy & Goldberg 2014): argmax cos'(x, a) cos'(x, c) / (cos'(x, b) + 1e-3) with
         cosines shifted to [0, 1] by cos' = (1 + cos) / 2, and ε = 0.001 as in the paper.
         """
+        if len({a, b, c}) < 3:
+            raise VectorsError(f"the analogy words must differ, got {a} {b} {c}")
         if method == "add":
             return self.most_similar([a, c], [b], topn=topn)
         if method != "mul":
