@@ -227,13 +227,13 @@ def train(
                 for key in ("epoch_loss", "checkpoint_loss"):
                     state[key] = [state[key][0] + float(loss_sum), state[key][1] + int(pairs)]
                 state["train_seconds"] = time.perf_counter() - t_start
-                bar.update(n_words)
                 ep_sum, ep_pairs = state["epoch_loss"]
                 bar.set_postfix_str(
                     f"epoch {state['epoch'] + 1}/{cfg.epochs} lr {lr1:.5f} "
                     f"loss {ep_sum / max(ep_pairs, 1):.4f}",
                     refresh=False,
                 )
+                bar.update(n_words)
                 if caught:
                     path = save_checkpoint()
                     raise Interrupted(
