@@ -111,11 +111,13 @@ def test_encode_round_trip(tmp_path):
     path.write_text("a b x c\n\nx x\nb a a b a\n")
     vocab = Vocab(["a", "b", "c"], [5, 3, 1])
     n = corpus.encode([path], vocab, tmp_path / "ids", max_words=3)
-    ids = corpus.load_ids(tmp_path / "ids")
+    ids = corpus.read_ids(tmp_path / "ids", 0, n)
+    assert corpus.read_ids(tmp_path / "ids", 2, 3).tolist() == ids[2:5].tolist()
     # naive: drop OOV "x", chunk lines of 3 tokens before dropping, -1 after each chunk
     expected = []
     for chunk in naive(path.read_text(), 3):
         kept = [vocab.index[w] for w in chunk if w in vocab.index]
         expected += kept + [-1] if kept else []
     assert n == len(ids) and ids.tolist() == expected
+    assert corpus.count_ids(tmp_path / "ids", block=2) == (n, sum(i >= 0 for i in expected))
     assert ids.dtype == np.int32

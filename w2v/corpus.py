@@ -161,9 +161,16 @@ def _flush(buf: array, f) -> int:
     return n
 
 
-def load_ids(path) -> np.ndarray:
-    """The encoded corpus, memory-mapped read-only (an empty array for an empty file)."""
-    path = Path(path)
-    if path.stat().st_size == 0:
-        return np.empty(0, dtype=np.int32)
-    return np.memmap(path, dtype="<i4", mode="r")
+def read_ids(path, start: int, count: int) -> np.ndarray:
+    """``count`` ids from position ``start`` of an encoded corpus, read (not memory-mapped) so
+    that the pages of a large corpus never pile up in the process's resident memory."""
+    with open(path, "rb") as f:
+        f.seek(4 * start)
+        return np.fromfile(f, dtype="<i4", count=count).astype(np.int32, copy=False)
+
+
+def count_ids(path, block: int = 1 << 22) -> tuple[int, int]:
+    """(ids, words) in an encoded corpus: its length, and how many ids are words (not -1)."""
+    n = Path(path).stat().st_size // 4
+    words = sum(int(np.count_nonzero(read_ids(path, s, block) >= 0)) for s in range(0, n, block))
+    return n, words

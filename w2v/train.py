@@ -175,8 +175,7 @@ def train(
     _check_finite(W_in, W_out, 0)
 
     kernel = make_kernel(cfg, vocab)
-    ids = corpus.load_ids(run.ids_path)
-    words_per_epoch = int(np.count_nonzero(ids >= 0))
+    n_ids, words_per_epoch = corpus.count_ids(run.ids_path)
     if words_per_epoch == 0:
         raise W2VError("no in-vocabulary words to train on; lower --min-count")
     total_words = words_per_epoch * cfg.epochs
@@ -212,8 +211,8 @@ def train(
     with bar, _catch_signals() as caught:
         while state["epoch"] < cfg.epochs:
             pos = state["position"]
-            while pos < len(ids):
-                piece = np.ascontiguousarray(ids[pos : pos + chunk])
+            while pos < n_ids:
+                piece = corpus.read_ids(run.ids_path, pos, chunk)
                 n_words = int(np.count_nonzero(piece >= 0))
                 lr0 = lr_at(cfg, state["words_done"], total_words)
                 lr1 = lr_at(cfg, state["words_done"] + n_words, total_words)
@@ -245,7 +244,7 @@ def train(
                     if interval_kind == "seconds"
                     else state["words_done"] - last_save_words
                 )
-                if since >= interval and pos < len(ids):
+                if since >= interval and pos < n_ids:
                     save_checkpoint()
                     last_save_time, last_save_words = time.monotonic(), state["words_done"]
             ep_sum, ep_pairs = state["epoch_loss"]
