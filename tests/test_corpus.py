@@ -121,3 +121,17 @@ def test_encode_round_trip(tmp_path):
     assert n == len(ids) and ids.tolist() == expected
     assert corpus.count_ids(tmp_path / "ids", block=2) == (n, sum(i >= 0 for i in expected))
     assert ids.dtype == np.int32
+
+
+def test_long_line_memory_stays_bounded(tmp_path):
+    """1M tokens on one line: held whole, its token list alone would take ~60 MB."""
+    import tracemalloc
+
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"ab " * 1_000_000)
+    tracemalloc.start()
+    n = sum(len(s) for s in corpus.iter_sentences([path], block_size=1 << 16))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert n == 1_000_000
+    assert peak < 5_000_000, peak

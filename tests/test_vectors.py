@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from w2v.errors import VectorsError
 from w2v.vectors import Vectors, latest_run
@@ -126,3 +128,28 @@ def test_run_folder_and_npy_with_vocab(tmp_path):
     assert latest_run(tmp_path / "runs") == run
     with pytest.raises(VectorsError, match="no trained vectors"):
         latest_run(tmp_path / "nothing")
+
+
+words_strategy = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+            min_size=1, max_size=8).filter(lambda w: not any(c.isspace() for c in w)),
+    min_size=1, max_size=12, unique=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(words_strategy, st.booleans())
+def test_formats_round_trip_any_words(tmp_path_factory, words, binary):
+    rng = np.random.default_rng(len(words))
+    v = Vectors(words, rng.normal(size=(len(words), 3)).astype(np.float32))
+    path = tmp_path_factory.mktemp("f") / "v"
+    v.save_word2vec(path, binary=binary)
+    back = Vectors.load(path)
+    assert back.words == words and np.array_equal(back.vectors, v.vectors)
+    Vocab(words, list(range(len(words), 0, -1))).save(path.with_name("vocab.txt"))
+    assert Vocab.load(path.with_name("vocab.txt")).words == words
+
+
+def test_analogy_file_without_questions(tmp_path):
+    (tmp_path / "q.txt").write_bytes(b"\x00\x01 binary")
+    with pytest.raises(VectorsError, match="no analogy questions"):
+        planted().evaluate_analogies(tmp_path / "q.txt")

@@ -148,6 +148,11 @@ class Vectors:
             predicted = folded[int(np.argmax(scores))]
             sections[-1]["correct" if predicted == words[3] else "incorrect"] += 1
 
+        if total_questions == 0:
+            raise VectorsError(
+                f"{path} has no analogy questions (expected ': section' lines, then 'a b c d')"
+            )
+
         def summary(name, secs):
             correct = sum(s["correct"] for s in secs)
             seen = correct + sum(s["incorrect"] for s in secs)
