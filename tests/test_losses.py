@@ -43,6 +43,23 @@ def test_neg_sampling_hand_worked_with_repeated_negative():
     np.testing.assert_allclose(g_U[1], [0, 0])
 
 
+def test_neg_sampling_hand_worked_with_outside_word_among_negatives():
+    v, U = tiny()
+    J, g_v, g_U = losses.neg_sampling_loss_and_gradient(v, 0, U, np.array([0, 2]))
+    # σ(1) = 0.731058579, σ(-1) = 0.268941421
+    # terms: -log σ(u_0·v) = -log σ(1) = 0.3132616875        (the positive)
+    #        -log σ(-u_0·v) = -log σ(-1) = 1.3132616875      (o drawn as a negative)
+    #        -log σ(-u_2·v) = -log σ(1) = 0.3132616875
+    # J = 1.9397850625
+    assert pytest.approx(1.9397850625, abs=1e-9) == J
+    # dJ/du_0 = -(1 - σ(1)) v_c + (1 - σ(-1)) v_c = (-0.268941421 + 0.731058579) v_c
+    #         = (0.462117157, 0): both terms add                    (eqs 55 and 61)
+    np.testing.assert_allclose(g_U[0], [0.462117157, 0], atol=1e-9)
+    np.testing.assert_allclose(g_U[2], [0.268941421, 0], atol=1e-9)
+    # dJ/dv_c = 0.462117157 u_0 + 0.268941421 u_2 = (0.193175736, 0)  (eq 49)
+    np.testing.assert_allclose(g_v, [0.193175736, 0], atol=1e-9)
+
+
 def _random(seed, V=12, d=4, K=6):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(V, d)), rng.normal(size=(V, d)), rng.integers(0, V, K)
@@ -131,3 +148,28 @@ def test_identities():
     y_hat = losses.softmax(U @ v)
     J = losses.naive_softmax_loss_and_gradient(v, 1, U)[0]
     assert -np.sum(np.eye(3)[1] * np.log(y_hat)) == pytest.approx(J)
+
+
+def test_saturated_scores_keep_their_tiny_gradients():
+    # u_o·v = 40: 1 - σ(40) rounds to 0 in float64, but the true factor is σ(-40) = e^-40/(1+e^-40)
+    v = np.array([4.0, 0.0])
+    U = np.array([[10.0, 0.0], [-10.0, 0.0]])
+    _, g_v, g_U = losses.neg_sampling_loss_and_gradient(v, 0, U, np.array([1]))
+    tiny_factor = np.exp(-40.0) / (1 + np.exp(-40.0))
+    np.testing.assert_allclose(g_U[0], -tiny_factor * v, rtol=1e-12)  # not rounded to 0
+    np.testing.assert_allclose(g_U[1], tiny_factor * v, rtol=1e-12)  # σ(u_1·v) = σ(-40)
+
+
+@pytest.mark.parametrize("fn, extra", [(losses.naive_softmax_loss_and_gradient, ()),
+                                       (losses.neg_sampling_loss_and_gradient, ([3, 3, 7],))])
+def test_dtype_follows_the_inputs_and_inputs_are_not_mutated(fn, extra):
+    W_in, W_out, _ = _random(4)
+    v, U = W_in[0].copy(), W_out.copy()
+    ref = fn(v, 2, U, *extra)
+    J32, g_v32, g_U32 = fn(v.astype(np.float32), 2, U.astype(np.float32), *extra)
+    assert g_v32.dtype == g_U32.dtype == np.float32 and ref[1].dtype == np.float64
+    np.testing.assert_allclose(g_v32, ref[1], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(g_U32, ref[2], rtol=1e-4, atol=1e-5)
+    assert pytest.approx(ref[0], rel=1e-5) == J32
+    np.testing.assert_array_equal(v, W_in[0])
+    np.testing.assert_array_equal(U, W_out)

@@ -50,9 +50,8 @@ def naive_softmax_loss_and_gradient(v_c, o, U):
     True
     """
     scores = U @ v_c
-    y_hat = softmax(scores)
-    loss = np.logaddexp.reduce(scores) - scores[o]
-    delta = y_hat.copy()
+    loss = np.logaddexp.reduce(scores) - scores[o]  # eq 8 as a log-sum-exp
+    delta = softmax(scores)
     delta[o] -= 1.0  # ŷ - y
     grad_v = U.T @ delta
     grad_U = np.outer(delta, v_c)
@@ -87,12 +86,15 @@ def ns_batch_terms(v, u_pos, u_neg):
     v: (B, d) center vectors; u_pos: (B, d) outside vectors u_o; u_neg: (B, K, d) negatives.
     Returns (loss (B,), dJ/dv (B, d), dJ/du_o (B, d), dJ/du_neg (B, K, d)) by eqs 49, 55, 61;
     the caller scatters the row gradients (with ``np.add.at`` so repeats add up).
+
+    The factors 1 - σ(x) are computed as σ(-x): the same number, but without the cancellation
+    that rounds 1 - σ(x) to 0 once σ(x) is within float precision of 1.
     """
     pos = np.einsum("bd,bd->b", u_pos, v)
     negs = np.einsum("bkd,bd->bk", u_neg, v)
     loss = -log_sigmoid(pos) - np.sum(log_sigmoid(-negs), axis=1)
-    a = sigmoid(pos) - 1.0  # -(1 - σ(u_oᵀv_c)), eqs 49 and 55
-    b = 1.0 - sigmoid(-negs)  # (1 - σ(-u_{w_s}ᵀv_c)), eqs 49 and 61
+    a = -sigmoid(-pos)  # -(1 - σ(u_oᵀv_c)), eqs 49 and 55
+    b = sigmoid(negs)  # 1 - σ(-u_{w_s}ᵀv_c), eqs 49 and 61
     g_v = a[:, None] * u_pos + np.einsum("bk,bkd->bd", b, u_neg)
     g_pos = a[:, None] * v
     g_neg = b[:, :, None] * v[:, None, :]
@@ -145,7 +147,7 @@ def ns_loss_batch(W_in, W_out, centers, contexts, negatives):
     np.add.at(grad_in, centers, g_v)
     np.add.at(grad_out, contexts, g_o)
     np.add.at(grad_out, np.ravel(negatives), g_neg.reshape(-1, W_out.shape[1]))
-    return float(np.sum(loss)), grad_in, grad_out
+    return float(np.sum(loss, dtype=np.float64)), grad_in, grad_out
 
 
 def softmax_loss_batch(W_in, W_out, centers, contexts):
@@ -153,4 +155,4 @@ def softmax_loss_batch(W_in, W_out, centers, contexts):
     loss, g_v, g_U = softmax_batch_terms(W_in[centers], W_out, np.asarray(contexts))
     grad_in = np.zeros_like(W_in)
     np.add.at(grad_in, centers, g_v)
-    return float(np.sum(loss)), grad_in, g_U
+    return float(np.sum(loss, dtype=np.float64)), grad_in, g_U
