@@ -3,16 +3,11 @@
 import numpy as np
 import pytest
 
-from w2v.vectors import Vectors
+from w2v.errors import VectorsError
+from w2v.vectors import Vectors, format_analogy_report, format_pairs_report
 
 gensim = pytest.importorskip("gensim")
-
-
-def vectors_for(words, seed=0, d=8):
-    rng = np.random.default_rng(seed)
-    # a shared "country -> capital" offset plus noise, so some answers are right
-    base = rng.normal(size=(len(words), d)).astype(np.float32)
-    return Vectors(words, base)
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def as_gensim(v):
@@ -21,20 +16,32 @@ def as_gensim(v):
     return kv
 
 
-WORDS = ["paris", "france", "rome", "italy", "berlin", "germany", "madrid", "spain", "Paris",
-         "big", "bigger", "small", "smaller", "tall", "taller", "good", "better", "bad", "worse"]
+# Case variants ("Paris" after "paris", "BIG" before "big") exercise the folding rules; the
+# last question's answer is one of its inputs; "oslo", "tiny" are out of vocabulary.
+WORDS = ["paris", "france", "rome", "BIG", "italy", "berlin", "germany", "madrid", "spain",
+         "Paris", "big", "bigger", "small", "smaller", "tall", "taller", "good", "better", "bad",
+         "worse", "Rome", "ROME", "rOme", "FRANCE", "France", "Big"]
 QUESTIONS = """: capital-common-countries
 paris france rome italy
 paris france berlin germany
 rome italy madrid spain
 berlin germany oslo norway
-: gram2-opposite
+Madrid Spain Paris France
+: family
+: currency
 big bigger small smaller
+: city-in-state
 tall taller good better
+: more-semantic
 good better bad worse
+: gram2-opposite
 big bigger tiny tinier
+bigger big smaller small
+not a question
+paris rome france paris
 """
 PAIRS = """# comment
+Word 1\tWord 2\tHuman (mean)
 paris\tfrance\t8.0
 rome\titaly\t7.5
 big\tsmall\t2.0
@@ -42,27 +49,55 @@ good\tbad\t1.0
 tall\tbig\t5.5
 oslo\tnorway\t9.0
 bigger\tsmaller\t3.0
+Paris\tROME\t6.0
+france\tfrance\t10
 """
 
 
-@pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("restrict", [None, 12])
-def test_against_gensim(tmp_path, seed, restrict):
+def compare_analogies(v, path, restrict, case_insensitive):
+    ours = v.evaluate_analogies(path, restrict_vocab=restrict, case_insensitive=case_insensitive)
+    score, sections = as_gensim(v).evaluate_word_analogies(
+        str(path), restrict_vocab=restrict, case_insensitive=case_insensitive)
+    theirs = {s["section"]: s for s in sections}
+    for s in ours["sections"]:
+        ref = theirs[s["section"]]
+        assert s["seen"] == len(ref["correct"]) + len(ref["incorrect"])
+        assert s["correct"] == len(ref["correct"]), s["section"]
+    total = theirs["Total accuracy"]
+    assert ours["total"]["seen"] == len(total["correct"]) + len(total["incorrect"])
+    assert (ours["total"]["accuracy"] or 0.0) == pytest.approx(score, abs=1e-3)
+    return ours
+
+
+def compare_pairs(v, path, restrict, case_insensitive):
+    ours = v.evaluate_word_pairs(path, restrict_vocab=restrict, case_insensitive=case_insensitive)
+    pearson, spearman, oov = as_gensim(v).evaluate_word_pairs(
+        str(path), restrict_vocab=restrict, case_insensitive=case_insensitive)
+    assert ours["spearman"] == pytest.approx(spearman[0], abs=1e-6)
+    assert ours["pearson"] == pytest.approx(pearson[0], abs=1e-6)
+    assert 100 * ours["oov_ratio"] == pytest.approx(oov)
+    return ours
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("restrict", [300000, 14])
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_against_gensim(tmp_path, seed, restrict, case_insensitive):
     (tmp_path / "q.txt").write_text(QUESTIONS)
     (tmp_path / "p.tsv").write_text(PAIRS)
-    v = vectors_for(WORDS, seed)
-    ours = v.evaluate_analogies(tmp_path / "q.txt", restrict_vocab=restrict or 300000)
-    score, sections = as_gensim(v).evaluate_word_analogies(
-        str(tmp_path / "q.txt"), restrict_vocab=restrict or 300000)
-    total = next(s for s in sections if s["section"] == "Total accuracy")
-    assert ours["total"]["seen"] == len(total["correct"]) + len(total["incorrect"])
-    assert ours["total"]["accuracy"] == pytest.approx(score, abs=1e-3)
-    pairs = v.evaluate_word_pairs(tmp_path / "p.tsv", restrict_vocab=restrict or 300000)
-    pearson, spearman, oov = as_gensim(v).evaluate_word_pairs(
-        str(tmp_path / "p.tsv"), restrict_vocab=restrict or 300000)
-    assert pairs["spearman"] == pytest.approx(spearman[0], abs=1e-6)
-    assert pairs["pearson"] == pytest.approx(pearson[0], abs=1e-6)
-    assert 100 * pairs["oov_ratio"] == pytest.approx(oov)
+    rng = np.random.default_rng(seed)
+    matrix = rng.normal(size=(len(WORDS), 5)).astype(np.float32)
+    variants = [i for i, w in enumerate(WORDS) if w.lower() in ("rome", "france", "big")]
+    matrix[variants] = matrix[WORDS.index("rome")] + 0.05 * matrix[variants]  # crowd the top 5
+    v = Vectors(WORDS, matrix)
+    ours = compare_analogies(v, tmp_path / "q.txt", restrict, case_insensitive)
+    assert ours["questions"] == 11 and ours["invalid_lines"] == 1
+    assert ours["oov_skipped"] == ours["questions"] - ours["seen"] >= 2
+    assert ours["semantic"]["seen"] == sum(s["seen"] for s in ours["sections"][:5])
+    assert ours["syntactic"]["seen"] == ours["sections"][5]["seen"]
+    assert ours["sections"][1] == {"section": "family", "correct": 0, "seen": 0,
+                                   "accuracy": None}
+    compare_pairs(v, tmp_path / "p.tsv", restrict, case_insensitive)
 
 
 def test_planted_analogies_are_correct(tmp_path):
@@ -82,26 +117,75 @@ def test_planted_analogies_are_correct(tmp_path):
     (tmp_path / "q.txt").write_text("\n".join(q) + "\n")
     r = v.evaluate_analogies(tmp_path / "q.txt")
     assert r["total"]["accuracy"] == 1.0 and r["total"]["seen"] == 30
+    assert r["coverage"] == 1.0 and r["semantic"]["accuracy"] == 1.0
+    assert r["syntactic"]["accuracy"] is None
+    report = format_analogy_report(r)
+    assert "capitals" in report and "100.0%" in report and "coverage: 30/30" in report
+
+
+def test_malformed_files(tmp_path):
+    v = Vectors(WORDS, np.random.default_rng(0).normal(size=(len(WORDS), 4)).astype(np.float32))
+    (tmp_path / "q.txt").write_text("paris france rome italy\n")
+    with pytest.raises(VectorsError, match="q.txt:1: a question before any ': section'"):
+        v.evaluate_analogies(tmp_path / "q.txt")
+    (tmp_path / "p.tsv").write_text("paris\tfrance\t1\noslo\tnorway\t2\nparis france 3\n")
+    with pytest.raises(VectorsError, match=r"1 word pairs .*\(1 out of vocabulary, 1 lines"):
+        v.evaluate_word_pairs(tmp_path / "p.tsv")
+    with pytest.raises(VectorsError, match="does not exist"):
+        v.evaluate_word_pairs(tmp_path / "none.tsv")
+
+
+def test_extra_columns_and_report(tmp_path):
+    """A MEN/SimLex-style file with extra columns gives the same numbers as its first three."""
+    rng = np.random.default_rng(3)
+    v = Vectors(WORDS, rng.normal(size=(len(WORDS), 4)).astype(np.float32))
+    three = "".join(f"{a}\t{b}\t{rng.uniform(0, 10):.2f}\n" for a, b in
+                    zip(WORDS[:12], WORDS[12:24]))
+    (tmp_path / "three.tsv").write_text(three)
+    (tmp_path / "more.tsv").write_text(three.replace("\n", "\tNN\t0.5\n"))
+    r3 = compare_pairs(v, tmp_path / "three.tsv", 300000, True)
+    rm = v.evaluate_word_pairs(tmp_path / "more.tsv")
+    assert rm == r3 and r3["pairs"] == 12 and r3["coverage"] == 1.0
+    assert "Spearman rho" in format_pairs_report("three.tsv", r3)
+
+
+def shared_words(eval_dir):
+    words = []
+    for line in (eval_dir / "questions-words.txt").read_text().splitlines():
+        if not line.startswith(":"):
+            words += line.split()
+    for line in (eval_dir / "wordsim353.tsv").read_text().splitlines():
+        if not line.startswith("#"):
+            words += line.split("\t")[:2]
+    return list(dict.fromkeys(words))
+
+
+def planted_for(questions_path, words, seed=5, d=16):
+    """Random vectors, then for every third question the answer is moved near b - a + c of the
+    original vectors, so a good share of the questions are right (exact per-section counts:
+    no pathological near-ties)."""
+    rng = np.random.default_rng(seed)
+    index = {w: i for i, w in enumerate(words)}
+    M0 = rng.normal(size=(len(words), d))
+    M = M0.copy()
+    for line in questions_path.read_text().splitlines()[::3]:
+        if not line.startswith(":"):
+            a, b, c, x = (index[w] for w in line.split())
+            M[x] = 0.5 * M0[x] + (M0[b] - M0[a] + M0[c])
+    return M.astype(np.float32)
 
 
 @pytest.mark.shared_data
 def test_real_eval_files_against_gensim(shared_data):
-    words = []
     eval_dir = shared_data / "eval"
-    for line in (eval_dir / "questions-words.txt").read_text().splitlines():
-        if not line.startswith(":"):
-            words += line.lower().split()
-    for line in (eval_dir / "wordsim353.tsv").read_text().splitlines():
-        if not line.startswith("#"):
-            words += line.lower().split("\t")[:2]
-    words = sorted(set(words))
-    v = vectors_for(words, seed=5, d=16)
-    ours = v.evaluate_analogies(shared_data / "eval" / "questions-words.txt")
-    score, sections = as_gensim(v).evaluate_word_analogies(
-        str(shared_data / "eval" / "questions-words.txt"))
-    assert ours["total"]["accuracy"] == pytest.approx(score, abs=1e-3)
-    assert ours["questions"] == 19544
-    pairs = v.evaluate_word_pairs(shared_data / "eval" / "wordsim353.tsv")
-    pearson, spearman, oov = as_gensim(v).evaluate_word_pairs(
-        str(shared_data / "eval" / "wordsim353.tsv"))
-    assert pairs["spearman"] == pytest.approx(spearman[0], abs=1e-6)
+    words = shared_words(eval_dir)
+    lower = list(dict.fromkeys(w.lower() for w in words))
+    # lower-case words first (more frequent), then the original spellings that differ
+    vocab = lower + [w for w in words if w != w.lower()]
+    v = Vectors(vocab, planted_for(eval_dir / "questions-words.txt", vocab))
+    for restrict, case_insensitive in ((300000, True), (len(lower) * 2 // 3, False)):
+        ours = compare_analogies(v, eval_dir / "questions-words.txt", restrict, case_insensitive)
+        assert ours["questions"] == 19544
+        if case_insensitive and restrict == 300000:
+            assert ours["seen"] == 19544 and ours["total"]["accuracy"] > 0.05
+        compare_pairs(v, eval_dir / "wordsim353.tsv", restrict, case_insensitive)

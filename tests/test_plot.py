@@ -25,7 +25,7 @@ def clustered(seed=0):
 def test_formats(tmp_path, suffix):
     out = tmp_path / f"words{suffix}"
     v = clustered()
-    info = plot.plot_words(v, v.words + ["missing"], out)
+    info = plot.plot_words(v, v.words + ["missing"], out, clusters=3)
     assert out.read_bytes().startswith(MAGIC[suffix]) and out.stat().st_size > 1000
     assert info["missing"] == ["missing"]
 
@@ -78,13 +78,46 @@ def test_labels_stay_inside_the_axes(tmp_path, monkeypatch):
     assert seen["overlaps"] == 0
 
 
-def test_loss_curve(tmp_path):
-    state = {"epoch": 3, "words_done": 3000,
-             "loss_history": {"epoch": [3.0, 2.5, 2.4],
-                              "checkpoint": [[500, 3.2], [1500, 2.7], [2500, 2.45]]}}
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_loss_curve_from_state_folder_or_history(tmp_path, suffix):
+    history = {"epoch": [3.0, 2.5, 2.4], "checkpoint": [[500, 3.2], [1500, 2.7], [2500, 2.45]]}
+    state = {"epoch": 3, "words_done": 3000, "loss_history": history}
     (tmp_path / "state.json").write_text(json.dumps(state))
-    plot.plot_loss(state, tmp_path / "loss.svg")
-    assert (tmp_path / "loss.svg").read_bytes().startswith(b"<?xml")
+    for i, source in enumerate((state, history, tmp_path, tmp_path / "state.json")):
+        out = tmp_path / f"loss{i}{suffix}"
+        assert plot.plot_loss(source, out) == history
+        assert out.read_bytes().startswith(MAGIC[suffix])
+    only_epochs = tmp_path / f"epochs{suffix}"
+    plot.plot_loss({"epoch": [1.0]}, only_epochs)
+    assert only_epochs.stat().st_size > 0
+
+
+def test_loss_curve_errors(tmp_path):
+    from w2v.errors import VectorsError
+
+    with pytest.raises(VectorsError, match="no recorded loss"):
+        plot.plot_loss({"loss_history": {"epoch": [], "checkpoint": []}}, tmp_path / "l.png")
+    with pytest.raises(VectorsError, match="state.json does not exist"):
+        plot.plot_loss(tmp_path, tmp_path / "l.png")
+    (tmp_path / "state.json").write_text("{broken")
+    with pytest.raises(VectorsError, match="not valid JSON"):
+        plot.plot_loss(tmp_path, tmp_path / "l.png")
+
+
+def test_explicit_cluster_count_and_no_global_figures(tmp_path):
+    import matplotlib.pyplot as plt
+
+    v = clustered(4)
+    info = plot.plot_words(v, v.words, tmp_path / "w.png", clusters=5)
+    assert info["clusters"] == 5 and len(set(info["labels"])) == 5
+    again = plot.plot_words(v, v.words, tmp_path / "w2.png", clusters=5)
+    assert again["labels"] == info["labels"]  # seeded
+    assert plt.get_fignums() == []  # drawn without pyplot: nothing left open
+
+
+def test_default_words_are_the_assignments():
+    assert len(plot.DEFAULT_WORDS) == len(set(plot.DEFAULT_WORDS)) == 24
+    assert {"king", "queen", "coffee", "tea", "hail"} <= set(plot.DEFAULT_WORDS)
 
 
 def test_bad_extension(tmp_path):

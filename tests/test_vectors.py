@@ -1,10 +1,14 @@
+import gzip
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from w2v import vectors as vectors_module
 from w2v.errors import VectorsError
-from w2v.vectors import Vectors, latest_run
+from w2v.vectors import Vectors, format_ranked, format_table, latest_run
 from w2v.vocab import Vocab
 
 
@@ -24,6 +28,18 @@ def planted():
     return Vectors(list(vecs), np.array(list(vecs.values()), dtype=np.float32))
 
 
+def random_vectors(n=60, d=6, seed=0):
+    rng = np.random.default_rng(seed)
+    return Vectors([f"w{i}" for i in range(n)], rng.normal(size=(n, d)).astype(np.float32))
+
+
+def as_gensim(v):
+    gensim = pytest.importorskip("gensim")
+    kv = gensim.models.KeyedVectors(v.dim)
+    kv.add_vectors(v.words, np.asarray(v.vectors))
+    return kv
+
+
 def test_analogy_and_similar_on_planted_vectors():
     v = planted()
     assert v.analogy("king", "male", "female")[0][0] == "queen"
@@ -41,10 +57,23 @@ def test_most_similar_scores_are_cosines():
     assert v.similar("apple", 1)[0][1] == pytest.approx(cosine)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_queries_equal_gensim(seed):
+    v = random_vectors(seed=seed)
+    kv = as_gensim(v)
+
+    def same(ours, theirs):
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+
+    same(v.similar("w3", topn=7), kv.most_similar("w3", topn=7))
+    same(v.analogy("w1", "w2", "w3", topn=7), kv.most_similar(["w1", "w3"], ["w2"], topn=7))
+    same(v.most_similar(["w1", "w4", "w4"], ["w9"], topn=5, restrict_vocab=30),
+         kv.most_similar(["w1", "w4", "w4"], ["w9"], topn=5, restrict_vocab=30))
+
+
 def test_3cosmul_against_direct_formula():
-    rng = np.random.default_rng(0)
-    words = [f"w{i}" for i in range(40)]
-    v = Vectors(words, rng.normal(size=(40, 6)).astype(np.float32))
+    v = random_vectors(40, seed=0)
     unit = v.vectors / np.linalg.norm(v.vectors, axis=1, keepdims=True)
 
     def cos(i, j):
@@ -56,17 +85,50 @@ def test_3cosmul_against_direct_formula():
         if x in (a, b, c):
             continue
         pa, pb, pc = ((1 + cos(x, y)) / 2 for y in (a, b, c))
-        expected[words[x]] = pa * pc / (pb + 1e-3)
-    got = v.analogy("w3", "w7", "w11", topn=39, method="mul")
+        expected[v.words[x]] = pa * pc / (pb + 1e-3)
+    got = v.analogy("w3", "w7", "w11", topn=37, method="mul")
     best = sorted(expected.items(), key=lambda kv: -kv[1])
     assert [w for w, _ in got] == [w for w, _ in best]
     for w, s in got:
         assert s == pytest.approx(expected[w], rel=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim's own init_sims call
+def test_3cosmul_equals_gensim_with_its_epsilon(monkeypatch):
+    v = random_vectors(seed=4)
+    monkeypatch.setattr(vectors_module, "COSMUL_EPS", 1e-6)
+    ours = v.analogy("w1", "w2", "w3", topn=10, method="mul")
+    theirs = as_gensim(v).most_similar_cosmul(["w1", "w3"], ["w2"], topn=10)
+    assert [w for w, _ in ours] == [w for w, _ in theirs]
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-4)
+
+
 def test_oov_names_the_word_and_close_spellings():
     with pytest.raises(VectorsError, match="'kng' is not in the vocabulary; closest: king"):
         planted().similar("kng")
+    with pytest.raises(VectorsError, match="'Queen' is not in the vocabulary; closest: queen"):
+        planted().analogy("Queen", "female", "male")
+
+
+def test_bad_query_arguments():
+    v = planted()
+    with pytest.raises(VectorsError, match="must differ"):
+        v.analogy("king", "king", "female")
+    with pytest.raises(VectorsError, match="unknown analogy method"):
+        v.analogy("king", "male", "female", method="cos")
+    with pytest.raises(VectorsError, match="topn must be a positive integer"):
+        v.similar("king", topn=0)
+    with pytest.raises(VectorsError, match="at least one word"):
+        v.most_similar([])
+
+
+def test_constructor_rejects_mismatch_and_duplicates():
+    with pytest.raises(VectorsError, match="2 words but 3 vectors"):
+        Vectors(["a", "b"], np.zeros((3, 2), np.float32))
+    with pytest.raises(VectorsError, match="duplicate word 'a'"):
+        Vectors(["a", "b", "a"], np.zeros((3, 2), np.float32))
+    with pytest.raises(VectorsError, match=r"\(V, d\) matrix"):
+        Vectors(["a"], np.zeros(2, np.float32))
 
 
 @pytest.mark.parametrize("binary", [False, True])
@@ -83,7 +145,7 @@ def test_word2vec_round_trip_and_gensim(tmp_path, binary):
     kv = gensim.models.KeyedVectors.load_word2vec_format(str(path), binary=binary)
     assert kv.index_to_key == words
     np.testing.assert_array_equal(kv.vectors, v.vectors)
-    # and files written by gensim load here
+    # and files written by gensim (binary: no newline after a record) load here
     other = tmp_path / ("g.bin" if binary else "g.txt")
     kv.save_word2vec_format(str(other), binary=binary)
     again = Vectors.load(other)
@@ -91,10 +153,32 @@ def test_word2vec_round_trip_and_gensim(tmp_path, binary):
     np.testing.assert_allclose(again.vectors, v.vectors, rtol=1e-6)
 
 
-def test_whitespace_word_rejected(tmp_path):
-    v = Vectors(["new york"], np.ones((1, 2), np.float32))
+def test_word2vec_c_text_layout_and_content_detection(tmp_path):
+    """word2vec.c's text format ends each line with a space; and the format is recognized by
+    content whatever the file is called, gzipped or not."""
+    W = np.array([[0.5, -1.25], [3.0, 0.125]], dtype=np.float32)
+    text = tmp_path / "c.bin"  # a text file with a misleading name
+    text.write_bytes(b"2 2\nfoo 0.5 -1.25 \nbar 3 0.125 \n")
+    v = Vectors.load(text)
+    assert v.words == ["foo", "bar"] and np.array_equal(v.vectors, W)
+    binary = tmp_path / "b.txt"  # binary, word2vec.c layout: a newline after every record
+    binary.write_bytes(b"2 2\n" + b"".join(w + b" " + r.astype("<f4").tobytes() + b"\n"
+                                            for w, r in zip([b"foo", b"bar"], W)))
+    assert Vectors.load(binary).words == ["foo", "bar"]
+    np.testing.assert_array_equal(Vectors.load(binary).vectors, W)
+    for src in (text, binary):
+        gz = tmp_path / (src.name + ".gz")
+        gz.write_bytes(gzip.compress(src.read_bytes()))
+        np.testing.assert_array_equal(Vectors.load(gz).vectors, W)
+
+
+def test_whitespace_word_rejected_and_nothing_written(tmp_path):
+    v = Vectors(["ok", "new york"], np.ones((2, 2), np.float32))
+    target = tmp_path / "v.txt"
+    target.write_text("previous\n")
     with pytest.raises(VectorsError, match="'new york'.*whitespace"):
-        v.save_word2vec(tmp_path / "v.txt", binary=False)
+        v.save_word2vec(target, binary=False)
+    assert target.read_text() == "previous\n" and os.listdir(tmp_path) == ["v.txt"]
 
 
 @pytest.mark.parametrize("binary", [False, True])
@@ -103,15 +187,22 @@ def test_truncated_file(tmp_path, binary):
     path = tmp_path / "v"
     v.save_word2vec(path, binary=binary)
     path.write_bytes(path.read_bytes()[:-30])
-    with pytest.raises(VectorsError, match="truncated|malformed"):
+    with pytest.raises(VectorsError, match=f"{path}.*truncated"):
         Vectors.load(path)
 
 
-@pytest.mark.parametrize("content", [b"hello world\n", b"\x00\x01\x02", b""])
-def test_not_a_vectors_file(tmp_path, content):
+@pytest.mark.parametrize("content, message", [
+    (b"hello world\n", "not a word2vec file"),
+    (b"\x00\x01\x02", "not a word2vec file"),
+    (b"", "not a word2vec file"),
+    (b"2 3\na 1 2 3\nb 1 2\n", "vector 2 .* has 2 values, expected 3"),
+    (b"2 2\na 1 2\na 3 4\n", "the word 'a' twice"),
+    (b"1 2\na 1 x\n", "vector 1 has a non-number"),
+])
+def test_not_a_vectors_file(tmp_path, content, message):
     path = tmp_path / "v.txt"
     path.write_bytes(content)
-    with pytest.raises(VectorsError, match="not a word2vec file"):
+    with pytest.raises(VectorsError, match=message):
         Vectors.load(path)
 
 
@@ -125,9 +216,48 @@ def test_run_folder_and_npy_with_vocab(tmp_path):
         v = Vectors.load(path)
         assert v.words == ["a", "b", "c"] and np.array_equal(v.vectors, W)
     assert isinstance(Vectors.load(run).vectors, np.memmap)
-    assert latest_run(tmp_path / "runs") == run
+    (run / "vectors.npy").rename(run / "W")  # recognized by its magic bytes, not its name
+    assert Vectors.load(run / "W").words == ["a", "b", "c"]
+
+
+def test_npy_errors(tmp_path):
+    np.save(tmp_path / "vectors.npy", np.zeros((4, 2), np.float32))
+    with pytest.raises(VectorsError, match="vocab.txt does not exist"):
+        Vectors.load(tmp_path / "vectors.npy")
+    Vocab(["a", "b", "c"], [3, 2, 1]).save(tmp_path / "vocab.txt")
+    with pytest.raises(VectorsError, match="4 rows but .* 3 words"):
+        Vectors.load(tmp_path)
+    data = (tmp_path / "vectors.npy").read_bytes()
+    (tmp_path / "vectors.npy").write_bytes(data[:-8])
+    with pytest.raises(VectorsError, match="truncated"):
+        Vectors.load(tmp_path)
+    (tmp_path / "vectors.npy").write_bytes(b"2 2\n")
+    with pytest.raises(VectorsError, match="not a .npy file"):
+        Vectors.load(tmp_path)
+    with pytest.raises(VectorsError, match="has no vectors.npy"):
+        Vectors.load(tmp_path / "..")
+
+
+def test_latest_run_by_vectors_mtime(tmp_path):
+    for name, mtime in (("old", 1_000_000), ("new", 2_000_000), ("mid", 1_500_000)):
+        run = tmp_path / "runs" / name
+        run.mkdir(parents=True)
+        np.save(run / "vectors.npy", np.zeros((1, 1), np.float32))
+        os.utime(run / "vectors.npy", (mtime, mtime))
+    (tmp_path / "runs" / "untrained").mkdir()
+    assert latest_run(tmp_path / "runs") == tmp_path / "runs" / "new"
     with pytest.raises(VectorsError, match="no trained vectors"):
         latest_run(tmp_path / "nothing")
+
+
+def test_tables_align():
+    table = format_ranked([("queen", 0.81234), ("princess", 0.5)])
+    lines = table.splitlines()
+    assert lines[0].split() == ["#", "word", "score"] and lines[2].split() == ["1", "queen",
+                                                                             "0.8123"]
+    assert len({line.index("word") for line in lines[:1]} | {lines[2].index("queen")}) == 1
+    assert lines[2].endswith("0.8123") and lines[3].endswith("0.5000")
+    assert format_table([("a", 1)], ["x", "count"], right=(1,)).splitlines()[2] == "a      1"
 
 
 words_strategy = st.lists(
@@ -153,3 +283,16 @@ def test_analogy_file_without_questions(tmp_path):
     (tmp_path / "q.txt").write_bytes(b"\x00\x01 binary")
     with pytest.raises(VectorsError, match="no analogy questions"):
         planted().evaluate_analogies(tmp_path / "q.txt")
+
+
+@pytest.mark.parametrize("n", [5, 300, 20_000])
+def test_top_rows_equal_a_full_sort(n):
+    """Both partial sorts (one row; a block of rows) against a stable full sort, with ties."""
+    rng = np.random.default_rng(n)
+    scores = rng.integers(0, 50, size=(6, n)).astype(np.float32)  # many ties
+    scores[0] = 1.0
+    k = 8
+    for row, block_best in zip(scores, vectors_module._top_rows_2d(scores, k)):
+        expected = np.argsort(-row, kind="stable")[:k]
+        np.testing.assert_array_equal(vectors_module._top_rows(row, k), expected)
+        np.testing.assert_array_equal(block_best, expected)

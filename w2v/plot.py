@@ -1,10 +1,13 @@
 """Figures: the seed's 2-D SVD projection of chosen words, and the loss curve of a run.
 
-matplotlib and scikit-learn are imported inside the functions, so the CLI starts fast.
+matplotlib and scikit-learn are imported inside the functions, so the CLI starts fast. Figures
+are drawn on matplotlib's Agg canvas directly (no pyplot, so no global figure state and no GUI
+backend); the file format follows the extension: .png, .svg or .pdf.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,24 +21,36 @@ DEFAULT_WORDS = [
     "rain", "snow", "hail", "coffee", "tea",
 ]
 FORMATS = (".png", ".svg", ".pdf")
+MAX_AUTO_CLUSTERS = 8
+KMEANS_INITS = 10  # fixed n_init: the same seed gives the same clusters on every sklearn
 
 
 def project_2d(X: np.ndarray) -> np.ndarray:
     """Center the rows, take their SVD X - mean = U S Vᵀ, and return the coordinates on the two
     top right-singular vectors, (X - mean) V[:, :2] = U[:, :2] S[:2].
 
-    This is the CS224n run.py projection, and it is exactly PCA to two components: the right
-    singular vectors of the centered data are the eigenvectors of its covariance.
+    This is the CS224n run.py projection, and it is exactly PCA to two components: the
+    covariance of the centered rows is V S² Vᵀ / (n - 1), so its top eigenvectors are the top
+    right-singular vectors, found without forming the covariance.
     """
     X = np.asarray(X, dtype=np.float64)
+    if len(X) < 2:
+        raise VectorsError("need at least two words to project")
     centered = X - X.mean(axis=0)
     U, S, _ = np.linalg.svd(centered, full_matrices=False)
-    return U[:, :2] * S[:2]
+    coords = U[:, :2] * S[:2]
+    if coords.shape[1] < 2:  # one-dimensional vectors: the second axis is flat
+        coords = np.column_stack([coords, np.zeros(len(coords))])
+    return coords
 
 
-def choose_clusters(points: np.ndarray, clusters: int | None, seed: int = 0) -> np.ndarray:
-    """KMeans labels. With ``clusters`` None the rule is: try k = 2 .. min(8, n - 1) and keep the
-    k with the highest silhouette score (ties: the smaller k)."""
+def choose_clusters(points: np.ndarray, clusters: int | None = None, seed: int = 0) -> np.ndarray:
+    """KMeans labels (scikit-learn, ``random_state=seed``, ``n_init=10``).
+
+    With ``clusters`` None the rule is the best silhouette: try k = 2 .. min(8, n - 1) and keep
+    the k with the highest silhouette score (ties: the smaller k); fewer than 3 points, or
+    points that are all identical, form one cluster.
+    """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -43,58 +58,80 @@ def choose_clusters(points: np.ndarray, clusters: int | None, seed: int = 0) -> 
     if clusters is not None:
         if not 1 <= clusters <= n:
             raise VectorsError(f"--clusters must be between 1 and {n} (the number of words)")
-        return KMeans(clusters, n_init=10, random_state=seed).fit_predict(points)
-    if n < 3:
+        return KMeans(clusters, n_init=KMEANS_INITS, random_state=seed).fit_predict(points)
+    distinct = len(np.unique(np.round(points, 6), axis=0))
+    if n < 3 or distinct < 2:
         return np.zeros(n, dtype=int)
-    best, best_score = None, -np.inf
-    for k in range(2, min(8, n - 1) + 1):
-        labels = KMeans(k, n_init=10, random_state=seed).fit_predict(points)
+    best, best_score = np.zeros(n, dtype=int), -np.inf
+    for k in range(2, min(MAX_AUTO_CLUSTERS, n - 1, distinct) + 1):
+        labels = KMeans(k, n_init=KMEANS_INITS, random_state=seed).fit_predict(points)
+        if len(set(labels.tolist())) < 2:
+            continue
         score = silhouette_score(points, labels)
         if score > best_score + 1e-12:
             best, best_score = labels, score
     return best
 
 
-def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int = 0) -> dict:
-    """Scatter the words' 2-D projection, colored by KMeans clusters of their unit vectors.
+def _figure(figsize):
+    """A Figure on the Agg canvas: no pyplot, so nothing global to close or leak."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    Returns ``{"plotted": [...], "missing": [...], "labels": [...], "coords": array}``;
-    out-of-vocabulary words are skipped and listed in "missing".
-    """
+    fig = Figure(figsize=figsize, dpi=120)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _check_format(out_path) -> Path:
     out_path = Path(out_path)
     if out_path.suffix.lower() not in FORMATS:
         raise VectorsError(f"cannot write {out_path}: use a .png, .svg or .pdf file name")
-    present = [w for w in dict.fromkeys(words) if w in vectors.index]
-    missing = [w for w in dict.fromkeys(words) if w not in vectors.index]
+    return out_path
+
+
+def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int = 0) -> dict:
+    """Scatter the words' 2-D projection (``project_2d`` of their raw vectors, as run.py),
+    colored by KMeans clusters of their unit vectors (``choose_clusters``: ``clusters`` given,
+    or the best silhouette for k in 2..8).
+
+    Every label stays inside the axes: labels are first spread so their boxes do not overlap,
+    then the axis limits grow until every box fits. Out-of-vocabulary words are skipped.
+    Returns ``{"plotted": [...], "missing": [...], "labels": [...], "clusters": k,
+    "coords": (n, 2) array}``.
+    """
+    out_path = _check_format(out_path)
+    unique = list(dict.fromkeys(words))
+    present = [w for w in unique if w in vectors.index]
+    missing = [w for w in unique if w not in vectors.index]
     if len(present) < 2:
         raise VectorsError(
             f"need at least two words in the vocabulary to plot; missing: {', '.join(missing)}"
         )
-    X = np.asarray(vectors.vectors[[vectors.index[w] for w in present]], dtype=np.float64)
-    coords = project_2d(X)
-    labels = choose_clusters(vectors.unit[[vectors.index[w] for w in present]], clusters, seed)
+    rows = [vectors.index[w] for w in present]
+    coords = project_2d(np.asarray(vectors.vectors[rows], dtype=np.float64))
+    labels = np.asarray(choose_clusters(vectors.unit[rows], clusters, seed))
+    k = int(labels.max()) + 1
 
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 6), dpi=120)
-    cmap = plt.get_cmap("tab10")
+    fig = _figure((8, 6))
+    ax = fig.add_subplot()
+    cmap = matplotlib.colormaps["tab10"]
     ax.scatter(coords[:, 0], coords[:, 1], c=[cmap(i % 10) for i in labels], s=30, zorder=2)
     texts = [
         ax.annotate(w, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=10, zorder=3)
         for w, (x, y) in zip(present, coords)
     ]
-    ax.set_title(f"{len(present)} words, 2-D SVD projection, {labels.max() + 1} KMeans clusters")
+    ax.set_title(f"{len(present)} words, 2-D SVD projection, {k} KMeans clusters")
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     ax.grid(alpha=0.3)
     _spread_labels(fig, texts)
     _fit_labels(fig, ax, texts)
     fig.savefig(out_path, bbox_inches="tight")
-    plt.close(fig)
-    return {"plotted": present, "missing": missing, "labels": labels.tolist(), "coords": coords}
+    return {"plotted": present, "missing": missing, "labels": labels.tolist(), "clusters": k,
+            "coords": coords}
 
 
 def _spread_labels(fig, texts, step: float = 11.0, tries: int = 40) -> None:
@@ -111,16 +148,14 @@ def _spread_labels(fig, texts, step: float = 11.0, tries: int = 40) -> None:
             if not any(box.overlaps(b) for b in placed):
                 break
         if t.xyann != (x0, y0):
-            t.arrow_patch = None
-            t.set_horizontalalignment("left")
             t.axes.annotate("", xy=t.xy, xytext=t.xyann, textcoords="offset points",
                             arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.5"})
         placed.append(t.get_window_extent())
 
 
-def _fit_labels(fig, ax, texts, rounds: int = 5) -> None:
+def _fit_labels(fig, ax, texts, rounds: int = 8) -> None:
     """Widen the axes until every label's box lies inside them (the assignment's plot clips
-    labels at the edges)."""
+    labels at the edges). Widening moves the points, so repeat until nothing changes."""
     fig.canvas.draw()
     for _ in range(rounds):
         inv = ax.transData.inverted()
@@ -139,33 +174,51 @@ def _fit_labels(fig, ax, texts, rounds: int = 5) -> None:
         fig.canvas.draw()
 
 
-def plot_loss(state: dict, out_path) -> None:
-    """The loss curve stored in a run's state.json: per epoch, and per checkpoint if recorded."""
-    out_path = Path(out_path)
-    if out_path.suffix.lower() not in FORMATS:
-        raise VectorsError(f"cannot write {out_path}: use a .png, .svg or .pdf file name")
-    history = state.get("loss_history", {})
-    epochs = history.get("epoch", [])
-    points = history.get("checkpoint", [])
+def load_loss_history(source) -> dict:
+    """``{"epoch": [...], "checkpoint": [[words_done, loss], ...]}`` from a run folder, a
+    state.json path, a state dict (its ``loss_history``), or such a history dict itself."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        path = path / "state.json" if path.is_dir() else path
+        if not path.is_file():
+            raise VectorsError(f"{path} does not exist: is {source} a w2v run folder?")
+        try:
+            source = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise VectorsError(f"{path} is not valid JSON ({e})") from None
+    if not isinstance(source, dict):
+        raise VectorsError("expected a run folder, state.json, or a loss history dict")
+    history = source.get("loss_history", source)
+    return {"epoch": list(history.get("epoch", [])),
+            "checkpoint": [list(p) for p in history.get("checkpoint", [])]}
+
+
+def plot_loss(state_or_history, out_path) -> dict:
+    """The training loss stored in a run's state.json: the mean loss per pair of each epoch
+    (x = epoch), and beside it, when checkpoints recorded it, the mean loss since the previous
+    checkpoint (x = words trained). Accepts what ``load_loss_history`` accepts; returns the
+    history drawn."""
+    out_path = _check_format(out_path)
+    history = load_loss_history(state_or_history)
+    epochs, points = history["epoch"], history["checkpoint"]
     if not epochs and not points:
-        raise VectorsError("this run has no recorded loss yet")
+        raise VectorsError("this run has no recorded loss yet; train at least one checkpoint")
+    panels = [p for p in ("epoch", "checkpoint") if history[p]]
+    fig = _figure((6.5 * len(panels), 4.5))
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, panel in zip(axes, panels):
+        if panel == "epoch":
+            from matplotlib.ticker import MaxNLocator
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
-    words_per_epoch = state.get("words_done", 0) / max(state.get("epoch", 1), 1)
-    if points:
-        ax.plot([p[0] / max(words_per_epoch, 1) for p in points], [p[1] for p in points],
-                ".-", alpha=0.6, label="per checkpoint")
-    if epochs:
-        ax.plot(np.arange(1, len(epochs) + 1), epochs, "o-", label="epoch mean")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean loss per pair")
-    ax.set_title("training loss")
-    ax.grid(alpha=0.3)
-    ax.legend()
+            ax.plot(np.arange(1, len(epochs) + 1), epochs, "o-")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel("epoch")
+            ax.set_title("mean loss per epoch")
+        else:
+            ax.plot([p[0] for p in points], [p[1] for p in points], ".-")
+            ax.set_xlabel("words trained")
+            ax.set_title("mean loss between checkpoints")
+        ax.set_ylabel("mean loss per pair")
+        ax.grid(alpha=0.3)
     fig.savefig(out_path, bbox_inches="tight")
-    plt.close(fig)
+    return history
