@@ -73,3 +73,19 @@ def test_whitespace_word_rejected(tmp_path):
 
 def test_counts_dtype():
     assert Vocab(["a"], [3]).counts.dtype == np.int64
+
+
+WORDS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1,
+                max_size=8).filter(lambda w: not any(ch.isspace() for ch in w))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=20, unique=True), st.data())
+def test_save_load_round_trip_any_words(tmp_path_factory, words, data):
+    """Any non-whitespace words survive the text format: accents, CJK, controls, U+FFFD."""
+    counts = sorted(data.draw(st.lists(st.integers(1, 10**12), min_size=len(words),
+                                       max_size=len(words))), reverse=True)
+    v = Vocab(words, counts, total_words=sum(counts) + data.draw(st.integers(0, 100)))
+    path = tmp_path_factory.mktemp("v") / "vocab.txt"
+    v.save(path)
+    assert Vocab.load(path) == v
