@@ -170,15 +170,6 @@ vectors_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
-def _table(rows, headers) -> str:
-    cells = [headers] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) if i == 0 else c.ljust(w) for i, (c, w) in
-                       enumerate(zip(r, widths))).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _echo_ranked(results, as_json, query):
     import json
 
@@ -186,8 +177,9 @@ def _echo_ranked(results, as_json, query):
         click.echo(json.dumps({"query": query, "results": [
             {"word": w, "score": round(s, 6)} for w, s in results]}))
     else:
-        click.echo(_table([(i, w, f"{s:.4f}") for i, (w, s) in enumerate(results, 1)],
-                          ["#", "word", "score"]))
+        from w2v.vectors import format_ranked
+
+        click.echo(format_ranked(results))
 
 
 @main.command()
@@ -261,19 +253,12 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
     if as_json:
         click.echo(json.dumps(report, indent=1))
         return
+    from w2v.vectors import format_analogy_report, format_pairs_report
+
     if analogies:
-        a = report["analogies"]
-        rows = [(s["section"], f"{100 * s['accuracy']:.1f}%" if s["seen"] else "-",
-                 f"{s['correct']}/{s['seen']}")
-                for s in [*a["sections"], a["semantic"], a["syntactic"], a["total"]]]
-        click.echo(_table(rows, ["section", "accuracy", "correct/seen"]))
-        click.echo(f"coverage: {a['total']['seen']}/{a['questions']} questions "
-                   f"({a['oov_skipped']} skipped as out of vocabulary), "
-                   f"vocabulary cutoff {a['restrict_vocab']:,}")
+        click.echo(format_analogy_report(report["analogies"]))
     for path, r in report["similarity"].items():
-        click.echo(f"{path}: Spearman rho {r['spearman']:.4f}, Pearson r {r['pearson']:.4f}, "
-                   f"{r['pairs']}/{r['pairs'] + r['oov_skipped']} pairs "
-                   f"({100 * r['oov_ratio']:.1f}% out of vocabulary)")
+        click.echo(format_pairs_report(path, r))
 
 
 @main.command()
