@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from w2v.atomic import atomic_write
 from w2v.errors import CheckpointError
 
 FORMAT = "w2v-checkpoint"
@@ -59,12 +60,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+    with atomic_write(path, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _checkpoint_dirs(run: Path) -> list[Path]:

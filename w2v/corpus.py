@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from w2v.atomic import atomic_write
 from w2v.errors import CorpusError
 
 BLOCK = 1 << 20  # bytes read (and ids buffered by ``encode``) at a time
@@ -239,25 +240,18 @@ def encode(
     resume would trust.
     """
     out_path = Path(out_path)
-    tmp = out_path.with_name(out_path.name + ".tmp")
     get = vocab.index.get
     buf = array("i")
     assert buf.itemsize == 4
     writer = _IdWriter()
-    try:
-        with open(tmp, "wb") as f:
-            for tokens in iter_sentences(paths, lowercase, max_words, stats):
-                # map + get run in C: no Python bytecode per token; OOV is filtered at flush
-                buf.extend(map(get, tokens, repeat(_OOV)))
-                buf.append(SEPARATOR)
-                if len(buf) >= BLOCK:
-                    writer.flush(buf, f)
-            writer.flush(buf, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_write(out_path) as f:
+        for tokens in iter_sentences(paths, lowercase, max_words, stats):
+            # map + get run in C: no Python bytecode per token; OOV is filtered at flush
+            buf.extend(map(get, tokens, repeat(_OOV)))
+            buf.append(SEPARATOR)
+            if len(buf) >= BLOCK:
+                writer.flush(buf, f)
+        writer.flush(buf, f)
     return writer.written
 
 

@@ -27,12 +27,12 @@ True
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
+from w2v.atomic import atomic_write
 from w2v.errors import CorpusError
 
 PEOPLE = {  # word: (gender, rank, pair): each pair shares its own epithets too
@@ -233,15 +233,7 @@ def write(path, n_tokens: int = 300_000, seed: int = 0) -> Path:
     path = Path(path)
     lines = generate(n_tokens, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not mkstemp: keep the umask's mode
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            for line in lines:
-                f.write(line + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "w", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line + "\n")
     return path

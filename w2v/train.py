@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v import checkpoint, corpus
+from w2v.atomic import atomic_write
 from w2v.config import RESUMABLE_CHANGES, Config, parse_interval
 from w2v.errors import CheckpointError, DivergenceError, W2VError
 from w2v.vocab import Vocab, build_vocab
@@ -271,12 +272,8 @@ def write_vectors(out: Path, vocab: Vocab, W_in: np.ndarray) -> None:
     """The final vectors: vectors.npy beside vocab.txt, plus word2vec text and binary files."""
     from w2v.vectors import Vectors
 
-    tmp = out / ".vectors.npy.tmp"
-    with open(tmp, "wb") as f:
+    with atomic_write(out / "vectors.npy") as f:
         np.save(f, W_in)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, out / "vectors.npy")
     vectors = Vectors(vocab.words, W_in)
     vectors.save_word2vec(out / "vectors.txt", binary=False)
     vectors.save_word2vec(out / "vectors.bin", binary=True)

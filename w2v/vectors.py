@@ -26,12 +26,12 @@ from __future__ import annotations
 import difflib
 import gzip
 import math
-import os
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from w2v.atomic import atomic_write
 from w2v.errors import VectorsError
 
 SEMANTIC_SECTIONS = 5  # questions-words.txt: the first five sections are semantic
@@ -356,27 +356,19 @@ class Vectors:
                     "contain whitespace"
                 )
         path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp")
         matrix = np.asarray(self.vectors, dtype="<f4")
         row_format = " ".join(["%.9g"] * self.dim)
-        try:
-            with open(tmp, "wb") as f:
-                f.write(f"{len(self)} {self.dim}\n".encode())
-                for start in range(0, len(self), 4096):
-                    rows = matrix[start : start + 4096]
-                    words = self.words[start : start + 4096]
-                    if binary:
-                        f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
-                                         for w, r in zip(words, rows)))
-                    else:
-                        f.write("".join(f"{w} {row_format % tuple(r)}\n"
-                                        for w, r in zip(words, rows.tolist())).encode())
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_write(path) as f:
+            f.write(f"{len(self)} {self.dim}\n".encode())
+            for start in range(0, len(self), 4096):
+                rows = matrix[start : start + 4096]
+                words = self.words[start : start + 4096]
+                if binary:
+                    f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
+                                     for w, r in zip(words, rows)))
+                else:
+                    f.write("".join(f"{w} {row_format % tuple(r)}\n"
+                                    for w, r in zip(words, rows.tolist())).encode())
 
 
 # ------------------------------------------------------------------------ helpers

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from w2v.atomic import atomic_write
 from w2v.errors import VocabError
 
 FORMAT = "w2v-vocab"
@@ -66,14 +67,9 @@ class Vocab:
         for w in self.words:
             if not w or any(ch.isspace() for ch in w):
                 raise VocabError(f"cannot save word {w!r}: words may not contain whitespace")
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(f"# {FORMAT} {VERSION} total_words={self.total_words}\n")
             f.writelines(f"{w}\t{c}\n" for w, c in zip(self.words, self.counts.tolist()))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Vocab:
