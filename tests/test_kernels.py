@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 from w2v import losses, sampler
-from w2v.kernel_numba import NumbaKernel, segment_seeds, train_segment
+from w2v.kernel_numba import (
+    NumbaKernel,
+    _log_sigmoid,
+    alias_probs,
+    alias_table,
+    segment_seeds,
+    sigmoid_table,
+    train_segment,
+)
 from w2v.kernel_numpy import NumpyKernel
 
 MASK = (1 << 64) - 1
@@ -28,8 +36,17 @@ class SplitMix64:
         return (self.next() >> 11) / 2.0**53
 
 
-def naive_hogbatch(W_in, W_out, ids, keep, cdf, window, negative, lr0, lr1, seed):
-    """The kernel's documented semantics, one window at a time, in float64 numpy."""
+def alias_draw(table, r):
+    """The kernel's draw rule in Python integers: column from the high half of r, kept if the
+    low half is below its threshold, else its alias."""
+    i = ((r >> 32) * len(table)) >> 32
+    entry = int(table[i])
+    return i if (r & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
+
+
+def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, seed):
+    """The kernel's documented semantics, one window at a time, in float64 numpy with the exact
+    sigmoid."""
     rng = SplitMix64(seed)
     kept = [w for w in ids if w < 0 or keep[w] >= 1.0 or rng.uniform() < keep[w]]
     loss, pairs = 0.0, 0
@@ -50,13 +67,12 @@ def naive_hogbatch(W_in, W_out, ids, keep, cdf, window, negative, lr0, lr1, seed
         contexts = left + right
         if not contexts:
             continue
-        negs = [int(np.searchsorted(cdf, rng.uniform(), side="right")) for _ in range(negative)]
-        targets = [c] + [min(n, len(cdf) - 1) for n in negs]
+        targets = [c] + [alias_draw(noise, rng.next()) for _ in range(negative)]
         lr = lr0 + (lr1 - lr0) * t / len(kept)
         # The window's loss: the seed's NS loss of every (context -> center) pair, shared negatives
         V = W_in[contexts].astype(np.float64)
         U = W_out[targets].astype(np.float64)
-        scores = np.clip(V @ U.T, -30, 30)
+        scores = V @ U.T
         labels = np.array([1.0] + [0.0] * negative)
         loss += float(np.sum(-losses.log_sigmoid(np.where(labels == 1, scores, -scores))))
         g = labels - losses.sigmoid(scores)  # minus dL/dscore
@@ -81,11 +97,12 @@ def problem(seed=0, V=20, d=8):
 def test_numba_equals_naive_loop(sample):
     counts, ids, W_in, W_out = problem()
     keep = sampler.keep_probs(counts, counts.sum(), sample)
-    cdf = sampler.noise_cdf(counts)
+    noise = alias_table(counts)
     A_in, A_out = W_in.copy(), W_out.copy()
-    loss, pairs = train_segment(A_in, A_out, ids, keep, cdf, 3, 4, 0.05, 0.01, 12345)
+    loss, pairs = train_segment(
+        A_in, A_out, ids, keep, noise, sigmoid_table(), 3, 4, 0.05, 0.01, 12345)
     B_in, B_out = W_in.copy(), W_out.copy()
-    ref_loss, ref_pairs = naive_hogbatch(B_in, B_out, ids, keep, cdf, 3, 4, 0.05, 0.01, 12345)
+    ref_loss, ref_pairs = naive_hogbatch(B_in, B_out, ids, keep, noise, 3, 4, 0.05, 0.01, 12345)
     assert pairs == ref_pairs > 0
     assert loss == pytest.approx(ref_loss, rel=1e-5)
     np.testing.assert_allclose(A_in, B_in, atol=1e-5)
@@ -99,24 +116,59 @@ def test_one_window_is_minus_lr_times_the_gradient():
     context, output = center) at the rows left by the previous window."""
     counts, _, W_in, W_out = problem(1)
     keep = np.ones(len(counts))
-    cdf = sampler.noise_cdf(counts)
+    noise = alias_table(counts)
     ids = np.array([5, 7], dtype=np.int32)  # two words: two windows, each with one context
     rng = SplitMix64(99)
     rng.next()  # radius of the first window (window=1: always 1)
-    negs1 = [min(int(np.searchsorted(cdf, rng.uniform(), side="right")), 19) for _ in range(3)]
+    negs1 = [alias_draw(noise, rng.next()) for _ in range(3)]
     A_in, A_out = W_in.copy(), W_out.copy()
-    train_segment(A_in, A_out, ids, keep, cdf, 1, 3, 0.1, 0.1, 99)
+    train_segment(A_in, A_out, ids, keep, noise, sigmoid_table(), 1, 3, 0.1, 0.1, 99)
     B_in, B_out = W_in.astype(np.float64), W_out.astype(np.float64)
     _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [7], [5], [negs1])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
     rng.next()  # second window's radius
-    negs2 = [min(int(np.searchsorted(cdf, rng.uniform(), side="right")), 19) for _ in range(3)]
+    negs2 = [alias_draw(noise, rng.next()) for _ in range(3)]
     _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [5], [7], [negs2])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
     np.testing.assert_allclose(A_in, B_in, atol=1e-6)
     np.testing.assert_allclose(A_out, B_out, atol=1e-6)
+
+
+@pytest.mark.parametrize("power", [0.75, 1.0])
+def test_alias_table_draws_the_noise_distribution(power):
+    """The table's exact distribution is the seed's noise P(w) ∝ count^0.75 (to 2^-32), and
+    draws by the kernel's rule follow it (a chi-square-sized check on 20,000 draws)."""
+    counts = np.array([1000, 500, 90, 40, 7, 3, 1, 1, 1, 250])
+    p = counts**power / np.sum(counts**power)
+    table = alias_table(counts, power)
+    np.testing.assert_allclose(alias_probs(table), p, atol=1e-9)
+    rng = SplitMix64(3)
+    draws = np.bincount([alias_draw(table, rng.next()) for _ in range(20_000)], minlength=10)
+    expected = 20_000 * p
+    assert np.sum((draws - expected) ** 2 / expected) < 30  # chi2(9) 99.95% quantile is 30
+
+
+def test_alias_table_on_a_skewed_vocabulary():
+    counts = np.sort(np.random.default_rng(0).zipf(1.3, 5000))[::-1]
+    p = counts**0.75 / np.sum(counts**0.75)
+    np.testing.assert_allclose(alias_probs(alias_table(counts)), p, rtol=1e-6, atol=1e-12)
+
+
+def test_sigmoid_table_is_within_1e6_of_the_exact_sigmoid():
+    table = sigmoid_table()
+    xs = np.concatenate([np.linspace(-8, 8, 20_001), [-30, -8.5, 8.5, 30]]).astype(np.float32)
+    got = np.array([_log_sigmoid(table, x) for x in xs], dtype=np.float64)
+    x = xs.astype(np.float64)
+    inside = np.abs(x) < 8
+    np.testing.assert_allclose(got[inside, 0], losses.sigmoid(x[inside]), atol=1e-6)
+    # Interpolation error h^2/8 max|(log σ)''| = 1.9e-6, plus float32 rounding of values near -8.
+    np.testing.assert_allclose(got[inside, 1], losses.log_sigmoid(x[inside]), atol=3e-6)
+    # Saturated outside: off by at most sigma(-8) = 3.4e-4.
+    np.testing.assert_allclose(got[~inside, 0], losses.sigmoid(x[~inside]), atol=3.4e-4)
+    np.testing.assert_allclose(got[~inside, 1], losses.log_sigmoid(x[~inside]), atol=3.4e-4)
+    assert np.isnan(_log_sigmoid(table, np.float32(np.nan))[1])  # divergence shows in the loss
 
 
 def test_numba_kernel_deterministic_with_one_thread():

@@ -25,8 +25,13 @@ in word2vec.c; only the negatives' correlation across the window's pairs differs
 The numpy reference kernel uses the seed's direction (center predicts context) and pair-wise
 negatives; both are tested against their own naive loops, and agree in quality end to end.
 
+σ and log σ come from an interpolated table (``sigmoid_table``, within 3e-6 of exact) instead
+of an ``exp`` per score, and negatives from a Walker alias table (``alias_table``, one memory
+access per draw) instead of a binary search: together 1.3-1.5x the words/s of ``exp`` and the
+binary search on wiki-17m.
+
 Threads update the shared matrices without locks (Hogwild, as word2vec.c): a chunk is cut into
-``threads`` contiguous segments trained concurrently. With one thread the result is a
+contiguous segments that the threads take in turn. With one thread the result is a
 deterministic function of the inputs and the seed.
 
 Randomness: splitmix64 (Steele, Lea & Flood 2014), seeded per segment from the trainer's
@@ -35,15 +40,12 @@ Randomness: splitmix64 (Steele, Lea & Flood 2014), seeded per segment from the t
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 
 from w2v import sampler
-
-MAX_SCORE = np.float32(30.0)  # σ(±30) is 1 or 0 in float32, and exp cannot overflow
 
 
 @numba.njit(inline="always")
@@ -61,22 +63,111 @@ def _uniform(state):
     return float(_splitmix64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+SIGMOID_RANGE = 8.0  # the table covers scores in [-8, 8]; beyond, σ is taken as 0 or 1
+SIGMOID_STEPS = 2048  # linear interpolation between 2049 nodes: |error| < 1e-6 (tested)
+
+
+def sigmoid_table() -> np.ndarray:
+    """(SIGMOID_STEPS + 1, 2) float32 nodes of σ(x) and log σ(x) on [-8, 8], for ``_log_sigmoid``.
+
+    A table instead of ``exp`` per score makes the kernel about 30% faster (measured on
+    wiki-17m). Linear interpolation keeps it within 1e-6 of σ (the error of linear interpolation
+    is at most h²/8 max|σ''| = 7e-7 for the step h = 1/128) and within 3e-6 of log σ (1.9e-6,
+    plus float32 rounding of values near -8), so the
+    kernel still follows the exact gradient (eqs 55, 61) to float32 tolerance, where
+    word2vec.c's nearest-entry table is off by up to 1.5e-3."""
+    x = np.linspace(-SIGMOID_RANGE, SIGMOID_RANGE, SIGMOID_STEPS + 1)
+    log_sig = -np.logaddexp(0.0, -x)
+    return np.stack([np.exp(log_sig), log_sig], axis=1).astype(np.float32)
+
+
 @numba.njit(inline="always")
-def _draw_index(cdf, u):
-    """Smallest i with cdf[i] > u (binary search), clipped to the last index."""
-    lo, hi = 0, len(cdf) - 1
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if cdf[mid] > u:
-            hi = mid
+def _log_sigmoid(table, x):
+    """(σ(x), log σ(x)) interpolated from ``sigmoid_table``; saturated to (1, 0) above 8 and to
+    (0, x) below -8, where the true values differ by less than σ(-8) = 3.4e-4. A NaN score
+    gives a NaN log σ, so a diverging run shows in the loss (and never indexes the table)."""
+    if x >= SIGMOID_RANGE:
+        return np.float32(1.0), np.float32(0.0)
+    if not x > -SIGMOID_RANGE:
+        return np.float32(0.0), x
+    z = (x + np.float32(SIGMOID_RANGE)) * np.float32(SIGMOID_STEPS / (2 * SIGMOID_RANGE))
+    i = int(z)
+    f = z - np.float32(i)
+    s0, l0 = table[i, 0], table[i, 1]
+    return s0 + f * (table[i + 1, 0] - s0), l0 + f * (table[i + 1, 1] - l0)
+
+
+@numba.njit(cache=True)
+def _vose(p):
+    """Vose's alias construction for probabilities ``p`` (sum 1): column i yields i with
+    probability q[i] and alias[i] otherwise."""
+    n = len(p)
+    q = p * n
+    alias = np.arange(n).astype(np.uint64)
+    small = np.empty(n, np.int64)
+    large = np.empty(n, np.int64)
+    ns = nl = 0
+    for i in range(n):
+        if q[i] < 1.0:
+            small[ns] = i
+            ns += 1
         else:
-            lo = mid + 1
-    return lo
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        g = large[nl - 1]
+        alias[s] = g
+        q[g] -= 1.0 - q[s]
+        if q[g] < 1.0:
+            nl -= 1
+            small[ns] = g
+            ns += 1
+    for i in range(ns):  # leftovers are 1 up to rounding
+        q[small[i]] = 1.0
+    for i in range(nl):
+        q[large[i]] = 1.0
+    return q, alias
+
+
+def alias_table(counts, power: float = 0.75) -> np.ndarray:
+    """The noise distribution unigram^power (the seed's P(w), word2vec.c's 0.75) as a Walker
+    alias table: one uint64 per column, acceptance threshold (out of 2^32) in the high half and
+    the alias in the low half, so a draw costs one random number and one memory access instead
+    of a binary search over the cdf (~17 dependent cache misses on a 70k-word vocabulary).
+    ``alias_probs`` gives the exact distribution it draws."""
+    p = np.asarray(counts, dtype=np.float64) ** power
+    q, alias = _vose(p / p.sum())
+    threshold = np.minimum(np.round(q * 2.0**32), 2.0**32 - 1).astype(np.uint64)
+    threshold[q >= 1.0] = 2**32 - 1  # "always accept" up to one part in 2^32
+    return (threshold << np.uint64(32)) | alias
+
+
+def alias_probs(table: np.ndarray) -> np.ndarray:
+    """The distribution ``_alias_draw`` samples from ``table`` (exact: draws are 64-bit)."""
+    accept = (table >> np.uint64(32)).astype(np.float64) / 2.0**32
+    p = accept.copy()
+    np.add.at(p, (table & np.uint64(0xFFFFFFFF)).astype(np.int64), 1.0 - accept)
+    return p / len(table)
+
+
+@numba.njit(inline="always")
+def _alias_draw(table, r):
+    """Column from the high 32 bits of r (multiply-shift), accepted if the low 32 bits are below
+    its threshold, else its alias."""
+    i = ((r >> np.uint64(32)) * np.uint64(len(table))) >> np.uint64(32)
+    entry = table[i]
+    if (r & np.uint64(0xFFFFFFFF)) < (entry >> np.uint64(32)):
+        return np.int32(i)
+    return np.int32(entry & np.uint64(0xFFFFFFFF))
 
 
 @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
-def train_segment(W_in, W_out, ids, keep, cdf, window, negative, lr_start, lr_end, seed):
-    """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, number of pairs)."""
+def train_segment(W_in, W_out, ids, keep, noise, sig, window, negative, lr_start, lr_end, seed):
+    """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, number of pairs).
+
+    ``noise`` is an ``alias_table``, ``sig`` a ``sigmoid_table``."""
     n = len(ids)
     d = W_in.shape[1]
     state = np.empty(1, dtype=np.uint64)
@@ -117,13 +208,10 @@ def train_segment(W_in, W_out, ids, keep, cdf, window, negative, lr_start, lr_en
             continue
         targets[0] = c
         for k in range(1, negative + 1):
-            targets[k] = _draw_index(cdf, _uniform(state))
+            targets[k] = _alias_draw(noise, _splitmix64(state))
         lr = np.float32(lr_start + (lr_end - lr_start) * (t / m_kept))
         # Scores, gradient coefficients and the input rows' gradients, from the current rows;
         # an output row is used while it is in cache for all three.
-        # The loss is -log of the product of the window's probabilities: one log per window
-        # instead of one per score (a third of the kernel's time), flushed before underflow.
-        prob = 1.0
         for j in range(m):
             v = W_in[contexts[j]]
             gj = grad_in[j]
@@ -133,20 +221,15 @@ def train_segment(W_in, W_out, ids, keep, cdf, window, negative, lr_start, lr_en
                 x = np.float32(0.0)
                 for i in range(d):
                     x += v[i] * u[i]
-                x = min(max(x, -MAX_SCORE), MAX_SCORE)
-                # label 1 for the center, 0 for a negative; e / (1 + e) is 1 - σ(x) for the
-                # center and σ(x) for a negative: minus dJ/dx by eqs 55 and 61.
-                sign = 1.0 if k == 0 else -1.0
-                e = math.exp(-sign * x)
-                prob *= 1.0 / (1.0 + e)  # σ(x) for the center, σ(-x) for a negative
-                g = np.float32(sign * e / (1.0 + e))
+                # label 1 for the center, 0 for a negative: with s = ±1, the pair's loss term is
+                # -log σ(s x) (eq 45) and minus its derivative in x is s (1 - σ(s x)) (eqs 55, 61).
+                sign = np.float32(1.0) if k == 0 else np.float32(-1.0)
+                p, log_p = _log_sigmoid(sig, sign * x)
+                loss -= log_p
+                g = sign * (np.float32(1.0) - p)
                 coef[j, k] = g
                 for i in range(d):
                     gj[i] += g * u[i]
-            if prob < 1e-250:
-                loss -= math.log(prob)
-                prob = 1.0
-        loss -= math.log(prob)
         # Output rows next, from the unchanged input rows; then the input rows.
         for k in range(negative + 1):
             u = W_out[targets[k]]
@@ -171,24 +254,35 @@ def segment_seeds(seed: int, parts: int) -> list[int]:
 
 
 class NumbaKernel:
-    """The fast path; same interface as ``NumpyKernel``."""
+    """The fast path; same interface as ``NumpyKernel``.
 
-    chunk_words = 1 << 18  # ~0.3 s of training: the granularity of progress, Ctrl-C and checkpoints
+    With several threads a chunk is cut into ``segments_per_thread`` segments per thread that
+    the pool's threads take in turn, so a thread slowed by another process on a shared machine
+    does not leave the others waiting at the end of the chunk for a long segment."""
+
+    segments_per_thread = 8
+    words_per_thread = 1 << 18  # ~0.5 s of training per chunk: progress, Ctrl-C and checkpoints
+
+    @property
+    def chunk_words(self) -> int:
+        return self.words_per_thread * self.threads
 
     def __init__(self, counts, total_words, *, window=5, negative=5, sample=1e-3, threads=1):
         self.keep = sampler.keep_probs(counts, total_words, sample)
-        self.cdf = sampler.noise_cdf(counts)
+        self.noise = alias_table(counts)
+        self.sig = sigmoid_table()
         self.window, self.negative = window, negative
         self.threads = max(1, int(threads))
         self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 
     def train_chunk(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
-        parts = self.threads if len(ids) >= 10_000 * self.threads else 1
+        parts = 1 if self.threads == 1 else self.threads * self.segments_per_thread
+        parts = max(1, min(parts, len(ids) // 4096))
         bounds = np.linspace(0, len(ids), parts + 1).astype(np.int64)
         lrs = np.linspace(lr_start, lr_end, parts + 1)
         jobs = [
-            (W_in, W_out, ids[bounds[p] : bounds[p + 1]], self.keep, self.cdf, self.window,
-             self.negative, lrs[p], lrs[p + 1], s)
+            (W_in, W_out, ids[bounds[p] : bounds[p + 1]], self.keep, self.noise, self.sig,
+             self.window, self.negative, lrs[p], lrs[p + 1], s)
             for p, s in enumerate(segment_seeds(seed, parts))
         ]
         if parts == 1:
