@@ -48,6 +48,7 @@ def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, se
     """The kernel's documented semantics, one window at a time, in float64 numpy with the exact
     sigmoid."""
     rng = SplitMix64(seed)
+    neg_rng = SplitMix64(rng.next())  # the negatives' stream
     kept = [w for w in ids if w < 0 or keep[w] >= 1.0 or rng.uniform() < keep[w]]
     loss, pairs = 0.0, 0
     for t, c in enumerate(kept):
@@ -67,7 +68,7 @@ def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, se
         contexts = left + right
         if not contexts:
             continue
-        targets = [c] + [alias_draw(noise, rng.next()) for _ in range(negative)]
+        targets = [c] + [alias_draw(noise, neg_rng.next()) for _ in range(negative)]
         lr = lr0 + (lr1 - lr0) * t / len(kept)
         # The window's loss: the seed's NS loss of every (context -> center) pair, shared negatives
         V = W_in[contexts].astype(np.float64)
@@ -118,17 +119,15 @@ def test_one_window_is_minus_lr_times_the_gradient():
     keep = np.ones(len(counts))
     noise = alias_table(counts)
     ids = np.array([5, 7], dtype=np.int32)  # two words: two windows, each with one context
-    rng = SplitMix64(99)
-    rng.next()  # radius of the first window (window=1: always 1)
-    negs1 = [alias_draw(noise, rng.next()) for _ in range(3)]
+    neg_rng = SplitMix64(SplitMix64(99).next())  # the negatives' stream
+    negs1 = [alias_draw(noise, neg_rng.next()) for _ in range(3)]
     A_in, A_out = W_in.copy(), W_out.copy()
     train_segment(A_in, A_out, ids, keep, noise, sigmoid_table(), 1, 3, 0.1, 0.1, 99)
     B_in, B_out = W_in.astype(np.float64), W_out.astype(np.float64)
     _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [7], [5], [negs1])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
-    rng.next()  # second window's radius
-    negs2 = [alias_draw(noise, rng.next()) for _ in range(3)]
+    negs2 = [alias_draw(noise, neg_rng.next()) for _ in range(3)]
     _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [5], [7], [negs2])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
