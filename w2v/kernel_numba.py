@@ -104,11 +104,10 @@ def sigmoid_table() -> np.ndarray:
     """(SIGMOID_STEPS + 1, 2) float32 nodes of σ(x) and log σ(x) on [-8, 8], for ``_log_sigmoid``.
 
     A table instead of ``exp`` per score makes the kernel about 30% faster (measured on
-    wiki-17m). Linear interpolation keeps it within 1e-6 of σ (the error of linear interpolation
-    is at most h²/8 max|σ''| = 7e-7 for the step h = 1/128) and within 3e-6 of log σ (1.9e-6,
-    plus float32 rounding of values near -8), so the
-    kernel still follows the exact gradient (eqs 55, 61) to float32 tolerance, where
-    word2vec.c's nearest-entry table is off by up to 1.5e-3."""
+    wiki-17m). Linear interpolation keeps it within 1e-6 of σ (at most h²/8 max|σ''| = 7e-7 for
+    the step h = 1/128) and within 3e-6 of log σ (1.9e-6, plus float32 rounding near -8), so the
+    kernel follows the exact gradient (eqs 55, 61) to float32 tolerance; word2vec.c's table
+    (1,000 entries, read at the bin's left edge) is off by up to 3e-3."""
     x = np.linspace(-SIGMOID_RANGE, SIGMOID_RANGE, SIGMOID_STEPS + 1)
     log_sig = -np.logaddexp(0.0, -x)
     return np.stack([np.exp(log_sig), log_sig], axis=1).astype(np.float32)
