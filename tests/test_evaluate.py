@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from w2v.errors import VectorsError
-from w2v.vectors import Vectors, format_analogy_report, format_pairs_report
+from w2v.tables import format_analogy_report, format_pairs_report
+from w2v.vectors import Vectors
 
 gensim = pytest.importorskip("gensim")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from w2v import evaluate as evaluate_module
 from w2v import vectors as vectors_module
 from w2v.errors import VectorsError
-from w2v.vectors import Vectors, format_ranked, format_table, latest_run
+from w2v.tables import format_ranked, format_table
+from w2v.vectors import Vectors, latest_run
 from w2v.vocab import Vocab
 
 
@@ -292,7 +294,7 @@ def test_top_rows_equal_a_full_sort(n):
     scores = rng.integers(0, 50, size=(6, n)).astype(np.float32)  # many ties
     scores[0] = 1.0
     k = 8
-    for row, block_best in zip(scores, vectors_module._top_rows_2d(scores, k)):
+    for row, block_best in zip(scores, evaluate_module._top_rows_2d(scores, k)):
         expected = np.argsort(-row, kind="stable")[:k]
         np.testing.assert_array_equal(vectors_module._top_rows(row, k), expected)
         np.testing.assert_array_equal(block_best, expected)

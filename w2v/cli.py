@@ -177,7 +177,7 @@ def _echo_ranked(results, as_json, query):
         click.echo(json.dumps({"query": query, "results": [
             {"word": w, "score": round(s, 6)} for w, s in results]}))
     else:
-        from w2v.vectors import format_ranked
+        from w2v.tables import format_ranked
 
         click.echo(format_ranked(results))
 
@@ -253,7 +253,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
     if as_json:
         click.echo(json.dumps(report, indent=1))
         return
-    from w2v.vectors import format_analogy_report, format_pairs_report
+    from w2v.tables import format_analogy_report, format_pairs_report
 
     if analogies:
         click.echo(format_analogy_report(report["analogies"]))

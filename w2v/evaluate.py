@@ -1,0 +1,208 @@
+"""Evaluation of Vectors: analogy accuracy and word-pair correlation, equal to gensim's numbers.
+
+Both read the task file line by line, keep the ``restrict_vocab`` most frequent words, fold case
+like gensim and word2vec.c's compute-accuracy, and report coverage next to the score. Analogy
+questions are answered in blocks: one matrix product per block of questions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from w2v.errors import VectorsError
+from w2v.vectors import _top_rows
+
+if TYPE_CHECKING:
+    from w2v.vectors import Vectors
+
+SEMANTIC_SECTIONS = 5  # questions-words.txt: the first five sections are semantic
+ANALOGY_CANDIDATES = 5  # evaluation looks at the top 5 answers, like gensim
+
+
+def evaluate_analogies(
+    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+) -> dict:
+    """Accuracy on a questions-words file (``: section`` lines, then ``a b c d`` lines).
+
+    The numbers equal gensim's ``evaluate_word_analogies`` (and word2vec.c's
+    compute-accuracy): only the ``restrict_vocab`` most frequent words count; a question
+    with a word outside them is skipped as out-of-vocabulary; words are upper-cased when
+    ``case_insensitive`` and a folded word uses its most frequent spelling; the prediction
+    is the first of the 5 best 3CosAdd candidates for b - a + c (its three inputs left out)
+    whose folded spelling is not an input. So a question whose answer is one of its inputs
+    is always wrong. Lines that are not 4 words are ignored.
+
+    Returns per-section and semantic (first 5 sections) / syntactic / total summaries
+    ``{"section", "correct", "seen", "accuracy"}`` (accuracy None when nothing was seen,
+    where gensim reports 0.0), and coverage: ``questions`` (valid lines), ``seen``,
+    ``oov_skipped``, ``coverage`` = seen / questions, and the ``restrict_vocab`` cutoff.
+    """
+    n = vectors._cutoff(restrict_vocab)
+    folded, first = _folded_index(vectors, n, case_insensitive)
+    names, questions, pending, invalid = [], 0, [], 0
+    for lineno, line in enumerate(_read_lines(path), start=1):
+        if line.startswith(": "):
+            names.append(line.lstrip(": ").strip())
+            continue
+        words = [w.upper() for w in line.split()] if case_insensitive else line.split()
+        if len(words) != 4:
+            invalid += bool(words)
+            continue
+        if not names:
+            raise VectorsError(f"{path}:{lineno}: a question before any ': section' line")
+        questions += 1
+        if all(w in first for w in words):
+            pending.append((len(names) - 1, *(first[w] for w in words[:3]), words))
+    if questions == 0:
+        raise VectorsError(
+            f"{path} has no analogy questions (expected ': section' lines, then 'a b c d')"
+        )
+    correct = np.zeros(len(names), dtype=np.int64)
+    seen = np.zeros(len(names), dtype=np.int64)
+    for section, ok in zip([p[0] for p in pending], _answer(vectors, pending, n, folded)):
+        seen[section] += 1
+        correct[section] += ok
+
+    def summary(name, rows):
+        c, s = int(correct[rows].sum()), int(seen[rows].sum())
+        return {"section": name, "correct": c, "seen": s, "accuracy": c / s if s else None}
+
+    everything = slice(None)
+    total_seen = int(seen.sum())
+    return {
+        "sections": [summary(name, [i]) for i, name in enumerate(names)],
+        "semantic": summary("semantic", slice(0, SEMANTIC_SECTIONS)),
+        "syntactic": summary("syntactic", slice(SEMANTIC_SECTIONS, None)),
+        "total": summary("total", everything),
+        "questions": questions,
+        "seen": total_seen,
+        "oov_skipped": questions - total_seen,
+        "coverage": total_seen / questions if questions else None,
+        "invalid_lines": invalid,
+        "restrict_vocab": n,
+        "case_insensitive": case_insensitive,
+    }
+
+
+def evaluate_word_pairs(
+    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+) -> dict:
+    """Spearman's rho (and Pearson's r) between human scores and cosine similarities.
+
+    Reads tab-separated lines whose first three fields are ``word1 word2 score``
+    (WordSim-353, SimLex-999, MEN style); ``#`` comments and lines whose third field is not a
+    number are skipped and counted in ``invalid_lines``. Equal to gensim's
+    ``evaluate_word_pairs`` on three-column files: a pair with a word outside the
+    ``restrict_vocab`` most frequent words is out-of-vocabulary and skipped, case folding as
+    in ``evaluate_analogies``. Unlike gensim, extra columns are allowed and spaces around the
+    words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage).
+    """
+    from scipy import stats
+
+    n = vectors._cutoff(restrict_vocab)
+    _, first = _folded_index(vectors, n, case_insensitive)
+    gold, rows, oov, invalid = [], [], 0, 0
+    for line in _read_lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\r\n").split("\t")
+        try:
+            score = float(fields[2])
+        except (IndexError, ValueError):
+            invalid += 1
+            continue
+        a, b = fields[0].strip(), fields[1].strip()
+        a, b = (a.upper(), b.upper()) if case_insensitive else (a, b)
+        if a not in first or b not in first:
+            oov += 1
+            continue
+        gold.append(score)
+        rows.append((first[a], first[b]))
+    if len(gold) < 2:
+        raise VectorsError(
+            f"{path}: {len(gold)} word pairs are in the vocabulary, need at least two "
+            f"({oov} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
+        )
+    left, right = np.array(rows).T
+    model = np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right])
+    total = len(gold) + oov
+    return {
+        "spearman": float(stats.spearmanr(gold, model)[0]),
+        "pearson": float(stats.pearsonr(gold, model)[0]),
+        "pairs": len(gold),
+        "oov_skipped": oov,
+        "oov_ratio": oov / total,
+        "coverage": len(gold) / total,
+        "invalid_lines": invalid,
+        "restrict_vocab": n,
+        "case_insensitive": case_insensitive,
+    }
+
+
+def _folded_index(
+    vectors: Vectors, n: int, case_insensitive: bool
+) -> tuple[list[str], dict[str, int]]:
+    """The first ``n`` words folded (upper-cased when case-insensitive), and folded word ->
+    its first, i.e. most frequent, row (gensim's and word2vec.c's rule)."""
+    folded = [w.upper() for w in vectors.words[:n]] if case_insensitive else vectors.words[:n]
+    first: dict[str, int] = {}
+    for i, w in enumerate(folded):
+        first.setdefault(w, i)
+    return folded, first
+
+
+def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
+    """Yield, per question, whether 3CosAdd got it right; blocks of questions share one
+    matrix product so the (n, d) matrix is read once per block, not once per question."""
+    unit = vectors.unit[:n]
+    k = ANALOGY_CANDIDATES + 3
+    block = max(1, min(4096, (1 << 24) // max(n, 1)))  # about 64 MB of scores at a time
+    for start in range(0, len(pending), block):
+        chunk = pending[start : start + block]
+        a, b, c = (np.array([q[i] for q in chunk]) for i in (1, 2, 3))
+        target = unit[b] - unit[a] + unit[c]
+        target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-30)
+        scores = target @ unit.T
+        for best, q in zip(_top_rows_2d(scores, k), chunk):
+            inputs, expected = {q[1], q[2], q[3]}, q[4][3]
+            candidates = [i for i in best.tolist() if i not in inputs]
+            candidates = candidates[:ANALOGY_CANDIDATES]
+            ignore = set(q[4][:3])
+            predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
+                             folded[candidates[-1]] if candidates else None)
+            yield predicted == expected
+
+
+def _top_rows_2d(scores: np.ndarray, k: int, groups: int = 64) -> list[np.ndarray]:
+    """``_top_rows`` for every row of a (B, n) block, without a partial sort of each row.
+
+    Split the columns into ``groups`` slices; the k-th largest of the slice maxima is a value
+    with at least k scores at or above it, so it bounds the row's k-th largest from below and
+    only the few scores above it need sorting.
+    """
+    B, n = scores.shape
+    if n <= max(k, groups) * 4:
+        return [_top_rows(row, k) for row in scores]
+    starts = np.linspace(0, n, groups, endpoint=False).astype(np.intp)
+    slice_max = np.maximum.reduceat(scores, starts, axis=1)
+    floor = np.partition(slice_max, groups - k, axis=1)[:, groups - k]
+    rows, cols = np.nonzero(scores >= floor[:, None])
+    splits = np.searchsorted(rows, np.arange(1, B))
+    out = []
+    for r, c in enumerate(np.split(cols, splits)):
+        order = np.lexsort((c, -scores[r, c]))[:k]
+        out.append(c[order])
+    return out
+
+
+def _read_lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            yield from f
+    except FileNotFoundError:
+        raise VectorsError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise VectorsError(f"{path} is a directory, not a file") from None
+

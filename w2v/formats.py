@@ -1,0 +1,215 @@
+"""Vectors on disk: the word2vec text/binary formats and the ``.npy`` + ``vocab.txt`` pair.
+
+Readers return ``(words, matrix)`` and know nothing of queries; ``Vectors.load`` picks the reader.
+The formats:
+
+- a ``.npy`` file (magic ``\\x93NUMPY``, memory-mapped) with a ``vocab.txt`` beside it;
+- word2vec text: a ``V d`` header line, then ``word v1 ... vd`` lines (word2vec.c ``-binary 0``
+  and gensim's ``save_word2vec_format``, with or without a trailing space);
+- word2vec binary: the same header, then ``word``, a space and d little-endian float32, with an
+  optional newline after each record (word2vec.c writes one, gensim does not);
+- either word2vec format gzip-compressed (magic ``\\x1f\\x8b``).
+
+Words with whitespace: the word2vec formats end a word at the first space, so a word containing
+whitespace cannot be written; ``write_word2vec`` rejects it with an error naming the word (w2v's
+tokenizer splits on whitespace, so its own vocabularies never contain one).
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from w2v.atomic import atomic_write
+from w2v.errors import VectorsError
+
+NPY_MAGIC = b"\x93NUMPY"
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_WORD_BYTES = 100_000  # a binary "word" longer than this means the file is not word2vec
+
+
+def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
+    """A ``.npy`` matrix, memory-mapped, and the words of the ``vocab.txt`` beside it."""
+    from w2v.vocab import Vocab
+
+    vocab_path = path.with_name("vocab.txt")
+    if not vocab_path.is_file():
+        raise VectorsError(f"{path} needs its vocabulary: {vocab_path} does not exist")
+    vocab = Vocab.load(vocab_path)
+    try:
+        matrix = np.load(path, mmap_mode="r")  # large runs: pages load on demand
+    except (ValueError, OSError) as e:
+        raise VectorsError(f"{path} is truncated or not a readable .npy file ({e})") from None
+    if matrix.ndim != 2 or matrix.dtype.kind != "f":
+        raise VectorsError(
+            f"{path} holds a {matrix.dtype} array of shape {matrix.shape}, not a float matrix"
+        )
+    if len(matrix) != len(vocab):
+        raise VectorsError(
+            f"{path} has {len(matrix)} rows but {vocab_path} has {len(vocab)} words: "
+            "they come from different runs"
+        )
+    return vocab.words, matrix
+
+
+def write_word2vec(path, words: list[str], matrix: np.ndarray, binary: bool) -> None:
+    """word2vec.c's format, text (``%.9g``, exact for float32) or ``binary`` (one newline
+    after each record, like word2vec.c), written atomically (temp file, fsync, rename)."""
+    for w in words:
+        if not w or any(ch.isspace() for ch in w):
+            raise VectorsError(
+                f"cannot write {w!r} in the word2vec format: words may not be empty or "
+                "contain whitespace"
+            )
+    path = Path(path)
+    matrix = np.asarray(matrix, dtype="<f4")
+    V, d = matrix.shape
+    if len(words) != V:
+        raise VectorsError(f"{len(words)} words but {V} vectors")
+    row_format = " ".join(["%.9g"] * d)
+    with atomic_write(path) as f:
+        f.write(f"{V} {d}\n".encode())
+        for start in range(0, V, 4096):
+            rows = matrix[start : start + 4096]
+            chunk = words[start : start + 4096]
+            if binary:
+                f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
+                                 for w, r in zip(chunk, rows)))
+            else:
+                f.write("".join(f"{w} {row_format % tuple(r)}\n"
+                                for w, r in zip(chunk, rows.tolist())).encode())
+
+
+def _open_maybe_gzip(path: Path):
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == GZIP_MAGIC
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+
+
+def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
+    """Parse word2vec text or binary, telling them apart by content:
+
+    - a first record that decodes as UTF-8 with exactly d numbers after its word is read as
+      text (raw float32 bytes essentially never look like that; if they did, the text reader
+      fails and a binary reading that ends exactly at the end of the file wins);
+    - a first record with some numbers is tried as binary (accepted only if the V records end
+      the file), then as text, so a malformed text file gets the text reader's error;
+    - anything else is binary.
+    """
+    try:
+        with _open_maybe_gzip(path) as f:
+            V, d = _read_header(f.readline(256), path)
+            start = f.tell()
+            first = f.readline(64 * d + 4096)
+            tokens = _record_tokens(first)
+            numbers = sum(_is_number(t) for t in tokens or ())
+
+            def text():
+                f.seek(start)
+                return _read_text_records(f, V, d, path)
+
+            def binary(whole_file: bool):
+                f.seek(start)
+                words, matrix, at_end = _read_binary_records(f, V, d, path)
+                if whole_file and not at_end:
+                    raise VectorsError(f"{path} has data after its {V} binary records")
+                return words, matrix
+
+            if (tokens is not None and numbers == len(tokens) == d) or not first.strip():
+                try:
+                    words, matrix = text()
+                except VectorsError as text_error:
+                    try:
+                        words, matrix = binary(whole_file=True)
+                    except VectorsError:
+                        raise text_error from None
+            elif numbers:
+                try:
+                    words, matrix = binary(whole_file=True)
+                except VectorsError:
+                    words, matrix = text()
+            else:
+                words, matrix = binary(whole_file=False)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise VectorsError(f"{path} is truncated or corrupt ({e})") from None
+    seen: set[str] = set()
+    dup = next((w for w in words if w in seen or seen.add(w)), None)
+    if dup is not None:
+        raise VectorsError(f"{path} has the word {dup!r} twice")
+    return words, matrix
+
+
+def _read_header(line: bytes, path: Path) -> tuple[int, int]:
+    parts = line.split()
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[1]) > 0:
+        return int(parts[0]), int(parts[1])
+    raise VectorsError(
+        f"{path} is not a word2vec file (expected a 'count dim' header line, "
+        "as word2vec.c and gensim write; GloVe files lack it)"
+    )
+
+
+def _record_tokens(line: bytes) -> list[str] | None:
+    """The tokens after the word of a text record, or None if the line is not UTF-8."""
+    try:
+        return line.decode("utf-8").split()[1:]
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_text_records(f, V: int, d: int, path: Path):
+    words, matrix = [], np.empty((V, d), dtype=np.float32)
+    for i in range(V):
+        parts = f.readline().split()
+        if not parts:
+            raise VectorsError(f"{path} is truncated: {i} of {V} vectors")
+        if len(parts) != d + 1:
+            word = parts[0][:40].decode("utf-8", errors="replace")
+            raise VectorsError(
+                f"{path}: vector {i + 1} ({word!r}) has {len(parts) - 1} values, expected {d} "
+                "(a truncated or malformed file)"
+            )
+        try:
+            matrix[i] = np.array(parts[1:], dtype=np.float32)
+        except ValueError:
+            raise VectorsError(f"{path}: vector {i + 1} has a non-number") from None
+        words.append(parts[0].decode("utf-8", errors="replace"))
+    return words, matrix
+
+
+def _read_binary_records(f, V: int, d: int, path: Path):
+    """Records are ``word`` + space + 4d bytes, optionally followed by a newline that we strip
+    from the start of the next word; read in 1 MB chunks. Also says whether only whitespace
+    follows the V records."""
+    words, matrix = [], np.empty((V, d), dtype=np.float32)
+    nbytes = 4 * d
+    buf, pos, eof = b"", 0, False
+    i = 0
+    while i < V:
+        space = buf.find(b" ", pos)
+        if space == -1 or len(buf) - space - 1 < nbytes:
+            if eof:
+                raise VectorsError(f"{path} is truncated: {i} of {V} vectors")
+            if space == -1 and len(buf) - pos > MAX_WORD_BYTES:
+                raise VectorsError(f"{path} is not a word2vec binary file (no word boundary)")
+            chunk = f.read(1 << 20)
+            eof = not chunk
+            buf, pos = buf[pos:] + chunk, 0
+            continue
+        words.append(buf[pos:space].lstrip(b"\n").decode("utf-8", errors="replace"))
+        matrix[i] = np.frombuffer(buf, dtype="<f4", count=d, offset=space + 1)
+        pos = space + 1 + nbytes
+        i += 1
+    rest = buf[pos:] + f.read(64)
+    return words, matrix, not rest.strip()
