@@ -298,3 +298,23 @@ def test_top_rows_equal_a_full_sort(n):
         expected = np.argsort(-row, kind="stable")[:k]
         np.testing.assert_array_equal(vectors_module._top_rows(row, k), expected)
         np.testing.assert_array_equal(block_best, expected)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_word2vec_write_in_blocks_round_trip(tmp_path, monkeypatch, binary):
+    """Rows are formatted a block at a time; blocks that split the matrix unevenly (7 rows
+    each, 23 rows) read back exactly as the matrix written in one piece."""
+    from w2v import formats
+
+    rng = np.random.default_rng(2)
+    words = [f"w{i}" for i in range(23)]
+    matrix = rng.normal(size=(23, 10)).astype(np.float32)
+    whole = tmp_path / ("whole.bin" if binary else "whole.txt")
+    formats.write_word2vec(whole, words, matrix, binary)
+    monkeypatch.setattr(formats, "WRITE_BLOCK_VALUES", 75)  # 7 rows of 10 per block
+    blocks = tmp_path / ("blocks.bin" if binary else "blocks.txt")
+    formats.write_word2vec(blocks, words, matrix, binary)
+    assert blocks.read_bytes() == whole.read_bytes()
+    back_words, back = formats.read_word2vec(blocks)
+    assert back_words == words
+    np.testing.assert_array_equal(back, matrix)
