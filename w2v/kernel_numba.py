@@ -27,7 +27,7 @@ negatives; both are tested against their own naive loops, and agree in quality e
 
 σ and log σ come from an interpolated table (``sigmoid_table``, within 3e-6 of exact) instead
 of an ``exp`` per score, and negatives from a Walker alias table (``alias_table``, one memory
-access per draw) instead of a binary search: together 1.3-1.5x the words/s of ``exp`` and the
+access per draw) instead of a binary search: together 1.3-1.6x the words/s of ``exp`` and the
 binary search on wiki-17m; prefetching the next window's rows adds 5-15%.
 
 Threads update the shared matrices without locks (Hogwild, as word2vec.c): a chunk is cut into
