@@ -296,7 +296,7 @@ def test_top_rows_equal_a_full_sort(n):
     k = 8
     for row, block_best in zip(scores, evaluate_module._top_rows_2d(scores, k)):
         expected = np.argsort(-row, kind="stable")[:k]
-        np.testing.assert_array_equal(vectors_module._top_rows(row, k), expected)
+        np.testing.assert_array_equal(vectors_module.top_rows(row, k), expected)
         np.testing.assert_array_equal(block_best, expected)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from w2v.errors import VectorsError
-from w2v.vectors import _top_rows
+from w2v.vectors import top_rows
 
 if TYPE_CHECKING:
     from w2v.vectors import Vectors
@@ -39,7 +39,7 @@ def evaluate_analogies(
     where gensim reports 0.0), and coverage: ``questions`` (valid lines), ``seen``,
     ``oov_skipped``, ``coverage`` = seen / questions, and the ``restrict_vocab`` cutoff.
     """
-    n = vectors._cutoff(restrict_vocab)
+    n = vectors.cutoff(restrict_vocab)
     folded, first = _folded_index(vectors, n, case_insensitive)
     names, questions, pending, invalid = [], 0, [], 0
     for lineno, line in enumerate(_read_lines(path), start=1):
@@ -101,7 +101,7 @@ def evaluate_word_pairs(
     """
     from scipy import stats
 
-    n = vectors._cutoff(restrict_vocab)
+    n = vectors.cutoff(restrict_vocab)
     _, first = _folded_index(vectors, n, case_insensitive)
     gold, rows, oov, invalid = [], [], 0, 0
     for line in _read_lines(path):
@@ -176,7 +176,7 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
 
 
 def _top_rows_2d(scores: np.ndarray, k: int, groups: int = 64) -> list[np.ndarray]:
-    """``_top_rows`` for every row of a (B, n) block, without a partial sort of each row.
+    """``top_rows`` for every row of a (B, n) block, without a partial sort of each row.
 
     Split the columns into ``groups`` slices; the k-th largest of the slice maxima is a value
     with at least k scores at or above it, so it bounds the row's k-th largest from below and
@@ -184,7 +184,7 @@ def _top_rows_2d(scores: np.ndarray, k: int, groups: int = 64) -> list[np.ndarra
     """
     B, n = scores.shape
     if n <= max(k, groups) * 4:
-        return [_top_rows(row, k) for row in scores]
+        return [top_rows(row, k) for row in scores]
     starts = np.linspace(0, n, groups, endpoint=False).astype(np.intp)
     slice_max = np.maximum.reduceat(scores, starts, axis=1)
     floor = np.partition(slice_max, groups - k, axis=1)[:, groups - k]

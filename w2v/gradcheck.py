@@ -194,10 +194,7 @@ def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None)
 
 def format_table(rows: list[Row]) -> str:
     """Aligned columns: function, parameter block, max relative error, PASS/FAIL."""
-    header = ("function", "parameter block", "max rel. error", "result")
+    from w2v.tables import format_table as aligned
+
     body = [(r.function, r.block, f"{r.error:.2e}", "PASS" if r.passed else "FAIL") for r in rows]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip()
-             for line in [header, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(body, ["function", "parameter block", "max rel. error", "result"])

@@ -95,7 +95,7 @@ class Vectors:
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
         mean = weights @ self.unit[ids]
         mean /= max(float(np.linalg.norm(mean)), 1e-30)
-        scores = self.unit[: self._cutoff(restrict_vocab)] @ mean
+        scores = self.unit[: self.cutoff(restrict_vocab)] @ mean
         return self._top(scores, set(ids), topn)
 
     def similar(self, word: str, topn: int = 10):
@@ -128,10 +128,10 @@ class Vectors:
         ``topn + len(exclude)`` largest, then drop the excluded."""
         if not isinstance(topn, int) or topn < 1:
             raise VectorsError(f"topn must be a positive integer, got {topn!r}")
-        best = _top_rows(scores, topn + len(exclude))
+        best = top_rows(scores, topn + len(exclude))
         return [(self.words[i], float(scores[i])) for i in best if i not in exclude][:topn]
 
-    def _cutoff(self, restrict_vocab) -> int:
+    def cutoff(self, restrict_vocab) -> int:
         """How many of the most frequent rows a query or an evaluation (evaluate.py) looks at."""
         if restrict_vocab is None:
             return len(self)
@@ -177,8 +177,7 @@ class Vectors:
         return cls(*read_word2vec(path))
 
     def save_word2vec(self, path, binary: bool) -> None:
-        """word2vec.c's format, text (``%.9g``, exact for float32) or ``binary`` (one newline
-        after each record, like word2vec.c), written atomically (temp file, fsync, rename)."""
+        """word2vec.c's text or binary format, atomically: see ``formats.write_word2vec``."""
         write_word2vec(path, self.words, self.vectors, binary)
 
 
@@ -189,7 +188,7 @@ def _as_list(words) -> list[str]:
     return [words] if isinstance(words, str) else list(words)
 
 
-def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` largest scores, best first, ties to the lower index (the more
     frequent word): a partition finds the k-th largest value, only the scores at or above it
     are sorted."""
