@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from w2v import checkpoint
 from w2v.errors import CheckpointError
+from w2v.train import checkpoint
 
 
 def train_cmd(corpus: Path, out: Path, args, resume: bool) -> list[str]:

@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from w2v import checkpoint
 from w2v.errors import CheckpointError
+from w2v.train import checkpoint
 
 
 def _arrays(seed):

@@ -79,17 +79,17 @@ def expect(result, code, text):
 @pytest.mark.parametrize("args, code, text", [
     (["train", "/no/such/file.txt"], 2, "does not exist"),
     (["train", "{tmp}"], 2, "is a directory"),
-    (["train", "{corpus}", "--dim", "0"], 2, "dim must be between"),
-    (["train", "{corpus}", "--window", "-3"], 2, "window must be between"),
-    (["train", "{corpus}", "--negative", "0"], 2, "negative must be between"),
-    (["train", "{corpus}", "--epochs", "0"], 2, "epochs must be between"),
-    (["train", "{corpus}", "--epochs", "1000000000"], 2, "epochs must be between"),
-    (["train", "{corpus}", "--dim", "100000000"], 2, "dim must be between"),
-    (["train", "{corpus}", "--lr", "0"], 2, "lr must be > 0"),
-    (["train", "{corpus}", "--lr", "-1"], 2, "lr must be > 0"),
+    (["train", "{corpus}", "--dim", "0"], 2, "dim (--dim) must be between"),
+    (["train", "{corpus}", "--window", "-3"], 2, "window (--window) must be between"),
+    (["train", "{corpus}", "--negative", "0"], 2, "negative (--negative) must be between"),
+    (["train", "{corpus}", "--epochs", "0"], 2, "epochs (--epochs) must be between"),
+    (["train", "{corpus}", "--epochs", "1000000000"], 2, "epochs (--epochs) must be between"),
+    (["train", "{corpus}", "--dim", "100000000"], 2, "dim (--dim) must be between"),
+    (["train", "{corpus}", "--lr", "0"], 2, "lr (--lr) must be > 0"),
+    (["train", "{corpus}", "--lr", "-1"], 2, "lr (--lr) must be > 0"),
     (["train", "{corpus}", "--dim", "ten"], 2, "'ten' is not a valid integer"),
     (["train", "{corpus}", "--config", "{badkey}"], 2, "unknown config file key 'dimm'"),
-    (["train", "{corpus}", "--config", "{badtype}"], 2, "dim must be int"),
+    (["train", "{corpus}", "--config", "{badtype}"], 2, "dim (--dim) must be int"),
     (["train", "{corpus}", "--out", "{file}"], 2, "exists and is not a folder"),
     (["train", "{corpus}", "--out", "{file}/sub"], 1, "Not a directory"),
     (["train", "{empty}", "--out", "{tmp}/e"], 1, "the corpus has no words"),
@@ -121,10 +121,10 @@ def test_errors(trained, tmp_path, args, code, text):
 def test_binary_garbage_trains_or_fails_cleanly(tmp_path):
     path = tmp_path / "garbage.bin"
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 200_000, dtype=np.uint8).tobytes())
-    r = run("train", path, "--out", tmp_path / "g", "--min-count", "1", "--epochs", "1", "-q",
+    r = run("train", path, "--out", tmp_path / "g", "--min-count", "1", "--epochs", "1",
             "--dim", "8")
     assert r.exit_code in (0, 1)
-    assert "invalid UTF-8" in r.output
+    assert "invalid UTF-8" in r.output  # a note, not shown with -q
 
 
 def test_corrupt_checkpoint_on_resume(trained, tmp_path, monkeypatch):

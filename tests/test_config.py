@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from w2v.config import Config, load_toml, make_config, parse_interval
+from w2v.config import Config, format_config, load_toml, make_config, parse_interval, resume_config
 from w2v.errors import ConfigError
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
@@ -72,3 +72,43 @@ def test_invalid_toml(tmp_path):
 )
 def test_parse_interval(text, expected):
     assert parse_interval(text) == expected
+
+
+def test_unknown_key_suggests_the_closest():
+    with pytest.raises(ConfigError, match="did you mean 'min_count'"):
+        make_config({"min_cont": 3})
+
+
+def test_checkpoint_every_takes_an_integer_of_words():
+    assert parse_interval(make_config({"checkpoint_every": 600}).checkpoint_every) == (
+        "words", 600)
+
+
+def test_softmax_with_numba_is_refused_and_auto_picks_numpy():
+    with pytest.raises(ConfigError, match="softmax"):
+        make_config({"loss": "softmax", "kernel": "numba"})
+    assert make_config({"loss": "softmax"}).backend == "numpy"
+    assert make_config({}).backend == "numba"
+
+
+def test_errors_name_the_setting_for_the_cli():
+    with pytest.raises(ConfigError) as e:
+        make_config({"dim": 0})
+    assert e.value.settings() == ["dim"] and str(e.value).startswith("dim must be between")
+
+
+def test_resume_takes_the_stored_config():
+    stored = make_config({"epochs": 10, "dim": 7}).to_dict()
+    cfg = resume_config(stored, {})
+    assert (cfg.epochs, cfg.dim) == (10, 7)
+    assert resume_config(stored, {"threads": 3, "epochs": 10}).threads == 3
+    with pytest.raises(ConfigError, match="epochs = 5.*epochs = 10"):
+        resume_config(stored, {"epochs": 5})
+    assert resume_config(stored, {"lr": 0.025}).lr == 0.025  # equal after conversion: fine
+
+
+def test_format_config_shows_what_is_used():
+    from w2v.config import available_cores
+
+    text = format_config(make_config({}))
+    assert f"threads = {available_cores()}" in text and 'kernel = "numba"' in text

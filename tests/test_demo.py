@@ -11,7 +11,7 @@ from w2v import demo
 from w2v.config import Config
 from w2v.errors import W2VError
 from w2v.plot import DEFAULT_WORDS
-from w2v.train import train
+from w2v.train.session import run as train
 from w2v.vectors import Vectors
 
 # The CS224n words as the corpus plants them: the plot's clusters (people split by pair).
@@ -206,6 +206,7 @@ def test_gensim_recovers_the_planted_structure():
 def test_w2v_recovers_the_planted_structure(tmp_path, kernel):
     corpus = demo.write(tmp_path / "demo.txt", 300_000 if kernel == "numba" else 100_000)
     cfg = Config(dim=50, epochs=5 if kernel == "numba" else 3, threads=1, kernel=kernel)
-    out = train(cfg, [corpus], tmp_path / "run", progress=False, log=lambda m: None)
+    out = tmp_path / "run"
+    train(cfg, [corpus], out)
     v = Vectors.load(out)
     _assert_planted(v, lambda words: v.unit[[v.id(w) for w in words]].astype(np.float64))

@@ -5,10 +5,15 @@ import signal
 import numpy as np
 import pytest
 
-from w2v import checkpoint
 from w2v.config import Config
-from w2v.errors import CheckpointError, DivergenceError
-from w2v.train import Interrupted, train
+from w2v.errors import CheckpointError, ConfigError, DivergenceError, Interrupted, RunError
+from w2v.train import checkpoint, session
+
+
+def train(cfg, corpus, out, resume=False, **kw):
+    """The session without progress, returning the run folder."""
+    session.run(cfg, corpus, out, resume=resume, **kw)
+    return out
 
 KERNELS = ["numpy", "numba"]
 
@@ -39,7 +44,7 @@ def _vectors(out):
 
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
-    out = train(_cfg(kernel), [small_corpus], tmp_path / "run", progress=False, log=lambda m: None)
+    out = train(_cfg(kernel), [small_corpus], tmp_path / "run")
     state = json.loads((out / "state.json").read_text())
     assert state["config"]["kernel"] == kernel
     history = state["loss_history"]["epoch"]
@@ -54,9 +59,7 @@ def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
 
 def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
     """Deliver a real signal to this process during the n-th kernel call."""
-    import w2v.train as train_module
-
-    real = train_module.make_kernel
+    real = session.make_kernel
 
     def make_kernel(cfg, vocab):
         kernel = real(cfg, vocab)
@@ -64,14 +67,14 @@ def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
 
         def train_chunk(*args):
             calls.append(1)
-            if len(calls) == n_chunks:
+            if len(calls) == n_chunks + 1:  # the first call compiles (or loads) the kernel
                 os.kill(os.getpid(), signum)
             return inner(*args)
 
         kernel.train_chunk = train_chunk
         return kernel
 
-    monkeypatch.setattr(train_module, "make_kernel", make_kernel)
+    monkeypatch.setattr(session, "make_kernel", make_kernel)
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
@@ -81,20 +84,20 @@ def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, monkeypatch):
 
     monkeypatch.setattr(NumbaKernel, "chunk_words", 4096)  # several chunks per epoch
     cfg = _cfg(kernel, checkpoint_every="20000", epochs=3)
-    quiet = dict(progress=False, log=lambda m: None)
-    whole = train(cfg, [small_corpus], tmp_path / "whole", **quiet)
+    whole = train(cfg, [small_corpus], tmp_path / "whole")
 
     out = tmp_path / "pieces"
     with monkeypatch.context() as m:
         _interrupt_after(m, 2)
-        with pytest.raises(Interrupted, match="--resume"):
-            train(cfg, [small_corpus], out, **quiet)
+        with pytest.raises(Interrupted) as e:
+            train(cfg, [small_corpus], out)
+        assert e.value.details == {"out": str(out), "resumable": True}
     with monkeypatch.context() as m:
         _interrupt_after(m, 3, signal.SIGTERM)
         with pytest.raises(Interrupted):
-            train(cfg, [small_corpus], out, resume=True, **quiet)
+            train(cfg, [small_corpus], out, resume=True)
     assert not (out / "vectors.npy").exists()
-    train(cfg.replace(threads=1), [small_corpus], out, resume=True, **quiet)
+    train({"threads": 1}, [], out, resume=True)  # the stored config, no corpus needed
     assert np.array_equal(_vectors(whole), _vectors(out))
     whole_state = json.loads((whole / "state.json").read_text())
     out_state = json.loads((out / "state.json").read_text())
@@ -106,18 +109,18 @@ def test_resume_refuses_changed_setting(small_corpus, tmp_path, monkeypatch):
     with monkeypatch.context() as m:
         _interrupt_after(m, 1)
         with pytest.raises(Interrupted):
-            train(cfg, [small_corpus], tmp_path, progress=False, log=lambda m: None)
-    with pytest.raises(CheckpointError, match="dim = 32"):
-        train(cfg.replace(dim=32), [small_corpus], tmp_path, resume=True, progress=False)
+            train(cfg, [small_corpus], tmp_path)
+    with pytest.raises(ConfigError, match="dim = 32"):
+        train(cfg.replace(dim=32), [small_corpus], tmp_path, resume=True)
 
 
 def test_new_run_refuses_existing_run_and_resume_needs_checkpoint(small_corpus, tmp_path):
-    quiet = dict(progress=False, log=lambda m: None)
-    train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a", **quiet)
-    with pytest.raises(CheckpointError, match="--resume"):
-        train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a", **quiet)
+    train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a")
+    with pytest.raises(RunError, match="already holds a run") as e:
+        train(_cfg("numpy", epochs=1), [small_corpus], tmp_path / "a")
+    assert {"resume", "force"} <= set(e.value.settings())
     with pytest.raises(CheckpointError, match="no checkpoint"):
-        train(_cfg("numpy"), [small_corpus], tmp_path / "b", resume=True, **quiet)
+        train(_cfg("numpy"), [small_corpus], tmp_path / "b", resume=True)
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
@@ -125,7 +128,7 @@ def test_divergence_keeps_last_good_checkpoint(small_corpus, tmp_path, kernel):
     out = tmp_path / "run"
     cfg = _cfg(kernel, lr=50.0, min_lr=50.0, checkpoint_every="1000")
     with pytest.raises(DivergenceError, match="diverged"):
-        train(cfg, [small_corpus], out, progress=False, log=lambda m: None)
+        train(cfg, [small_corpus], out)
     if checkpoint.has_checkpoint(out):
         ckpt = checkpoint.latest(out)
         assert np.isfinite(ckpt.W_in).all() and np.isfinite(ckpt.W_out).all()
@@ -133,7 +136,7 @@ def test_divergence_keeps_last_good_checkpoint(small_corpus, tmp_path, kernel):
 
 def test_gensim_reads_both_formats(small_corpus, tmp_path):
     gensim = pytest.importorskip("gensim")
-    out = train(_cfg("numba", epochs=1), [small_corpus], tmp_path, progress=False)
+    out = train(_cfg("numba", epochs=1), [small_corpus], tmp_path)
     W = _vectors(out)
     words = [line.split("\t")[0] for line in (out / "vocab.txt").read_text().splitlines()[1:]]
     for name, binary in (("vectors.txt", False), ("vectors.bin", True)):

@@ -10,8 +10,8 @@ from w2v import evaluate as evaluate_module
 from w2v import vectors as vectors_module
 from w2v.errors import VectorsError
 from w2v.tables import format_ranked, format_table
+from w2v.text.vocab import Vocab
 from w2v.vectors import Vectors, latest_run
-from w2v.vocab import Vocab
 
 
 def planted():

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v.errors import VocabError
-from w2v.vocab import Vocab, build_vocab, count_words
+from w2v.text.vocab import Vocab, build_vocab, count_words
 
 
 def test_hand_counted():
@@ -42,8 +42,10 @@ def test_pruning_bounds_the_table():
 
 
 def test_empty_vocabulary_error_suggests_min_count():
-    with pytest.raises(VocabError, match="no word occurs 5 times.*--min-count 2"):
+    with pytest.raises(VocabError, match="no word occurs 5 times.*min_count 2") as e:
         build_vocab([["a", "b", "a"]], min_count=5)
+    assert e.value.settings() == ["min_count"]  # the CLI renders it as its flag
+    assert e.value.render(lambda key: "--" + key.replace("_", "-")).endswith("--min-count 2")
 
 
 def test_round_trip_non_ascii(tmp_path):

@@ -8,13 +8,14 @@ exit 2; ``--debug`` or ``W2V_DEBUG=1`` shows the traceback instead.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
 from w2v import __version__
-from w2v.errors import ConfigError, W2VError
+from w2v.errors import ConfigError, Interrupted, W2VError
 
 
 class Failed(click.ClickException):
@@ -25,37 +26,87 @@ class Failed(click.ClickException):
         self.exit_code = exit_code
 
 
+def flag(key: str) -> str:
+    """The flag of a setting or run option: ``min_count`` -> ``--min-count``."""
+    return "--" + key.replace("_", "-")
+
+
+def _message(e: W2VError) -> str:
+    """A library error in the CLI's words: settings named by their flag (config errors name
+    the config key too, since the value may come from a TOML file)."""
+    if isinstance(e, ConfigError):
+        return e.render(lambda key: f"{key} ({flag(key)})")
+    if isinstance(e, Interrupted) and e.details.get("resumable"):
+        command = f"w2v train --out {shlex.quote(e.details['out'])} --resume"
+        return f"{e.render(flag)}; continue with: {command}"
+    return e.render(flag)
+
+
 class Group(click.Group):
-    """Turns library errors and unexpected exceptions into one-line messages."""
+    """Turns library errors, Ctrl-C and unexpected exceptions into one-line messages."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            raise Failed("interrupted", exit_code=130) from None
         except Exception as e:  # noqa: BLE001 - the user sees one line, --debug the rest
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            from w2v.train import Interrupted
+            raise _failure(e) from None
 
-            if isinstance(e, Interrupted):
-                raise Failed(str(e), exit_code=130) from None
-            if isinstance(e, ConfigError):
-                raise click.UsageError(str(e)) from None
-            if isinstance(e, W2VError):
-                raise Failed(str(e)) from None
-            if isinstance(e, MemoryError):
-                raise Failed("out of memory; try a smaller --dim or --max-vocab") from None
-            if isinstance(e, OSError):
-                raise Failed(f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
-            raise Failed(
-                f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback "
-                "and report it)"
-            ) from None
+
+def _failure(e: Exception) -> click.ClickException:
+    if isinstance(e, Interrupted):
+        return Failed(_message(e), exit_code=130)
+    if isinstance(e, ConfigError):
+        return click.UsageError(_message(e))
+    if isinstance(e, W2VError):
+        return Failed(_message(e))
+    if isinstance(e, MemoryError):
+        return Failed("out of memory; try a smaller --dim or --max-vocab")
+    if isinstance(e, OSError):
+        return Failed(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+    return Failed(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the "
+                  "traceback and report it)")
+
+
+def _set_debug(ctx, param, value):
+    if value:
+        ctx.find_root().obj["debug"] = True
+
+
+def _set_quiet(ctx, param, value):
+    ctx.meta["w2v.quiet"] = value
+
+
+class Command(click.Command):
+    """Every command takes -q/--quiet and --debug (also after the command's name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params += [
+            click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
+                         callback=_set_quiet, help="Print nothing but results and errors."),
+            click.Option(["--debug"], is_flag=True, expose_value=False, hidden=True,
+                         callback=_set_debug),
+        ]
+
+
+def quiet() -> bool:
+    return click.get_current_context().meta.get("w2v.quiet", False)
+
+
+def note(text: str) -> None:
+    """A line for the person at the terminal (stderr), unless -q."""
+    if not quiet():
+        click.echo(text, err=True)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="w2v")
+@click.version_option(__version__, "-V", "--version", prog_name="w2v")
 @click.option("--debug", is_flag=True, envvar="W2V_DEBUG", help="Show tracebacks on errors.")
 @click.pass_context
 def main(ctx, debug):
@@ -67,6 +118,9 @@ def main(ctx, debug):
       w2v analogy king male female
     """
     ctx.obj = {"debug": debug}
+
+
+main.command_class = Command
 
 
 @main.command()
@@ -88,67 +142,103 @@ def gradcheck(tol, seed):
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--tokens", type=click.IntRange(1_000, 100_000_000), default=300_000,
               show_default=True, help="About how many tokens to write.")
-@click.option("--seed", type=int, default=0, show_default=True)
-def demo(out, tokens, seed):
-    """Write the built-in demo corpus (planted word groups and analogies)."""
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sentences.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def demo(out, tokens, seed, force):
+    """Write the built-in demo corpus (planted word groups and analogies) to OUT (.gz, .bz2
+    and .xz are compressed)."""
     from w2v.demo import write
 
-    write(out, n_tokens=tokens, seed=seed)
-    click.echo(f"wrote the demo corpus to {out}")
+    write(out, n_tokens=tokens, seed=seed, overwrite=force)
+    note(f"wrote the demo corpus to {out}")
 
 
-def _default_out(corpus: Path) -> Path:
-    name = corpus.name
+# ------------------------------------------------------------------------------ train
+
+class TrainCommand(Command):
+    """``train`` answers a peer's flag name with w2v's before Click's "no such option"."""
+
+    def parse_args(self, ctx, args):
+        from w2v.config import peer_hints
+
+        hints = {typed: text.render(flag) for typed, text in peer_hints(flag).items()}
+        for arg in args:
+            if arg == "--":
+                break
+            if arg.split("=", 1)[0] in hints:
+                raise click.UsageError(hints[arg.split("=", 1)[0]], ctx)
+        return super().parse_args(ctx, args)
+
+
+def config_options(command):
+    """One option per Config field: type, choices and help from its metadata, default None
+    (not given), so a TOML file and the run's stored config can fill what is not given."""
+    import typing
+    from dataclasses import fields
+
+    from w2v.config import Config
+
+    hints = typing.get_type_hints(Config)
+    for f in reversed(fields(Config)):
+        shown = {True: "true", False: "false"}.get(f.default, f.default)
+        help_text = f"{f.metadata['help']}  [default: {shown}]"
+        if hints[f.name] is bool:
+            decls, kind = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"], {}
+        else:
+            choices = f.metadata.get("choices")
+            kind = {"type": click.Choice(choices) if choices else
+                    {int: int, float: float}.get(hints[f.name], str)}
+            decls = [flag(f.name)]
+        command = click.option(*decls, f.name, default=None, help=help_text, **kind)(command)
+    return command
+
+
+def _default_out(corpus: str) -> Path:
+    name = "stdin" if corpus == "-" else Path(corpus).name
     for suffix in (".gz", ".bz2", ".xz", ".txt"):
         name = name.removesuffix(suffix)
     return Path("runs") / (name or "corpus")
 
 
-@main.command()
-@click.argument("corpus", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@main.command(cls=TrainCommand)
+@click.argument("corpus", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="TOML file with the same keys as these options; options override it.")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("-o", "--out", type=click.Path(path_type=Path),
               help="Run folder.  [default: runs/<corpus name>/]")
-@click.option("--resume", is_flag=True, help="Continue from the run folder's latest checkpoint.")
-@click.option("--dim", type=int, help="Vector size.  [default: 100]")
-@click.option("--window", type=int, help="Max window radius (drawn in [1, window]).  [default: 5]")
-@click.option("--negative", type=int, help="Negatives per pair (K).  [default: 5]")
-@click.option("--sample", type=float, help="Subsampling threshold; 0 disables.  [default: 1e-3]")
-@click.option("--min-count", type=int, help="Drop words rarer than this.  [default: 5]")
-@click.option("--max-vocab", type=int, help="Keep the most frequent words; 0: all.  [default: 0]")
-@click.option("--epochs", type=int, help="Passes over the corpus.  [default: 5]")
-@click.option("--lr", type=float, help="Initial learning rate.  [default: 0.025]")
-@click.option("--min-lr", type=float, help="Final learning rate.  [default: 0.0001]")
-@click.option("--loss", type=click.Choice(["ns", "softmax"]), help="Objective.  [default: ns]")
-@click.option("--kernel", type=click.Choice(["numba", "numpy"]), help="SGD step.  [default: numba]")
-@click.option("--threads", type=int, help="Worker threads; 0: all cores.  [default: 0]")
-@click.option("--seed", type=int, help="Random seed.  [default: 1]")
-@click.option("--lowercase/--no-lowercase", default=None, help="Lowercase tokens.  [default: no]")
-@click.option("--max-sentence-length", type=int, help="Split longer lines.  [default: 1000]")
-@click.option("--checkpoint-every", type=str, help="'10m', '1h', '5M' words...  [default: 10m]")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train(corpus, config_file, out, resume, quiet, **options):
-    """Train skip-gram vectors with negative sampling on CORPUS (text, .gz, .bz2, .xz).
+@click.option("--resume", is_flag=True,
+              help="Continue the run in --out from its latest checkpoint, with its settings.")
+@click.option("--force", is_flag=True, help="Replace the run already in --out.")
+@config_options
+def train(corpus, config_file, out, resume, force, **options):
+    """Train skip-gram vectors with negative sampling on CORPUS: text files (.gz, .bz2, .xz
+    too), or - for standard input.
 
     \b
     Example:
       w2v train wiki.txt.gz --epochs 5 --out runs/wiki
-      w2v train wiki.txt.gz --out runs/wiki --resume
+      zcat wiki.txt.gz | w2v train - --out runs/wiki
+      w2v train --out runs/wiki --resume
     """
-    from w2v.config import format_config, load_toml, make_config
-    from w2v.train import train as run_training
+    from w2v.config import explicit_settings, load_toml
 
-    cfg = make_config(load_toml(config_file) if config_file else None, options)
+    if resume and force:
+        raise click.UsageError("--resume continues a run and --force replaces it: pick one")
+    if not corpus and not resume:
+        raise click.UsageError("give the corpus: one or more text files, or - for stdin")
+    if out is None and not corpus:
+        raise click.UsageError("--resume needs the run folder: --out RUN")
     out = out or _default_out(corpus[0])
     if out.exists() and not out.is_dir():
         raise click.BadParameter(f"{out} exists and is not a folder", param_hint="--out")
-    click.echo(f"# w2v {__version__}: training on {', '.join(map(str, corpus))} into {out}")
-    click.echo(format_config(cfg))
-    run_training(cfg, list(corpus), out, resume=resume, progress=not quiet,
-                 log=lambda m: click.echo(m, err=True))
-    click.echo(f"vectors written to {out}/vectors.npy, vectors.txt, vectors.bin")
+    settings = explicit_settings(load_toml(config_file) if config_file else None, options)
+    from w2v.progress import Renderer
+    from w2v.train.session import run
+
+    with Renderer(quiet=quiet(), version=__version__, corpus=corpus, out=out) as renderer:
+        written = run(settings, corpus, out, resume=resume, force=force, on_event=renderer)
+    if written and not quiet():
+        click.echo(f"vectors written to {', '.join(written)}")
 
 
 # ------------------------------------------------------------------------------ queries
@@ -159,7 +249,7 @@ def _load_vectors(path):
 
     if path is None:
         path = latest_run("runs")
-        click.echo(f"using the latest run: {path}", err=True)
+        note(f"using the latest run: {path}")
     return Vectors.load(path)
 
 

@@ -1,16 +1,22 @@
-"""Training settings: one frozen dataclass, TOML loading, strict overrides.
+"""Training settings: one frozen dataclass whose fields carry their help, limits and peers' names.
 
-Defaults are word2vec.c's and gensim's skip-gram defaults (see ``configs/default.toml`` for the
-reason behind each). A TOML file uses the same keys as the command-line flags (with ``_``
-for ``-``); unknown keys and wrong types are errors that name the key.
+Defaults are word2vec.c's and gensim's skip-gram defaults (``configs/default.toml`` gives the
+reason for each). Each field's metadata holds its help text, its range or choices, and the names
+word2vec.c and gensim use for it; the CLI builds its options from them, so the help, the
+validation and the TOML keys cannot drift apart. A TOML file uses the field names as keys;
+unknown keys (with a did-you-mean) and wrong types are errors that name the setting.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import os
 import re
 import sys
-from dataclasses import dataclass, fields
+import types
+import typing
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -21,24 +27,46 @@ else:  # pragma: no cover
 from w2v.errors import ConfigError
 
 
+def setting(default, help: str, *, range=None, choices=None, peers=()):
+    """A Config field: ``range`` (lo, hi) or ``choices`` are enforced by ``Config``; ``peers``
+    are (tool, name) pairs such as ("word2vec.c", "-size"), for help and error messages."""
+    return field(default=default, metadata={
+        "help": help, "range": range, "choices": choices, "peers": tuple(peers)})
+
+
 @dataclass(frozen=True)
 class Config:
-    dim: int = 100
-    window: int = 5
-    negative: int = 5
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab: int = 0  # 0: no limit
-    epochs: int = 5
-    lr: float = 0.025
-    min_lr: float = 0.0001
-    loss: str = "ns"  # "ns" (negative sampling) or "softmax" (the seed's naive softmax)
-    kernel: str = "numba"  # "numba" (compiled, threaded) or "numpy" (the readable reference)
-    threads: int = 0  # 0: all cores
-    seed: int = 1
-    lowercase: bool = False
-    max_sentence_length: int = 1000
-    checkpoint_every: str = "10m"  # a time ("90s", "10m", "1h") or a word count ("5M", "200000")
+    dim: int = setting(100, "Vector size.", range=(1, 10_000),
+                       peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
+    window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
+                          peers=[("word2vec.c", "-window"), ("gensim", "window")])
+    negative: int = setting(5, "Negatives per pair (K).", range=(1, 1_000),
+                            peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
+    sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
+                            peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
+    min_count: int = setting(5, "Drop words rarer than this.", range=(1, 10**12),
+                             peers=[("word2vec.c", "-min-count"), ("gensim", "min_count")])
+    max_vocab: int = setting(0, "Keep the most frequent words; 0: all.", range=(0, 10**9),
+                             peers=[("gensim", "max_final_vocab")])
+    epochs: int = setting(5, "Passes over the corpus.", range=(1, 100_000),
+                          peers=[("word2vec.c", "-iter"), ("gensim", "epochs")])
+    lr: float = setting(0.025, "Initial learning rate.",
+                        peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
+    min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
+                            peers=[("gensim", "min_alpha")])
+    loss: str = setting("ns", "Objective: negative sampling or the seed's naive softmax.",
+                        choices=("ns", "softmax"), peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
+    kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
+                          "ns, numpy for softmax).", choices=("auto", "numba", "numpy"))
+    threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
+                           peers=[("word2vec.c", "-threads"), ("gensim", "workers")])
+    seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
+                        peers=[("gensim", "seed")])
+    lowercase: bool = setting(False, "Lowercase tokens (and the queries on this run).")
+    max_sentence_length: int = setting(1000, "Split longer lines into chunks of this many words.",
+                                       range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
+    checkpoint_every: str | int = setting(
+        "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
 
     def __post_init__(self):
         _validate(self)
@@ -49,50 +77,73 @@ class Config:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    @property
+    def backend(self) -> str:
+        """The kernel actually used: ``kernel``, or for "auto" numba (ns) / numpy (softmax)."""
+        if self.kernel != "auto":
+            return self.kernel
+        return "numpy" if self.loss == "softmax" else "numba"
+
+    @property
+    def workers(self) -> int:
+        """The number of threads actually used (``threads``, or every core this process may
+        run on)."""
+        return self.threads or available_cores()
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
 
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
 RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every"})
 
-LIMITS = {
-    "dim": (1, 10_000),
-    "window": (1, 1_000),
-    "negative": (1, 1_000),
-    "min_count": (1, 10**12),
-    "max_vocab": (0, 10**9),
-    "epochs": (1, 100_000),
-    "threads": (0, 1_024),
-    "max_sentence_length": (1, 10**7),
-}
+
+def _type_ok(value, hint) -> bool:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return any(_type_ok(value, h) for h in typing.get_args(hint))
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _type_name(hint) -> str:
+    return " or ".join(getattr(h, "__name__", str(h)) for h in typing.get_args(hint) or (hint,))
 
 
 def _validate(cfg: Config) -> None:
+    hints = typing.get_type_hints(Config)
     for f in fields(cfg):
-        value = getattr(cfg, f.name)
-        want = {"int": int, "float": float, "str": str, "bool": bool}[f.type]
-        ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
-        if want is float and isinstance(value, int) and not isinstance(value, bool):
-            ok = True
-            object.__setattr__(cfg, f.name, float(value))
-        if not ok:
-            raise ConfigError(f"{f.name} must be {f.type}, got {value!r}")
-    for name, (lo, hi) in LIMITS.items():
-        value = getattr(cfg, name)
-        if not lo <= value <= hi:
-            raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
-    if not cfg.lr > 0 or cfg.lr > 100:
-        raise ConfigError(f"lr must be > 0 (and sane), got {cfg.lr}")
-    if not 0 <= cfg.min_lr <= cfg.lr:
-        raise ConfigError(f"min_lr must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
-    if not 0 <= cfg.sample < 1:
-        raise ConfigError(f"sample must be in [0, 1), got {cfg.sample}")
-    if cfg.loss not in ("ns", "softmax"):
-        raise ConfigError(f"loss must be 'ns' or 'softmax', got {cfg.loss!r}")
-    if cfg.kernel not in ("numba", "numpy"):
-        raise ConfigError(f"kernel must be 'numba' or 'numpy', got {cfg.kernel!r}")
-    if cfg.loss == "softmax" and cfg.kernel != "numpy":
-        object.__setattr__(cfg, "kernel", "numpy")  # only the reference kernel has softmax
+        value, hint = getattr(cfg, f.name), hints[f.name]
+        if not _type_ok(value, hint):
+            raise ConfigError(f"{{={f.name}}} must be {_type_name(hint)}, got {value!r}")
+        if hint is float and not isinstance(value, float):
+            object.__setattr__(cfg, f.name, float(value))  # 1 in TOML means 1.0
+        _check_limits(f, getattr(cfg, f.name))
+    if not 0 < cfg.lr <= 100:
+        raise ConfigError(f"{{=lr}} must be > 0 (and at most 100), got {cfg.lr}")
+    if not cfg.min_lr <= cfg.lr:
+        raise ConfigError(f"{{=min_lr}} must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
+    if not cfg.sample < 1:
+        raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
+    if cfg.loss == "softmax" and cfg.kernel == "numba":
+        raise ConfigError("{=loss} softmax has no numba kernel: use {=kernel} numpy or auto")
     parse_interval(cfg.checkpoint_every)
+
+
+def _check_limits(f, value) -> None:
+    lo_hi, choices = f.metadata.get("range"), f.metadata.get("choices")
+    if lo_hi and not lo_hi[0] <= value <= lo_hi[1]:
+        raise ConfigError(f"{{={f.name}}} must be between {lo_hi[0]} and {lo_hi[1]}, got {value}")
+    if choices and value not in choices:
+        raise ConfigError(
+            f"{{={f.name}}} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
@@ -100,12 +151,12 @@ _SECONDS = {"s": 1, "m": 60, "h": 3600}
 _WORDS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9}
 
 
-def parse_interval(text: str) -> tuple[str, float]:
+def parse_interval(text) -> tuple[str, float]:
     """Parse ``checkpoint_every``: ("seconds", n) for "90s"/"10m"/"1h", ("words", n) for
-    "200000"/"500k"/"5M".
+    "200000"/"500k"/"5M" or an integer.
 
-    >>> parse_interval("10m"), parse_interval("5M")
-    (('seconds', 600.0), ('words', 5000000.0))
+    >>> parse_interval("10m"), parse_interval("5M"), parse_interval(600)
+    (('seconds', 600.0), ('words', 5000000.0), ('words', 600.0))
     """
     m = _INTERVAL.match(str(text))
     if m and m.group(2) in _SECONDS:
@@ -114,11 +165,11 @@ def parse_interval(text: str) -> tuple[str, float]:
         kind, n = "words", float(m.group(1)) * _WORDS[m.group(2)]
     else:
         raise ConfigError(
-            f"checkpoint_every must be a time like '90s', '10m', '1h' or a word count like "
-            f"'500k', '5M', got {text!r}"
+            "{=checkpoint_every} must be a time like '90s', '10m', '1h' or a word count like "
+            f"'500k', '5M', 600, got {text!r}"
         )
     if n <= 0:
-        raise ConfigError(f"checkpoint_every must be positive, got {text!r}")
+        raise ConfigError(f"{{=checkpoint_every}} must be positive, got {text!r}")
     return kind, n
 
 
@@ -137,9 +188,10 @@ def load_toml(path: str | Path) -> dict:
     return data
 
 
-def make_config(file_values: dict | None = None, overrides: dict | None = None) -> Config:
-    """Defaults, then the file's values, then the flags given (``None`` means not given)."""
-    known = {f.name for f in fields(Config)}
+def explicit_settings(file_values: dict | None = None, overrides: dict | None = None) -> dict:
+    """The settings a user gave: the file's values, then the flags (``None``: not given).
+    Unknown keys are errors with a did-you-mean."""
+    known = [f.name for f in fields(Config)]
     values = {}
     for source, items in (("config file", file_values or {}), ("option", overrides or {})):
         for key, value in items.items():
@@ -147,19 +199,77 @@ def make_config(file_values: dict | None = None, overrides: dict | None = None) 
                 continue
             name = key.replace("-", "_")
             if name not in known:
-                raise ConfigError(
-                    f"unknown {source} key {key!r}; known keys: {', '.join(sorted(known))}"
-                )
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = (f"; did you mean {close[0]!r}?" if close
+                        else f"; known keys: {', '.join(known)}")
+                raise ConfigError(f"unknown {source} key {key!r}{hint}")
             values[name] = value
-    return Config(**values)
+    return values
+
+
+def make_config(file_values: dict | None = None, overrides: dict | None = None) -> Config:
+    """Defaults, then the file's values, then the flags given."""
+    return Config(**explicit_settings(file_values, overrides))
+
+
+def resume_config(stored: dict, given: dict) -> Config:
+    """The config of a resumed run: the stored one, with only ``RESUMABLE_CHANGES`` taken from
+    ``given`` (explicit settings); any other given setting that disagrees is refused by name."""
+    try:
+        cfg = Config(**stored)
+    except TypeError as e:
+        raise ConfigError(f"the run's stored config is not one this w2v reads ({e})") from None
+    for key, value in given.items():
+        if key in RESUMABLE_CHANGES:
+            cfg = cfg.replace(**{key: value})
+        elif Config(**{**cfg.to_dict(), key: value}).to_dict()[key] != getattr(cfg, key):
+            raise ConfigError(
+                f"cannot resume with {{={key}}} = {value!r}: the run was trained with "
+                f"{key} = {getattr(cfg, key)!r}, which would change the result"
+            )
+    return cfg
+
+
+PEER_NOTES = {  # peers' options that are not one setting of w2v's
+    "cbow": "w2v trains skip-gram only (word2vec.c's -cbow 0, gensim's sg=1); leave it out",
+    "sg": "w2v trains skip-gram only (gensim's sg=1); leave it out",
+    "hs": "w2v trains with negative sampling or the naive softmax ({=loss}), not hierarchical "
+          "softmax; leave it out",
+    "binary": "w2v writes both vectors.bin (word2vec.c's -binary 1) and vectors.txt; leave it "
+              "out",
+    "train": "w2v takes the corpus as an argument: w2v train CORPUS",
+    "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
+}
+
+
+def peer_hints(flag) -> dict[str, ConfigError]:
+    """What a word2vec.c or gensim user types (``-size``, ``--vector-size``, ``--min_count``),
+    mapped to a message naming w2v's setting, from the peers in the fields' metadata;
+    ``flag(key)`` is how the caller spells w2v's own option (typed names equal to it are left
+    out)."""
+    hints = {}
+    for f in fields(Config):
+        for tool, name in f.metadata["peers"]:
+            bare = name.lstrip("-")
+            typed = {"-" + bare, "-" * 2 + bare, "-" * 2 + bare.replace("_", "-")}
+            for t in typed - {flag(f.name)}:
+                hints[t] = ConfigError(f"w2v calls {tool}'s {name} {{={f.name}}}")
+    for name, text in PEER_NOTES.items():
+        hints["-" + name] = hints["-" * 2 + name] = ConfigError(text)
+    return hints
 
 
 def format_config(cfg: Config) -> str:
-    """The resolved config as TOML lines, printed at the start of a run."""
+    """The resolved config as TOML lines, printed at the start of a run; ``threads`` and
+    ``kernel`` show what is actually used."""
+    shown = {**cfg.to_dict(), "threads": cfg.workers, "kernel": cfg.backend}
     lines = []
-    for key, value in cfg.to_dict().items():
+    for key, value in shown.items():
         text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
         if isinstance(value, str):
             text = f'"{value}"'
+        note = {"threads": "  # 0: all cores", "kernel": "  # auto"}.get(key, "")
+        if getattr(cfg, key) != value and note:
+            text += note
         lines.append(f"{key} = {text}")
     return "\n".join(lines)

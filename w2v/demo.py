@@ -28,12 +28,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 
-from w2v.atomic import atomic_write
 from w2v.errors import CorpusError
+from w2v.text.read import OPENERS
+from w2v.util.atomic import atomic_write
 
 PEOPLE = {  # word: (gender, rank, pair): each pair shares its own epithets too
     "king": ("m", "royal", "monarch"), "queen": ("f", "royal", "monarch"),
@@ -227,13 +229,29 @@ def _lines(n_tokens: int, draws: _Draws) -> Iterator[str]:
         yield " ".join(words)
 
 
-def write(path, n_tokens: int = 300_000, seed: int = 0) -> Path:
-    """Write the corpus to ``path`` atomically: a temporary file in the same folder, synced,
-    then renamed over ``path``, so a crash never leaves half a corpus under the final name."""
+def write(path, n_tokens: int = 300_000, seed: int = 0, overwrite: bool = True) -> Path:
+    """Write the corpus to ``path`` atomically (a temporary file in the same folder, synced,
+    then renamed over ``path``, so a crash never leaves half a corpus under the final name),
+    compressed when the name ends in ``.gz``, ``.bz2`` or ``.xz`` (as ``w2v train`` reads it).
+    An existing file is replaced only if ``overwrite``."""
     path = Path(path)
+    if path.exists() and not overwrite:
+        raise CorpusError(f"{path} already exists; use {{=force}} to overwrite it")
     lines = generate(n_tokens, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, "w", encoding="utf-8") as f:
-        for line in lines:
-            f.write(line + "\n")
+    opener = OPENERS.get(path.suffix.lower())
+    with atomic_write(path, "wb") as raw, opener(raw, "wb") if opener else nullcontext(raw) as f:
+        for block in _batched(lines, 4096):
+            f.write("".join(line + "\n" for line in block).encode())
     return path
+
+
+def _batched(items, n: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

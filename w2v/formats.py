@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.atomic import atomic_write
 from w2v.errors import VectorsError
+from w2v.util.atomic import atomic_write
 
 NPY_MAGIC = b"\x93NUMPY"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -33,7 +33,7 @@ MAX_WORD_BYTES = 100_000  # a binary "word" longer than this means the file is n
 
 def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
     """A ``.npy`` matrix, memory-mapped, and the words of the ``vocab.txt`` beside it."""
-    from w2v.vocab import Vocab
+    from w2v.text.vocab import Vocab
 
     vocab_path = path.with_name("vocab.txt")
     if not vocab_path.is_file():
@@ -61,32 +61,37 @@ WRITE_BLOCK_VALUES = 1 << 16
 
 
 def write_word2vec(path, words: list[str], matrix: np.ndarray, binary: bool) -> None:
-    """word2vec.c's format, text (``%.9g``, exact for float32) or ``binary`` (one newline
-    after each record, like word2vec.c), written atomically (temp file, fsync, rename)."""
+    """word2vec.c's format (see ``write_records``), written atomically (temp file, fsync,
+    rename)."""
+    with atomic_write(Path(path)) as f:
+        write_records(f, words, matrix, binary)
+
+
+def write_records(f, words: list[str], matrix: np.ndarray, binary: bool) -> None:
+    """word2vec.c's format to a binary file object: text (``%.9g``, exact for float32) or
+    ``binary`` (one newline after each record, like word2vec.c)."""
     for w in words:
         if not w or any(ch.isspace() for ch in w):
             raise VectorsError(
                 f"cannot write {w!r} in the word2vec format: words may not be empty or "
                 "contain whitespace"
             )
-    path = Path(path)
     matrix = np.asarray(matrix, dtype="<f4")
     V, d = matrix.shape
     if len(words) != V:
         raise VectorsError(f"{len(words)} words but {V} vectors")
     row_format = " ".join(["%.9g"] * d)
     block = max(1, WRITE_BLOCK_VALUES // max(d, 1))  # rows formatted at a time
-    with atomic_write(path) as f:
-        f.write(f"{V} {d}\n".encode())
-        for start in range(0, V, block):
-            rows = matrix[start : start + block]
-            chunk = words[start : start + block]
-            if binary:
-                f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
-                                 for w, r in zip(chunk, rows)))
-            else:
-                f.write("".join(f"{w} {row_format % tuple(r)}\n"
-                                for w, r in zip(chunk, rows.tolist())).encode())
+    f.write(f"{V} {d}\n".encode())
+    for start in range(0, V, block):
+        rows = matrix[start : start + block]
+        chunk = words[start : start + block]
+        if binary:
+            f.write(b"".join(w.encode() + b" " + r.tobytes() + b"\n"
+                             for w, r in zip(chunk, rows)))
+        else:
+            f.write("".join(f"{w} {row_format % tuple(r)}\n"
+                            for w, r in zip(chunk, rows.tolist())).encode())
 
 
 def _open_maybe_gzip(path: Path):

@@ -1,12 +1,5 @@
-"""Versioned, atomic checkpoints in a run folder, for exact resume.
-
-A run folder holds::
-
-    RUN/vocab.txt                  the vocabulary (w2v-vocab text format)
-    RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences)
-    RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, state.json
-    RUN/state.json                 a copy of the last checkpoint's state (loss history)
-    RUN/vectors.npy, vectors.txt, vectors.bin   the final vectors
+"""Versioned, atomic checkpoints in a run folder (``RUN/checkpoints/ckpt-000007/`` holds
+``W_in.npy``, ``W_out.npy`` and ``state.json``; ``rundir.py`` names the rest), for exact resume.
 
 A checkpoint is written into a hidden temporary folder, every file fsync'd, then renamed into
 place in one atomic step; only then are older checkpoints removed (the newest ``KEEP`` stay).
@@ -26,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.atomic import atomic_write
 from w2v.errors import CheckpointError
+from w2v.train.rundir import RunDir
+from w2v.util.atomic import atomic_write, fsync_dir
 
 FORMAT = "w2v-checkpoint"
 VERSION = 1
@@ -51,30 +45,27 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_json_atomic(path: Path, data: dict) -> None:
     with atomic_write(path, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1)
 
 
-def _checkpoint_dirs(run: Path) -> list[Path]:
-    root = run / "checkpoints"
+def _checkpoint_dirs(run) -> list[Path]:
+    root = _rundir(run).checkpoints
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("ckpt-"))
 
 
-def save(run: Path, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
+def _rundir(run) -> RunDir:
+    return run if isinstance(run, RunDir) else RunDir(run)
+
+
+def save(run, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
     """Write a checkpoint atomically and return its folder. On failure (a full disk, say) the
     partial folder is removed, earlier checkpoints are untouched, and CheckpointError says so."""
-    root = run / "checkpoints"
+    run = _rundir(run)
+    root = run.checkpoints
     root.mkdir(parents=True, exist_ok=True)
     existing = _checkpoint_dirs(run)
     number = int(existing[-1].name.split("-")[1]) + 1 if existing else 1
@@ -92,16 +83,16 @@ def save(run: Path, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
             digests[name] = sha256_file(tmp / f"{name}.npy")
         full_state = {"format": FORMAT, "version": VERSION, **state, "sha256": digests}
         write_json_atomic(tmp / "state.json", full_state)
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         os.rename(tmp, final)
-        _fsync_dir(root)
+        fsync_dir(root)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         last = f"; the previous checkpoint {existing[-1]} is intact" if existing else ""
         raise CheckpointError(
             f"could not write a checkpoint in {root}: {e.strerror or e}{last}"
         ) from e
-    write_json_atomic(run / "state.json", full_state)
+    write_json_atomic(run.state, full_state)
     for old in _checkpoint_dirs(run)[:-KEEP]:
         shutil.rmtree(old, ignore_errors=True)
     return final
@@ -137,14 +128,13 @@ def load(path: Path) -> Checkpoint:
     return Checkpoint(path, state, *arrays)
 
 
-def latest(run: Path, warn=print) -> Checkpoint:
+def latest(run, warn=print) -> Checkpoint:
     """The newest checkpoint that loads and verifies; a corrupt newer one is reported and
     skipped, so one damaged file never costs the whole run."""
-    dirs = _checkpoint_dirs(Path(run))
+    dirs = _checkpoint_dirs(run)
     if not dirs:
-        raise CheckpointError(
-            f"no checkpoint in {run}; start a new run without --resume"
-        )
+        raise CheckpointError(f"no checkpoint in {_rundir(run).path}; start a new run without "
+                              "{=resume}")
     errors = []
     for path in reversed(dirs):
         try:
@@ -158,5 +148,5 @@ def latest(run: Path, warn=print) -> Checkpoint:
     raise CheckpointError("; ".join(errors))
 
 
-def has_checkpoint(run: Path) -> bool:
-    return bool(_checkpoint_dirs(Path(run)))
+def has_checkpoint(run) -> bool:
+    return bool(_checkpoint_dirs(run))

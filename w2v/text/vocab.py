@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.atomic import atomic_write
 from w2v.errors import VocabError
+from w2v.util.atomic import atomic_write
 
 FORMAT = "w2v-vocab"
 VERSION = 1
@@ -127,23 +127,35 @@ def build_vocab(
 ) -> Vocab:
     """Count, drop words below ``min_count``, keep the ``max_vocab`` most frequent.
 
-    Ties in count are broken by the word itself, so the order is deterministic.
-
     >>> build_vocab([["a", "b", "a"], ["c", "a", "b"]], min_count=2).words
     ['a', 'b']
     """
     counts, total = count_words(sentences, prune_at=prune_at)
+    return select(counts.items(), total, min_count, max_vocab)
+
+
+def select(counted, total: int, min_count: int, max_vocab: int | None) -> Vocab:
+    """The vocabulary of (word, count) pairs: counts of at least ``min_count``, sorted by count
+    with ties broken by the word itself (so the order is deterministic), the ``max_vocab``
+    most frequent kept.
+
+    >>> select([("b", 2), ("a", 2), ("c", 1)], 5, min_count=2, max_vocab=None).words
+    ['a', 'b']
+    """
     if total == 0:
         raise VocabError("the corpus has no words: is it empty or only whitespace?")
-    kept = sorted(
-        ((w, c) for w, c in counts.items() if c >= min_count), key=lambda wc: (-wc[1], wc[0])
-    )
+    counted = list(counted)
+    kept = sorted(((w, c) for w, c in counted if c >= min_count), key=lambda wc: (-wc[1], wc[0]))
     if max_vocab:
         kept = kept[:max_vocab]
+    if not counted:
+        raise VocabError("no word is left after pruning the vocabulary (more distinct words "
+                         "than prune_at, every one of them rare)")
     if not kept:
-        best = max(counts.values())
+        best = max(c for _, c in counted)
         raise VocabError(
             f"Empty vocabulary: no word occurs {min_count} times (the most frequent occurs "
-            f"{best} times); try --min-count {best}"
+            f"{best} times); try {{=min_count}} {best}",
+            setting="min_count", suggestion=best,
         )
     return Vocab([w for w, _ in kept], [c for _, c in kept], total_words=total)

@@ -1,0 +1,151 @@
+"""How a training session's events look to a person: a tqdm bar on a terminal, a plain line now
+and then in a log file (never ``\\r`` frames), nothing at all when quiet (errors still show,
+by the CLI). The library yields events (``w2v.train.events``); only this module draws them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from w2v.train import events
+
+LOG_EVERY = 30.0  # seconds between progress lines in a log file
+
+
+def _eta(seconds: float) -> str:
+    seconds = int(max(seconds, 0))
+    h, rest = divmod(seconds, 3600)
+    return f"{h}h{rest // 60:02d}m" if h else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def _size(n: float, unit: str = "") -> str:
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= scale:
+            return f"{n / scale:.1f}{suffix}{unit}"
+    return f"{n:.0f}{unit}"
+
+
+class Renderer:
+    """Feed it every event of a session (``renderer(event)``); ``close()`` at the end."""
+
+    def __init__(self, stream=None, quiet: bool = False, tty: bool | None = None,
+                 version: str = "", corpus=(), out=""):
+        self.stream = stream or sys.stderr
+        self.header = (version, list(corpus), str(out))
+        self.quiet = quiet
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.bar = None
+        self._bar_kind = None
+        self._last_line = 0.0
+
+    def __call__(self, event) -> None:
+        if self.quiet:
+            return
+        handler = getattr(self, "_" + type(event).__name__.lower(), None)
+        if handler is not None:
+            handler(event)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def line(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+        else:
+            print(text, file=self.stream, flush=True)
+
+    # ------------------------------------------------------------------ bars and log lines
+
+    def _ensure_bar(self, kind: str, total, initial=0, unit="w"):
+        if self._bar_kind != kind:
+            self.close()
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, unit=unit, unit_scale=True,
+                            file=self.stream, dynamic_ncols=True, smoothing=0.1,
+                            desc=kind, leave=kind == "training")
+            self._bar_kind = kind
+        return self.bar
+
+    def _due(self, final: bool = False) -> bool:
+        now = time.monotonic()
+        if final or now - self._last_line >= LOG_EVERY:
+            self._last_line = now
+            return True
+        return False
+
+    def _counting(self, e: events.Counting) -> None:
+        if self.tty:
+            if e.bytes_total:
+                bar = self._ensure_bar("counting", e.bytes_total, unit="B")
+                bar.update(e.bytes_read - bar.n)
+            else:
+                bar = self._ensure_bar("counting", None, unit="tok")
+                bar.update(e.tokens - bar.n)
+        elif self._due():
+            share = f", {100 * e.bytes_read / e.bytes_total:.0f}% of the input" \
+                if e.bytes_total else ""
+            self.line(f"counting: {_size(e.tokens)} tokens{share}")
+
+    def _progress(self, e: events.Progress) -> None:
+        if self.tty:
+            bar = self._ensure_bar("training", e.total_words)
+            bar.set_postfix_str(f"epoch {e.epoch}/{e.epochs} lr {e.lr:.5f} loss {e.loss:.4f}",
+                                refresh=False)
+            bar.update(e.words_done - bar.n)
+        elif self._due():
+            rate = e.words_done / max(e.seconds, 1e-9)
+            left = (e.total_words - e.words_done) / max(rate, 1e-9)
+            self.line(f"epoch {e.epoch}/{e.epochs}: {100 * e.words_done / e.total_words:.0f}% "
+                      f"({_size(rate)} words/s, lr {e.lr:.5f}, loss {e.loss:.4f}, "
+                      f"eta {_eta(left)})")
+
+    # ------------------------------------------------------------------ one-line events
+
+    def _configured(self, e: events.Configured) -> None:
+        from w2v.config import Config, format_config
+
+        version, corpus, out = self.header
+        what = "resuming" if e.resumed else "training on " + ", ".join(corpus)
+        self.line(f"# w2v {version}: {what} into {out}")
+        self.line(format_config(Config(**e.config)))
+
+    def _note(self, e: events.Note) -> None:
+        self.line(f"note: {e.text}")
+
+    def _counted(self, e: events.Counted) -> None:
+        self.close()
+        self.line(f"vocabulary: {e.words:,} words with count >= {e.min_count} out of "
+                  f"{e.tokens:,} tokens ({e.seconds:.1f}s to count and encode)")
+
+    def _resuming(self, e: events.Resuming) -> None:
+        self.line(f"resuming from {e.checkpoint} (epoch {e.epoch}, {e.words_done:,} words done)")
+
+    def _compiling(self, e: events.Compiling) -> None:
+        self.line("compiling the kernel (first run only)...")
+
+    def _checkpointsaved(self, e: events.CheckpointSaved) -> None:
+        self.line(f"checkpoint saved: {e.path} ({e.words_done:,} words)")
+
+    def _epochdone(self, e: events.EpochDone) -> None:
+        self.line(f"epoch {e.epoch}/{e.epochs}: mean loss {e.loss:.6f} over {e.pairs:,} pairs")
+
+    def _trained(self, e: events.Trained) -> None:
+        self.close()
+        self.line(f"trained {e.words:,} words in {e.seconds:.1f}s "
+                  f"({e.words / max(e.seconds, 1e-9):,.0f} words/s, compilation excluded)")
+
+    def _nothingtodo(self, e: events.NothingToDo) -> None:
+        self.line(f"nothing to do: {e.reason}")

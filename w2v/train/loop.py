@@ -1,0 +1,171 @@
+"""The epoch loop: stream the encoded corpus in chunks through the kernel, follow the lr
+schedule, keep the loss in float64, checkpoint on a policy, and yield progress events.
+
+lr decays linearly from ``lr`` to ``min_lr`` over all epochs' words (word2vec.c and gensim).
+Each chunk's kernel seed is drawn from one ``np.random.Generator(seed)`` whose state is part of
+``TrainState``, so with one thread an interrupted and resumed run is bit-identical to an
+uninterrupted one. A position in the encoded file is all a checkpoint needs to resume exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from w2v.config import Config, parse_interval
+from w2v.errors import DivergenceError
+from w2v.text.encoded import read_ids
+from w2v.train import events
+
+
+@dataclass
+class TrainState:
+    """Where a run is: what a checkpoint's state.json holds besides the format fields."""
+
+    config: dict
+    corpus: list
+    rng: dict  # the bit generator state of the chunk seeds
+    epoch: int = 0  # epochs finished
+    position: int = 0  # ids of the current epoch consumed
+    words_done: int = 0
+    epoch_loss: list = field(default_factory=lambda: [0.0, 0])  # [sum, pairs]
+    checkpoint_loss: list = field(default_factory=lambda: [0.0, 0])
+    loss_history: dict = field(default_factory=lambda: {"epoch": [], "checkpoint": []})
+    train_seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainState:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def add_loss(self, loss_sum: float, pairs: int) -> None:
+        for tally in (self.epoch_loss, self.checkpoint_loss):
+            tally[0] += float(loss_sum)
+            tally[1] += int(pairs)
+
+    def close_checkpoint_period(self) -> None:
+        """Record the mean loss since the previous checkpoint, and start a new period."""
+        total, pairs = self.checkpoint_loss
+        if pairs:
+            self.loss_history["checkpoint"].append([self.words_done, total / pairs])
+        self.checkpoint_loss = [0.0, 0]
+
+
+def lr_at(cfg: Config, done: float, total: float) -> float:
+    """Linear decay over all epochs' words, floored at min_lr: the one lr schedule (a kernel
+    interpolates linearly between the values at the ends of what it is given)."""
+    return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * done / max(total, 1))
+
+
+class CheckpointPolicy:
+    """``due(now, words)``: whether ``checkpoint_every`` (a time or a word count) has passed
+    since the last checkpoint."""
+
+    def __init__(self, every, now: float, words: int):
+        self.kind, self.interval = parse_interval(every)
+        self.reset(now, words)
+
+    def reset(self, now: float, words: int) -> None:
+        self.since_time, self.since_words = now, words
+
+    def due(self, now: float, words: int) -> bool:
+        passed = now - self.since_time if self.kind == "seconds" else words - self.since_words
+        return passed >= self.interval
+
+
+@dataclass
+class Loop:
+    """One run's training: weights, state and the means to train a chunk and to checkpoint.
+    ``train_chunk(W_in, W_out, ids, lr0, lr1, seed) -> (loss_sum, pairs)``; ``save() -> path``
+    writes a checkpoint of the current state; ``stop()`` says an interruption is pending."""
+
+    cfg: Config
+    state: TrainState
+    W_in: np.ndarray
+    W_out: np.ndarray
+    train_chunk: Callable
+    chunk_ids: int
+    ids_path: object
+    n_ids: int
+    words_per_epoch: int
+    save: Callable[[], str]
+    stop: Callable[[], bool]
+
+    def epochs(self) -> Iterator[object]:
+        """Train to the end, yielding events; an interruption raises ``StopRequested`` after a
+        checkpoint (``.path``)."""
+        cfg, state = self.cfg, self.state
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state.rng
+        self._rng = rng
+        policy = CheckpointPolicy(cfg.checkpoint_every, time.monotonic(), state.words_done)
+        t_start = time.perf_counter() - state.train_seconds
+        while state.epoch < cfg.epochs:
+            while state.position < self.n_ids:
+                yield self._chunk(rng, t_start)
+                if self.stop():
+                    raise StopRequested(self.checkpoint())
+                if policy.due(time.monotonic(), state.words_done) and state.position < self.n_ids:
+                    yield events.CheckpointSaved(self.checkpoint(), state.words_done)
+                    policy.reset(time.monotonic(), state.words_done)
+            yield self._end_epoch()
+
+    def _chunk(self, rng, t_start: float) -> events.Progress:
+        cfg, state = self.cfg, self.state
+        total = self.words_per_epoch * cfg.epochs
+        piece = read_ids(self.ids_path, state.position, self.chunk_ids)
+        n_words = int(np.count_nonzero(piece >= 0))
+        lr0 = lr_at(cfg, state.words_done, total)
+        lr1 = lr_at(cfg, state.words_done + n_words, total)
+        seed = int(rng.integers(2**63))
+        loss_sum, pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1, seed)
+        if not np.isfinite(loss_sum):
+            raise diverged(state.words_done)
+        state.position += len(piece)
+        state.words_done += n_words
+        state.add_loss(loss_sum, pairs)
+        state.train_seconds = time.perf_counter() - t_start
+        loss, pairs_so_far = state.epoch_loss
+        return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr1,
+                               loss / max(pairs_so_far, 1), state.train_seconds)
+
+    def _end_epoch(self) -> events.EpochDone:
+        state = self.state
+        total, pairs = state.epoch_loss
+        mean = total / max(pairs, 1)
+        state.loss_history["epoch"].append(mean)
+        state.epoch += 1
+        state.position = 0
+        state.epoch_loss = [0.0, 0]
+        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs)
+
+    def checkpoint(self) -> str:
+        """Save the current state (the chunk seeds' rng included) and weights."""
+        self.state.close_checkpoint_period()
+        self.state.rng = self._rng.bit_generator.state
+        check_finite(self.W_in, self.W_out, self.state.words_done)
+        return self.save()
+
+
+class StopRequested(Exception):
+    """SIGINT or SIGTERM arrived during training; ``path`` is the checkpoint just written."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
+def diverged(words_done: int) -> DivergenceError:
+    return DivergenceError(
+        f"training diverged (NaN or inf after {words_done:,} words)", words_done=words_done)
+
+
+def check_finite(W_in, W_out, words_done: int) -> None:
+    if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+        raise diverged(words_done)

@@ -1,0 +1,110 @@
+"""RunDir: every file of a run folder, and the lock that makes one process its owner.
+
+A run folder holds::
+
+    RUN/vocab.txt                  the vocabulary (w2v-vocab text format)
+    RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences)
+    RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, state.json (see checkpoint.py)
+    RUN/state.json                 a copy of the last checkpoint's state (config, loss history)
+    RUN/vectors.npy, vectors.txt, vectors.bin   the final vectors
+    RUN/words.png, loss.png        plots, when drawn
+    RUN/.lock                      held (flock) by the process training in the folder
+
+The lock is an OS lock (``flock``), so a crashed or killed process releases it at once; the pid
+written inside only serves the message of the process that is refused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from w2v.errors import RunError
+
+VECTOR_FILES = ("vectors.npy", "vectors.txt", "vectors.bin")
+PLOTS = ("words.png", "loss.png")
+
+
+class RunDir:
+    """The files of one run folder (nothing is created until asked)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunDir({str(self.path)!r})"
+
+    vocab = property(lambda self: self.path / "vocab.txt")
+    ids = property(lambda self: self.path / "corpus.ids")
+    state = property(lambda self: self.path / "state.json")
+    checkpoints = property(lambda self: self.path / "checkpoints")
+    lock_file = property(lambda self: self.path / ".lock")
+
+    def vectors(self, name: str = "vectors.npy") -> Path:
+        return self.path / name
+
+    def plot(self, name: str) -> Path:
+        return self.path / name
+
+    def has_checkpoint(self) -> bool:
+        return self.checkpoints.is_dir() and any(
+            p.name.startswith("ckpt-") for p in self.checkpoints.iterdir())
+
+    def has_vectors(self) -> bool:
+        return all(self.vectors(n).is_file() for n in VECTOR_FILES)
+
+    def read_state(self) -> dict:
+        """RUN/state.json, or a RunError saying why it cannot be read."""
+        try:
+            state = json.loads(self.state.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunError(f"{self.path} has no state.json: is it a w2v run folder?") from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise RunError(f"{self.state} is corrupt ({e})") from None
+        if not isinstance(state, dict):
+            raise RunError(f"{self.state} is not a w2v run state")
+        return state
+
+    @contextmanager
+    def lock(self):
+        """Own the folder for the life of the block (created if missing). A second process is
+        refused with the holder's pid; a folder this call created is removed again if the
+        block fails before anything but the lock was written."""
+        created = not self.path.exists()
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise RunError(
+                f"{self.path} is in use by another w2v process (pid {holder}); wait for it to "
+                "finish, or choose another {=out}", pid=holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield self
+        except BaseException:
+            if created:
+                self._remove_if_empty()
+            raise
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _remove_if_empty(self) -> None:
+        if [p.name for p in self.path.iterdir()] == [self.lock_file.name]:
+            self.lock_file.unlink()
+            self.path.rmdir()
+
+    def clear(self) -> None:
+        """Remove the files of a previous run (only those this module names), for a fresh run
+        in the same folder."""
+        shutil.rmtree(self.checkpoints, ignore_errors=True)
+        for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
+                     *map(self.plot, PLOTS)):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Small helpers with no knowledge of word2vec: atomic writes, plain-text tables."""
