@@ -1,0 +1,50 @@
+"""The train loop's pieces against hand-worked cases: state round trip, checkpoint policy, lr."""
+
+import json
+
+import pytest
+
+from w2v.config import Config
+from w2v.train.loop import CheckpointPolicy, TrainState, lr_at
+from w2v.train.rundir import RunDir
+
+
+def test_train_state_round_trips_through_json():
+    state = TrainState(config=Config().to_dict(), corpus=[{"path": "-", "size": None}],
+                       rng={"state": 1}, epoch=2, position=77, words_done=900)
+    state.add_loss(3.0, 2)
+    state.close_checkpoint_period()
+    back = TrainState.from_json(json.loads(json.dumps({**state.to_json(), "format": "x"})))
+    assert back == state
+    assert back.loss_history["checkpoint"] == [[900, 1.5]] and back.checkpoint_loss == [0.0, 0]
+    assert back.epoch_loss == [3.0, 2]
+
+
+@pytest.mark.parametrize("every, steps, expected", [
+    ("10s", [(5, 0), (9.9, 0), (10, 0), (25, 0)], [False, False, True, True]),
+    ("1k", [(0, 999), (0, 1000), (99, 1500)], [False, True, True]),
+    (600, [(0, 599), (0, 600)], [False, True]),
+])
+def test_checkpoint_policy(every, steps, expected):
+    policy = CheckpointPolicy(every, now=0.0, words=0)
+    assert [policy.due(now, words) for now, words in steps] == expected
+    policy.reset(100.0, 10_000)
+    assert not policy.due(100.0, 10_000)
+
+
+def test_lr_schedule_is_linear_and_floored():
+    cfg = Config(lr=0.025, min_lr=0.0001)
+    assert lr_at(cfg, 0, 1000) == 0.025
+    assert lr_at(cfg, 500, 1000) == pytest.approx((0.025 + 0.0001) / 2)
+    assert lr_at(cfg, 1000, 1000) == pytest.approx(0.0001)
+    assert lr_at(cfg, 5000, 1000) == 0.0001
+
+
+def test_rundir_state_errors_are_one_line(tmp_path):
+    from w2v.errors import RunError
+
+    with pytest.raises(RunError, match="no state.json"):
+        RunDir(tmp_path).read_state()
+    (tmp_path / "state.json").write_text("{broken")
+    with pytest.raises(RunError, match="corrupt"):
+        RunDir(tmp_path).read_state()
