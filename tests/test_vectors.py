@@ -413,6 +413,10 @@ def test_lowercase_runs_fold_query_words(tmp_path):
             v.similar("Kingg")
     with pytest.raises(VectorsError, match="'KING' is not in the vocabulary"):
         plain.similar("KING")
+    from w2v.plot import plot_words
+
+    info = plot_words(Vectors.load(run), ["KING", "Queen", "tea", "king"], tmp_path / "w.png")
+    assert info["plotted"] == ["king", "queen", "tea"] and info["missing"] == []
 
 
 @pytest.mark.parametrize("state, lowercase", [
