@@ -270,9 +270,10 @@ top_option = click.option("-n", "--top", "topn", type=click.IntRange(1), default
 
 
 def _echo_notes(notes):
-    """The library's notes on degenerate input (not Python warnings), one line each."""
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    """The library's notes on degenerate input, one line each on stderr (unless -q): what a
+    Python warning would have said, without its file:line."""
+    for text in notes:
+        note(f"note: {text}")
 
 
 def _echo_ranked(results, as_json, query):
