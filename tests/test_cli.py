@@ -164,3 +164,149 @@ def test_help_is_fast_and_light():
     for command in ("train", "gradcheck", "analogy", "similar", "evaluate", "plot", "demo"):
         assert command in r.output
     assert run("--version").output.startswith("w2v, version")
+
+
+# ------------------------------------------------------------- issue 11: the query commands
+
+
+def strict_json(text):
+    """json.loads that refuses NaN/Infinity, as RFC 8259, jq and JSON.parse do."""
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_analogy_help_shows_the_printf_example_as_typed():
+    r = run("analogy", "--help")
+    typed = "printf 'king male female\\nparis france italy\\n' | w2v analogy --questions -"
+    assert r.exit_code == 0 and typed in [line.strip() for line in r.output.splitlines()], r.output
+
+
+def test_json_writes_null_for_nan(trained, tmp_path, monkeypatch):
+    _, out = trained
+    pairs = tmp_path / "same.tsv"  # equal human scores: Spearman's rho is undefined (NaN)
+    pairs.write_text("king\tqueen\t5\nrain\tsnow\t5\ncoffee\ttea\t5\n")
+    r = run("evaluate", "--vectors", out, "--similarity", pairs, "--json")
+    assert r.exit_code == 0, r.output
+    report = strict_json(r.stdout)["similarity"][str(pairs)]
+    assert report["spearman"] is None and report["pearson"] is None and report["pairs"] == 3
+    from w2v.vectors import Vectors
+
+    monkeypatch.setattr(Vectors, "similar", lambda self, w, topn: [("a", float("nan")),
+                                                                   ("b", float("inf")),
+                                                                   ("c", 0.5)])
+    r = run("similar", "rain", "--vectors", out, "--json")
+    assert strict_json(r.stdout)["results"] == [{"word": "a", "score": None},
+                                                {"word": "b", "score": None},
+                                                {"word": "c", "score": 0.5}]
+
+
+@pytest.mark.filterwarnings("error")
+def test_degenerate_inputs_give_notes_not_python_warnings(trained, tmp_path):
+    """Each case used to print a raw Python warning with file:line; with warnings turned into
+    errors it would exit 1 with an internal error."""
+    _, out = trained
+    pairs = tmp_path / "same.tsv"
+    pairs.write_text("king\tqueen\t5\nrain\tsnow\t5\ncoffee\ttea\t5\n")
+    r = run("evaluate", "--vectors", out, "--similarity", pairs)
+    assert r.exit_code == 0, r.output
+    assert "note:" in r.stderr and "human scores" in r.stderr and "Warning" not in r.output
+    assert "Spearman rho undefined" in r.stdout
+    zero = tmp_path / "zero.txt"  # zero vectors: every model similarity is 0
+    zero.write_text("3 2\na 0 0\nb 0 0\nc 1 1\n")
+    zpairs = tmp_path / "z.tsv"
+    zpairs.write_text("a\tb\t1\nb\ta\t2\n")
+    r = run("evaluate", "--vectors", zero, "--similarity", zpairs)
+    assert r.exit_code == 0 and "note:" in r.stderr and "model" in r.stderr, r.output
+    same = tmp_path / "same.txt"  # three identical vectors, three clusters asked for
+    same.write_text("3 2\na 1 1\nb 1 1\nc 2 0\n")
+    words = tmp_path / "w.txt"
+    words.write_text("a b c")
+    r = run("plot", "--vectors", same, "--words", words, "--clusters", 3, "-o",
+            tmp_path / "s.png")
+    assert r.exit_code == 0 and "note:" in r.stderr and "2 clusters" in r.stderr, r.output
+    huge = tmp_path / "huge.txt"  # float32 squares overflow: norms must not become inf
+    huge.write_text("3 2\na 3e38 1\nb 1 3e38\nc 1 1\n")
+    r = run("similar", "a", "--vectors", huge, "--json")
+    scores = {x["word"]: x["score"] for x in strict_json(r.stdout)["results"]}
+    a, c = np.array([3e38, 1.0]), np.array([1.0, 1.0])
+    assert scores["c"] == pytest.approx(a @ c / np.linalg.norm(a) / np.linalg.norm(c), abs=1e-5)
+    nan = tmp_path / "nan.txt"
+    nan.write_text("3 2\na 1 nan\nb 1 2\nc inf 1\n")
+    expect(run("similar", "b", "--vectors", nan), 1, "2 vectors have NaN or infinite values")
+
+
+def test_analogy_questions_skip_unknown_and_malformed_lines(trained):
+    _, out = trained
+    lines = ["king male female", "kingg male female", "just two", "", "man male female",
+             "king king female", "a b c d", "queen female zzzz"]
+    stdin = "\n".join(lines) + "\n"
+    r = run("analogy", "--questions", "-", "--vectors", out, "-n", 3, input=stdin)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count(" = ?") == 2
+    assert ("skipped 2 questions with out-of-vocabulary words: kingg (line 2), zzzz (line 8)"
+            in r.stdout)
+    assert "skipped 3 malformed lines (not three different words): 3, 6, 7" in r.stdout
+    r = run("analogy", "--questions", "-", "--vectors", out, "-n", 3, "--json", input=stdin)
+    report = strict_json(r.stdout)
+    assert report["answered"] == 2 and report["questions"] == 7
+    assert [q["line"] for q in report["skipped_oov"]] == [2, 8]
+    assert report["skipped_oov"][1]["unknown"] == ["zzzz"]
+    assert [q["line"] for q in report["malformed"]] == [3, 6, 7]
+    for answer in report["answers"]:  # the same answers as one question at a time
+        single = strict_json(run("analogy", *answer["query"], "--vectors", out, "-n", 3,
+                                 "--json").stdout)
+        assert answer["results"] == single["results"] and answer["query"] == single["query"]
+    r = run("analogy", "--questions", "-", "--vectors", out, input="kingg a b\nx y\n")
+    expect(r, 1, "no question could be answered")
+
+
+def test_lowercased_run_lowercases_queries(trained, tmp_path):
+    import shutil
+
+    _, out = trained
+    run_dir = tmp_path / "lower"
+    shutil.copytree(out, run_dir, ignore=shutil.ignore_patterns("checkpoints", "corpus.ids"))
+    reference = strict_json(run("similar", "king", "--vectors", out, "--json").stdout)
+    expect(run("similar", "KING", "--vectors", out), 1, "'KING' is not in the vocabulary")
+    state = json.loads((run_dir / "state.json").read_text())
+    state["config"]["lowercase"] = True
+    (run_dir / "state.json").write_text(json.dumps(state))
+    for path in (run_dir, run_dir / "vectors.npy"):
+        r = strict_json(run("similar", "KING", "--vectors", path, "--json").stdout)
+        assert r["results"] == reference["results"]
+    r = run("analogy", "King", "MALE", "female", "--vectors", run_dir, "--json")
+    ref = run("analogy", "king", "male", "female", "--vectors", out, "--json")
+    assert strict_json(r.stdout)["results"] == strict_json(ref.stdout)["results"]
+    (run_dir / "state.json").write_text('{"config": {"lowercase": tru')
+    expect(run("similar", "king", "--vectors", run_dir), 1, "state.json")
+
+
+@pytest.mark.parametrize("tol", ["-1", "0", "nan", "inf", "-inf"])
+def test_gradcheck_rejects_a_tolerance_that_is_not_positive_and_finite(tol):
+    expect(run("gradcheck", "--tol", tol), 2, "tol must be a positive finite number")
+
+
+def test_query_flag_names(trained, tmp_path):
+    _, out = trained
+    for command in ("analogy", "similar"):
+        assert "-n, --top INTEGER RANGE" in run(command, "--help").output
+    r = run("similar", "rain", "--vectors", out, "--top", 2, "--json")
+    assert len(strict_json(r.stdout)["results"]) == 2
+    for command in ("gradcheck", "plot"):
+        help_text = " ".join(run(command, "--help").output.split())
+        assert "--seed INTEGER Seed" in help_text, help_text
+    help_text = run("plot", "--help").output
+    assert "-o, --out FILE" in help_text and "--output" not in help_text
+    for flag in ("--out", "--output"):
+        target = tmp_path / f"loss{flag}.png"
+        assert run("plot", "--loss", out, flag, target).exit_code == 0 and target.is_file()
+
+
+@pytest.mark.parametrize("state", ['{"loss_history": {"epoch": [1.5, 1.', '{"loss_history": 3}'])
+def test_plot_loss_with_damaged_state_json(tmp_path, state):
+    (tmp_path / "state.json").write_text(state)
+    r = run("plot", "--loss", tmp_path, "-o", tmp_path / "l.png")
+    expect(r, 1, "not valid JSON" if state.endswith("1.") else "loss history is damaged")
+    assert not (tmp_path / "l.png").exists()

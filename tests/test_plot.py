@@ -125,3 +125,103 @@ def test_bad_extension(tmp_path):
 
     with pytest.raises(VectorsError, match=".png, .svg or .pdf"):
         plot.plot_words(clustered(), clustered().words, tmp_path / "w.jpg")
+
+
+# ------------------------------------------------------------- issue 11
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures as they are saved (drawn first, so text extents are final)."""
+    import matplotlib.figure
+
+    figures = []
+    real_savefig = matplotlib.figure.Figure.savefig
+
+    def savefig(fig, *args, **kwargs):
+        fig.canvas.draw()
+        figures.append(fig)
+        return real_savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    return figures
+
+
+@pytest.mark.parametrize("words, message", [
+    (["x", "y", "y"], r"none of the 2 words is in the vocabulary: x, y$"),
+    (["group0_word_with_a_long_label0", "x"],
+     r"only one word is in the vocabulary \('group0_word_with_a_long_label0'\); "
+     r"need at least two to plot \(not in the vocabulary: x\)$"),
+    (["group0_word_with_a_long_label0"] * 3,
+     r"only one word is in the vocabulary \('group0_word_with_a_long_label0'\); "
+     r"need at least two to plot \(it was given 3 times\)$"),
+    ([], r"no words to plot$"),
+])
+def test_fewer_than_two_known_words(tmp_path, words, message):
+    from w2v.errors import VectorsError
+
+    with pytest.raises(VectorsError, match=message):
+        plot.plot_words(clustered(), words, tmp_path / "w.png")
+
+
+def label_boxes(fig):
+    return [t.get_window_extent() for t in fig.axes[0].texts if t.get_text()]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_labels_keep_a_visible_gap(tmp_path, drawn, seed):
+    """No two label boxes touch, even after each is padded by one pixel; random clouds of 20
+    labels of mixed lengths (seeds 1 and 6 overlapped before) and the planted clusters."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}{'x' * (i % 5)}" for i in range(20)]
+    for v in (Vectors(words, rng.normal(size=(20, 5)).astype(np.float32)), clustered(seed)):
+        plot.plot_words(v, v.words, tmp_path / "w.png", clusters=3)  # clusters: no effect
+        boxes = [b.padded(1) for b in label_boxes(drawn[-1])]
+        assert len(boxes) == len(v)
+        touching = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+                    if boxes[i].overlaps(boxes[j])]
+        assert touching == []
+        axes_box = drawn[-1].axes[0].get_window_extent()
+        assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 and axes_box.y0 <= b.y0
+                   and b.y1 <= axes_box.y1 for b in label_boxes(drawn[-1]))
+
+
+def test_explicit_clusters_capped_at_distinct_points(tmp_path):
+    v = Vectors(["a", "b", "c", "d"], np.array([[1, 1], [1, 1], [2, 0], [0, 3]], np.float32))
+    info = plot.plot_words(v, v.words, tmp_path / "w.png", clusters=4)
+    assert info["clusters"] == 3 and len(set(info["labels"])) == 3
+    assert info["labels"][0] == info["labels"][1]  # the identical pair shares a cluster
+    assert info["notes"] == ["only 3 distinct vectors among the 4 words: drew 3 clusters"]
+
+
+def visible_ticks(ax):
+    lo, hi = sorted(ax.get_xlim())
+    return [t for t in ax.get_xticks() if lo <= t <= hi]
+
+
+@pytest.mark.parametrize("history, panels", [
+    ({"epoch": [1.9], "checkpoint": [[1000, 2.0]]}, ["epoch"]),
+    ({"epoch": [1.9]}, ["epoch"]),
+    ({"checkpoint": [[1000, 2.0]]}, ["checkpoint"]),
+    ({"epoch": [1.9], "checkpoint": [[500, 2.1], [1000, 1.9]]}, ["checkpoint"]),
+    ({"epoch": [3.0, 2.5, 2.4], "checkpoint": [[3000, 2.4]]}, ["epoch"]),
+    ({"epoch": [3.0, 2.5], "checkpoint": [[1500, 2.8], [3000, 2.5]]}, ["epoch", "checkpoint"]),
+    ({"epoch": [3.0 - 0.1 * i for i in range(13)]}, ["epoch"]),
+])
+def test_loss_plot_of_short_runs(tmp_path, drawn, history, panels):
+    """Epoch ticks are whole epochs; a panel with one point is drawn only when it is all there
+    is, and then its value is written beside the point (one dot alone says nothing)."""
+    assert plot.plot_loss(history, tmp_path / "l.png") == {"epoch": [], "checkpoint": [],
+                                                           **history}
+    axes = drawn[-1].axes
+    assert [ax.get_xlabel() for ax in axes] == [{"epoch": "epoch",
+                                                 "checkpoint": "words trained"}[p]
+                                                for p in panels]
+    for ax, panel in zip(axes, panels):
+        values = history[panel] if panel == "epoch" else [p[1] for p in history[panel]]
+        if panel == "epoch":
+            ticks = visible_ticks(ax)
+            assert ticks and all(float(t).is_integer() for t in ticks), ticks
+            assert set(ticks) <= set(range(1, len(values) + 1))
+        notes = [t.get_text() for t in ax.texts]
+        assert notes == ([f"{values[0]:.4f}"] if len(values) == 1 else [])

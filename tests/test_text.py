@@ -263,3 +263,21 @@ def test_real_corpus_matches_str_split(shared_data, tmp_path):
     out = list(sent.iter_sentences(path, stats=stats))
     assert out == naive(text, 1000)
     assert stats.lines == naive_lines(text) and stats.replacements == 0
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("c.txt.gz", b"plain text, not gzip\n", "is not a gzip file"),
+    ("c.txt.gz", gzip.compress(b"hello world\n" * 1000)[:50], r"\(is the file complete\?\)"),
+    ("c.txt.gz", gzip.compress(b"hello world\n" * 1000)[:-8] + bytes(8), "is corrupt"),
+    ("c.txt.bz2", b"plain text, not bzip2\n", "is not a bzip2 file"),
+    ("c.txt.bz2", bz2.compress(b"hello world\n" * 1000)[:40], r"\(is the file complete\?\)"),
+    ("c.txt.xz", b"not xz at all", "is not an xz file"),
+    ("c.txt.xz", lzma.compress(b"hello world\n" * 1000)[:40], r"\(is the file complete\?\)"),
+])
+def test_corrupt_compressed_files_say_what_is_wrong(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CorpusError, match=f"cannot read {path}: .*{message}") as e:
+        sentences(path)
+    if "complete" not in message:
+        assert "complete" not in str(e.value)

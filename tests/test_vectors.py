@@ -318,3 +318,135 @@ def test_word2vec_write_in_blocks_round_trip(tmp_path, monkeypatch, binary):
     back_words, back = formats.read_word2vec(blocks)
     assert back_words == words
     np.testing.assert_array_equal(back, matrix)
+
+
+# ------------------------------------------------------------- issue 11: loading and queries
+
+
+def records(binary, rows=3, d=10):
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(rows, d)).astype("<f4")
+    if binary:
+        return b"".join(f"w{i} ".encode() + r.tobytes() + b"\n" for i, r in enumerate(M))
+    return "".join(f"w{i} " + " ".join(f"{x:.9g}" for x in r) + "\n"
+                   for i, r in enumerate(M)).encode()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("header", [b"99999999999 10", b"3 99999999999", b"1000 10"])
+def test_header_that_disagrees_with_the_file_size(tmp_path, binary, gz, header):
+    """A header claiming more than the file can hold is named as such before anything is
+    allocated: text records take at least 2d+1 bytes, binary ones 4d+1, and gzip expands at
+    most 1032:1 (zlib's FAQ); a claim within that bound fails as truncated when the data ends."""
+    data = header + b"\n" + records(binary)
+    path = tmp_path / "v.bin"
+    path.write_bytes(gzip.compress(data) if gz else data)
+    claimed, dim = (int(x) for x in header.split())
+    most = path.stat().st_size * (1032 if gz else 1)
+    if claimed * (2 * dim + 1) <= most:  # only "1000 10" gzipped
+        with pytest.raises(VectorsError, match="truncated: 3 of 1,000 vectors"):
+            Vectors.load(path)
+        return
+    with pytest.raises(VectorsError, match=f"header says {claimed:,} vectors of dimension "
+                                           f"{dim:,}.*header and the file size disagree"):
+        Vectors.load(path)
+
+
+def test_header_check_accepts_the_smallest_records(tmp_path):
+    """The size bound is exact for the shortest possible records: one-letter words, one-digit
+    values, no newline after the last record (text) or after any record (binary)."""
+    text = tmp_path / "t.txt"
+    text.write_bytes(b"2 3\na 1 2 3\nb 4 5 6")
+    assert Vectors.load(text).vectors.tolist() == [[1, 2, 3], [4, 5, 6]]
+    M = np.array([[1, 2], [3, 4]], dtype="<f4")
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"2 2\n" + b"a " + M[0].tobytes() + b"b " + M[1].tobytes())
+    np.testing.assert_array_equal(Vectors.load(binary).vectors, M)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda gz: gz[: len(gz) // 2], "truncated"),
+    (lambda gz: gz[:-8] + bytes(8), "corrupt gzip"),  # CRC and size zeroed
+])
+def test_damaged_gzip_vectors(tmp_path, damage, message):
+    v = Vectors([f"w{i}" for i in range(50)], np.ones((50, 8), np.float32))
+    plain = tmp_path / "v.txt"
+    v.save_word2vec(plain, binary=False)
+    path = tmp_path / "v.txt.gz"
+    path.write_bytes(damage(gzip.compress(plain.read_bytes())))
+    with pytest.raises(VectorsError, match=f"{path}.*{message}"):
+        Vectors.load(path)
+    misnamed = tmp_path / "plain.txt.gz"  # not gzip at all: read by content, as text
+    misnamed.write_bytes(plain.read_bytes())
+    assert Vectors.load(misnamed).words == v.words
+
+
+def lowercase_run(tmp_path, state):
+    run = tmp_path / "run"
+    run.mkdir()
+    W = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    np.save(run / "vectors.npy", W)
+    Vocab(["king", "queen", "male", "female", "tea"], [5, 4, 3, 2, 1]).save(run / "vocab.txt")
+    if state is not None:
+        (run / "state.json").write_text(state if isinstance(state, str) else
+                                        __import__("json").dumps(state))
+    return run
+
+
+def test_lowercase_runs_fold_query_words(tmp_path):
+    run = lowercase_run(tmp_path, {"format": "w2v-checkpoint", "config": {"lowercase": True}})
+    plain = Vectors(Vocab.load(run / "vocab.txt").words, np.load(run / "vectors.npy"))
+    assert plain.lowercase is False
+    for path in (run, run / "vectors.npy"):
+        v = Vectors.load(path)
+        assert v.lowercase is True
+        assert v.similar("KING", topn=3) == plain.similar("king", topn=3)
+        assert v.most_similar(["King"], ["Tea"]) == plain.most_similar(["king"], ["tea"])
+        for method in ("add", "mul"):
+            assert (v.analogy("King", "MALE", "Female", method=method)
+                    == plain.analogy("king", "male", "female", method=method))
+        assert "QUEEN" in v and "QUEEN" not in plain
+        with pytest.raises(VectorsError, match="must differ"):
+            v.analogy("king", "KING", "female")
+        with pytest.raises(VectorsError, match="'Kingg' is not in the vocabulary; closest: king"):
+            v.similar("Kingg")
+    with pytest.raises(VectorsError, match="'KING' is not in the vocabulary"):
+        plain.similar("KING")
+    from w2v.plot import plot_words
+
+    info = plot_words(Vectors.load(run), ["KING", "Queen", "tea", "king"], tmp_path / "w.png")
+    assert info["plotted"] == ["king", "queen", "tea"] and info["missing"] == []
+
+
+@pytest.mark.parametrize("state, lowercase", [
+    (None, False),  # not a run folder: no state.json
+    ({"format": "w2v-checkpoint", "config": {"lowercase": False}}, False),
+    ({"format": "w2v-checkpoint", "config": {"dim": 4}}, False),  # older runs: no key
+    ({"format": "something else", "config": {"lowercase": True}}, False),  # not w2v's
+])
+def test_lowercase_flag_from_state(tmp_path, state, lowercase):
+    assert Vectors.load(lowercase_run(tmp_path, state)).lowercase is lowercase
+
+
+@pytest.mark.parametrize("state", [
+    '{"format": "w2v-checkpoint", "config": {"lowercase": tr',
+    "[1, 2]",
+    '{"format": "w2v-checkpoint", "config": {"lowercase": "yes"}}',
+    '{"format": "w2v-checkpoint", "config": 3}',
+    b"\xff\xfe{}",
+])
+def test_corrupt_state_json_is_one_error(tmp_path, state):
+    run = lowercase_run(tmp_path, None)
+    path = run / "state.json"
+    path.write_bytes(state if isinstance(state, bytes) else state.encode())
+    with pytest.raises(VectorsError, match=f"{path}"):
+        Vectors.load(run)
+
+
+def test_non_finite_vectors_and_overflowing_norms():
+    with pytest.raises(VectorsError, match="1 vectors have NaN or infinite values.*'b'"):
+        Vectors(["a", "b"], np.array([[1, 0], [np.nan, 1]], np.float32)).similar("a")
+    big = np.array([[3e38, 3e38], [1, 1], [1, -1]], np.float32)  # |row 0|² overflows float32
+    ref = big.astype(np.float64) / np.linalg.norm(big.astype(np.float64), axis=1, keepdims=True)
+    np.testing.assert_allclose(Vectors(["a", "b", "c"], big).unit, ref, atol=1e-7)

@@ -130,6 +130,10 @@ def gradcheck(tol, seed):
     """Check every loss gradient against centered finite differences."""
     from w2v.gradcheck import format_table, run_gradcheck
 
+    if not 0 < tol < float("inf"):  # NaN or negative: every check fails; inf: all pass
+        raise click.BadParameter(f"tol must be a positive finite number, got {tol}",
+                                 param_hint="'--tol'")
+
     rows = run_gradcheck(seed=seed, tol=tol)
     click.echo(format_table(rows))
     failed = [r for r in rows if not r.passed]
@@ -245,6 +249,8 @@ def train(corpus, config_file, out, resume, force, **options):
 
 
 def _load_vectors(path):
+    """The vectors at ``path``, or the newest run's (and say which, on stderr). A run trained
+    lowercased lowercases its query words (``Vectors.lowercase``, from its state.json)."""
     from w2v.vectors import Vectors, latest_run
 
     if path is None:
@@ -257,57 +263,67 @@ vectors_option = click.option(
     "--vectors", "vectors_path", type=click.Path(path_type=Path),
     help="A run folder, vectors.npy, or a word2vec .txt/.bin file.  [default: latest run]",
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Machine-readable output (strict JSON: null for NaN).")
+top_option = click.option("-n", "--top", "topn", type=click.IntRange(1), default=10,
+                          show_default=True, help="How many words to list.")
+
+
+def _echo_notes(notes):
+    """The library's notes on degenerate input, one line each on stderr (unless -q): what a
+    Python warning would have said, without its file:line."""
+    for text in notes:
+        note(f"note: {text}")
 
 
 def _echo_ranked(results, as_json, query):
-    import json
+    """A ranked list as a table, or as JSON through ``to_json`` (NaN scores become null)."""
+    from w2v.tables import format_ranked, ranked_records, to_json
 
     if as_json:
-        click.echo(json.dumps({"query": query, "results": [
-            {"word": w, "score": round(s, 6)} for w, s in results]}))
+        click.echo(to_json({"query": query, "results": ranked_records(results)}))
     else:
-        from w2v.tables import format_ranked
-
         click.echo(format_ranked(results))
 
 
 @main.command()
 @click.argument("words", nargs=-1)
 @vectors_option
-@click.option("-n", "topn", type=click.IntRange(1), default=10, show_default=True)
+@top_option
 @click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
               help="3CosAdd (word2vec.c, gensim) or 3CosMul (Levy & Goldberg 2014).")
-@click.option("--questions", type=click.File("r"),
+@click.option("--questions", type=click.File("r", errors="replace"),
               help="Many questions 'a b c' one per line, from a file or '-' for stdin.")
 @json_option
 def analogy(words, vectors_path, topn, method, questions, as_json):
     """Answer A - B + C = ?  (king - male + female = queen).
 
+    With --questions, lines with unknown words or not three different words are skipped and
+    listed at the end (so one typo does not lose the batch); --json then prints one object.
+
     \b
     Example:
       w2v analogy king male female
-      printf 'king male female\nparis france italy\n' | w2v analogy --questions -
+      printf 'king male female\\nparis france italy\\n' | w2v analogy --questions -
     """
     if questions is None and len(words) != 3:
         raise click.UsageError("give three words A B C (for A - B + C), or --questions FILE")
     if questions is not None and words:
         raise click.UsageError("give either three words or --questions, not both")
     vectors = _load_vectors(vectors_path)
-    lines = [words] if questions is None else [ln.split() for ln in questions if ln.strip()]
-    for lineno, q in enumerate(lines, 1):
-        if len(q) != 3:
-            raise Failed(f"question {lineno}: expected three words, got {' '.join(q)!r}")
-        results = vectors.analogy(*q, topn=topn, method=method)
-        if questions is not None and not as_json:
-            click.echo(f"{q[0]} - {q[1]} + {q[2]} = ?")
-        _echo_ranked(results, as_json, list(q))
+    if questions is None:
+        return _echo_ranked(vectors.analogy(*words, topn=topn, method=method), as_json, words)
+    from w2v.evaluate import answer_questions
+    from w2v.tables import answers_record, format_answers, to_json
+
+    report = answer_questions(vectors, questions, topn, method)
+    click.echo(to_json(answers_record(report)) if as_json else format_answers(report))
 
 
 @main.command()
 @click.argument("word")
 @vectors_option
-@click.option("-n", "topn", type=click.IntRange(1), default=10, show_default=True)
+@top_option
 @json_option
 def similar(word, vectors_path, topn, as_json):
     """Nearest neighbours of WORD by cosine similarity."""
@@ -326,8 +342,12 @@ def similar(word, vectors_path, topn, as_json):
 @click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
 @json_option
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
-    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage."""
-    import json
+    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage.
+
+    Undefined correlations (all scores equal) are 'undefined' (null in --json), with a note
+    on stderr that says why.
+    """
+    from w2v.tables import format_analogy_report, format_pairs_report, to_json
 
     if not analogies and not similarity:
         raise click.UsageError("give --analogies FILE and/or --similarity FILE")
@@ -340,11 +360,10 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
         path: vectors.evaluate_word_pairs(path, restrict_vocab, not case_sensitive)
         for path in similarity
     }
+    _echo_notes(n for r in report["similarity"].values() for n in r["notes"])
     if as_json:
-        click.echo(json.dumps(report, indent=1))
+        click.echo(to_json(report, indent=1))
         return
-    from w2v.tables import format_analogy_report, format_pairs_report
-
     if analogies:
         click.echo(format_analogy_report(report["analogies"]))
     for path, r in report["similarity"].items():
@@ -359,21 +378,23 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
               help="KMeans clusters.  [default: the k in 2..8 with the best silhouette]")
 @click.option("--loss", "loss_run", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Plot the loss curve of this run folder instead.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output .png, .svg or .pdf.  [default: words.png / loss.png in the run]")
-@click.option("--seed", type=int, default=0, show_default=True)
-def plot(vectors_path, words_file, clusters, loss_run, output, seed):
+@click.option("--output", "output_alias", type=click.Path(dir_okay=False, path_type=Path),
+              hidden=True)  # the old name of --out
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the KMeans clustering (the colors).")
+def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
-    import json
-
     from w2v import plot as plots
 
+    output = output or output_alias
     if loss_run is not None:
         state_file = loss_run / "state.json"
         if not state_file.is_file():
             raise Failed(f"{loss_run} has no state.json: is it a w2v run folder?")
         output = output or loss_run / "loss.png"
-        plots.plot_loss(json.loads(state_file.read_text()), output)
+        plots.plot_loss(state_file, output)  # reads it defensively: one line if damaged
         click.echo(f"wrote {output}")
         return
     vectors = _load_vectors(vectors_path)
@@ -389,6 +410,7 @@ def plot(vectors_path, words_file, clusters, loss_run, output, seed):
     if info["missing"]:
         click.echo(f"warning: not in the vocabulary, skipped: {' '.join(info['missing'])}",
                    err=True)
+    _echo_notes(info["notes"])
     groups = {}
     for w, label in zip(info["plotted"], info["labels"]):
         groups.setdefault(label, []).append(w)

@@ -3,15 +3,22 @@
 Both read the task file line by line, keep the ``restrict_vocab`` most frequent words, fold case
 like gensim and word2vec.c's compute-accuracy, and report coverage next to the score. Analogy
 questions are answered in blocks: one matrix product per block of questions.
+
+Degenerate input is reported in the result's ``notes`` (plain sentences the CLI prints), not
+as Python warnings, which reach users as ``file:line`` noise. ``answer_questions`` answers a
+batch of ``a b c`` lines and counts what it skips, as evaluation does.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.tables import format_skipped
 from w2v.vectors import top_rows
 
 if TYPE_CHECKING:
@@ -97,10 +104,10 @@ def evaluate_word_pairs(
     ``evaluate_word_pairs`` on three-column files: a pair with a word outside the
     ``restrict_vocab`` most frequent words is out-of-vocabulary and skipped, case folding as
     in ``evaluate_analogies``. Unlike gensim, extra columns are allowed and spaces around the
-    words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage).
+    words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage). When the
+    human or the model scores are all equal the correlations are undefined: NaN, as gensim,
+    with a ``notes`` entry saying which side is constant.
     """
-    from scipy import stats
-
     n = vectors.cutoff(restrict_vocab)
     _, first = _folded_index(vectors, n, case_insensitive)
     gold, rows, oov, invalid = [], [], 0, 0
@@ -128,9 +135,11 @@ def evaluate_word_pairs(
     left, right = np.array(rows).T
     model = np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right])
     total = len(gold) + oov
+    notes: list[str] = []
+    spearman, pearson = _correlations(np.array(gold), model, path, notes)
     return {
-        "spearman": float(stats.spearmanr(gold, model)[0]),
-        "pearson": float(stats.pearsonr(gold, model)[0]),
+        "spearman": spearman,
+        "pearson": pearson,
         "pairs": len(gold),
         "oov_skipped": oov,
         "oov_ratio": oov / total,
@@ -138,7 +147,61 @@ def evaluate_word_pairs(
         "invalid_lines": invalid,
         "restrict_vocab": n,
         "case_insensitive": case_insensitive,
+        "notes": notes,
     }
+
+
+def _correlations(gold: np.ndarray, model: np.ndarray, path, notes: list) -> tuple:
+    """Spearman's rho and Pearson's r. A correlation with a constant is undefined, so that
+    case is NaN and a note up front (scipy would warn); any other scipy warning (a nearly
+    constant input, say) becomes a note too."""
+    from scipy import stats
+
+    for name, scores in (("human scores", gold), ("model's similarities", model)):
+        if np.ptp(scores) == 0:
+            notes.append(f"{path}: the {name} of all {len(scores)} pairs are equal "
+                         f"({float(scores[0]):g}): the correlation is undefined")
+    if notes:
+        return math.nan, math.nan
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = float(stats.spearmanr(gold, model)[0]), float(stats.pearsonr(gold, model)[0])
+    notes += [f"{path}: {w.message}" for w in caught]
+    return result
+
+
+def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add") -> dict:
+    """Answer one ``a b c`` analogy per line, skipping what cannot be answered instead of
+    stopping there: one typo in a long batch used to discard every answer after it.
+
+    Blank lines are ignored; lines are numbered from 1, as in the file. A line whose words are
+    not all in the vocabulary goes to ``skipped_oov`` with its ``unknown`` words, a line that
+    is not three different words to ``malformed``; if nothing is left to answer, that is a
+    VectorsError saying what was skipped. Returns ``{"questions", "answered",
+    "answers": [{"line", "query", "results"}], "skipped_oov", "malformed"}``; each ``results``
+    is ``Vectors.analogy``'s list of ``(word, score)``.
+    """
+    answers, oov, malformed, questions = [], [], [], 0
+    for lineno, line in enumerate(lines, start=1):
+        words = line.split()
+        if not words:
+            continue
+        questions += 1
+        if len(words) != 3 or len({vectors.key(w) for w in words}) < 3:
+            malformed.append({"line": lineno, "text": line.strip()})
+            continue
+        unknown = [w for w in words if w not in vectors]
+        if unknown:
+            oov.append({"line": lineno, "query": words, "unknown": unknown})
+            continue
+        results = vectors.analogy(*words, topn=topn, method=method)
+        answers.append({"line": lineno, "query": words, "results": results})
+    report = {"questions": questions, "answered": len(answers), "answers": answers,
+              "skipped_oov": oov, "malformed": malformed}
+    if not answers:
+        raise VectorsError("; ".join(["no question could be answered", *format_skipped(report)])
+                           if questions else "no questions: every line is blank")
+    return report
 
 
 def _folded_index(

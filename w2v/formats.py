@@ -10,6 +10,13 @@ The formats:
   optional newline after each record (word2vec.c writes one, gensim does not);
 - either word2vec format gzip-compressed (magic ``\\x1f\\x8b``).
 
+The header's ``V d`` is checked against the file's size before the (V, d) matrix is allocated:
+a text record takes at least 2d + 1 bytes (a one-byte word, d one-digit values, each after a
+space), a binary one 4d + 1, and gzip expands its input at most 1032:1 (deflate's limit, zlib's
+FAQ), so a header claiming 99,999,999,999 words is reported as a wrong header instead of
+failing as out of memory. A gzip file within that bound that ends early is reported as
+truncated once its data runs out (pages of the matrix never written are never touched).
+
 Words with whitespace: the word2vec formats end a word at the first space, so a word containing
 whitespace cannot be written; ``write_word2vec`` rejects it with an error naming the word (w2v's
 tokenizer splits on whitespace, so its own vocabularies never contain one).
@@ -29,6 +36,7 @@ from w2v.util.atomic import atomic_write
 NPY_MAGIC = b"\x93NUMPY"
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_WORD_BYTES = 100_000  # a binary "word" longer than this means the file is not word2vec
+GZIP_MAX_RATIO = 1032  # deflate's largest expansion (zlib FAQ): a bound on a .gz's content
 
 
 def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
@@ -95,9 +103,13 @@ def write_records(f, words: list[str], matrix: np.ndarray, binary: bool) -> None
 
 
 def _open_maybe_gzip(path: Path):
+    """The opened file and the most bytes it can hold (its size; 1032 times that if gzip)."""
+    size = path.stat().st_size
     with open(path, "rb") as f:
         gzipped = f.read(2) == GZIP_MAGIC
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+    if gzipped:
+        return gzip.open(path, "rb"), size * GZIP_MAX_RATIO
+    return open(path, "rb"), size
 
 
 def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
@@ -110,21 +122,24 @@ def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
       the file), then as text, so a malformed text file gets the text reader's error;
     - anything else is binary.
     """
+    path = Path(path)
+    opened, most = _open_maybe_gzip(path)
     try:
-        with _open_maybe_gzip(path) as f:
+        with opened as f:
             V, d = _read_header(f.readline(256), path)
             start = f.tell()
+            room = most - start
             first = f.readline(64 * d + 4096)
             tokens = _record_tokens(first)
             numbers = sum(_is_number(t) for t in tokens or ())
 
             def text():
                 f.seek(start)
-                return _read_text_records(f, V, d, path)
+                return _read_text_records(f, V, d, path, room)
 
             def binary(whole_file: bool):
                 f.seek(start)
-                words, matrix, at_end = _read_binary_records(f, V, d, path)
+                words, matrix, at_end = _read_binary_records(f, V, d, path, room)
                 if whole_file and not at_end:
                     raise VectorsError(f"{path} has data after its {V} binary records")
                 return words, matrix
@@ -144,8 +159,12 @@ def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
                     words, matrix = text()
             else:
                 words, matrix = binary(whole_file=False)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-        raise VectorsError(f"{path} is truncated or corrupt ({e})") from None
+            while f.read(1 << 20):  # to the end, so that gzip checks its CRC
+                pass
+    except EOFError:
+        raise VectorsError(f"{path} is truncated: its gzip stream ends early") from None
+    except (gzip.BadGzipFile, zlib.error) as e:
+        raise VectorsError(f"{path} is a corrupt gzip file ({e})") from None
     seen: set[str] = set()
     dup = next((w for w in words if w in seen or seen.add(w)), None)
     if dup is not None:
@@ -179,12 +198,30 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _read_text_records(f, V: int, d: int, path: Path):
-    words, matrix = [], np.empty((V, d), dtype=np.float32)
+def _allocate(V: int, d: int, room: int, record_bytes: int, kind: str, path: Path):
+    """The (V, d) matrix the header announces, if ``room`` bytes can hold V records of at
+    least ``record_bytes`` each; otherwise the header is wrong, and the message says so."""
+    if V * record_bytes > room:
+        raise VectorsError(
+            f"{path}: its header says {V:,} vectors of dimension {d:,}, but the file can hold at "
+            f"most {room // record_bytes:,} ({kind} records take at least {record_bytes:,} "
+            "bytes): the header and the file size disagree (a wrong header or a truncated file)"
+        )
+    try:
+        return np.empty((V, d), dtype=np.float32)
+    except (MemoryError, ValueError):
+        raise VectorsError(
+            f"{path}: not enough memory for its {V:,} vectors of dimension {d:,} "
+            f"({4 * V * d / 1e9:.1f} GB)"
+        ) from None
+
+
+def _read_text_records(f, V: int, d: int, path: Path, room: int):
+    words, matrix = [], _allocate(V, d, room, 2 * d + 1, "text", path)
     for i in range(V):
         parts = f.readline().split()
         if not parts:
-            raise VectorsError(f"{path} is truncated: {i} of {V} vectors")
+            raise VectorsError(f"{path} is truncated: {i:,} of {V:,} vectors")
         if len(parts) != d + 1:
             word = parts[0][:40].decode("utf-8", errors="replace")
             raise VectorsError(
@@ -199,11 +236,11 @@ def _read_text_records(f, V: int, d: int, path: Path):
     return words, matrix
 
 
-def _read_binary_records(f, V: int, d: int, path: Path):
+def _read_binary_records(f, V: int, d: int, path: Path, room: int):
     """Records are ``word`` + space + 4d bytes, optionally followed by a newline that we strip
     from the start of the next word; read in 1 MB chunks. Also says whether only whitespace
     follows the V records."""
-    words, matrix = [], np.empty((V, d), dtype=np.float32)
+    words, matrix = [], _allocate(V, d, room, 4 * d + 1, "binary", path)
     nbytes = 4 * d
     buf, pos, eof = b"", 0, False
     i = 0
@@ -211,7 +248,7 @@ def _read_binary_records(f, V: int, d: int, path: Path):
         space = buf.find(b" ", pos)
         if space == -1 or len(buf) - space - 1 < nbytes:
             if eof:
-                raise VectorsError(f"{path} is truncated: {i} of {V} vectors")
+                raise VectorsError(f"{path} is truncated: {i:,} of {V:,} vectors")
             if space == -1 and len(buf) - pos > MAX_WORD_BYTES:
                 raise VectorsError(f"{path} is not a word2vec binary file (no word boundary)")
             chunk = f.read(1 << 20)

@@ -23,6 +23,8 @@ DEFAULT_WORDS = [
 FORMATS = (".png", ".svg", ".pdf")
 MAX_AUTO_CLUSTERS = 8
 KMEANS_INITS = 10  # fixed n_init: the same seed gives the same clusters on every sklearn
+LABEL_GAP = 3.0  # pixels kept clear around each word label (120 dpi), so no two labels touch
+MAX_LISTED = 10  # unknown words named in an error
 
 
 def project_2d(X: np.ndarray) -> np.ndarray:
@@ -57,9 +59,10 @@ def choose_clusters(points: np.ndarray, clusters: int | None = None, seed: int =
     n = len(points)
     if clusters is not None:
         if not 1 <= clusters <= n:
-            raise VectorsError(f"--clusters must be between 1 and {n} (the number of words)")
+            raise VectorsError(f"the number of clusters must be between 1 and {n} (the number "
+                               f"of points), got {clusters}")
         return KMeans(clusters, n_init=KMEANS_INITS, random_state=seed).fit_predict(points)
-    distinct = len(np.unique(np.round(points, 6), axis=0))
+    distinct = distinct_rows(points)
     if n < 3 or distinct < 2:
         return np.zeros(n, dtype=int)
     best, best_score = np.zeros(n, dtype=int), -np.inf
@@ -71,6 +74,12 @@ def choose_clusters(points: np.ndarray, clusters: int | None = None, seed: int =
         if score > best_score + 1e-12:
             best, best_score = labels, score
     return best
+
+
+def distinct_rows(points: np.ndarray) -> int:
+    """How many different rows (to 6 decimals): KMeans cannot make more clusters than that,
+    and warns if asked to."""
+    return len(np.unique(np.round(points, 6), axis=0))
 
 
 def _figure(figsize):
@@ -95,22 +104,27 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     colored by KMeans clusters of their unit vectors (``choose_clusters``: ``clusters`` given,
     or the best silhouette for k in 2..8).
 
-    Every label stays inside the axes: labels are first spread so their boxes do not overlap,
-    then the axis limits grow until every box fits. Out-of-vocabulary words are skipped.
-    Returns ``{"plotted": [...], "missing": [...], "labels": [...], "clusters": k,
-    "coords": (n, 2) array}``.
+    Every label stays inside the axes and clear of the others (``_place_labels``).
+    Out-of-vocabulary words are skipped; a lowercased run's words are lowercased first. More
+    ``clusters`` than distinct vectors are capped, with a note. Returns ``{"plotted": [...],
+    "missing": [...], "labels": [...], "clusters": k, "coords": (n, 2) array, "notes": [...]}``.
     """
     out_path = _check_format(out_path)
-    unique = list(dict.fromkeys(words))
+    unique = list(dict.fromkeys(vectors.key(w) for w in words))
     present = [w for w in unique if w in vectors.index]
     missing = [w for w in unique if w not in vectors.index]
     if len(present) < 2:
-        raise VectorsError(
-            f"need at least two words in the vocabulary to plot; missing: {', '.join(missing)}"
-        )
+        raise VectorsError(_too_few_words(vectors, words, present, missing))
     rows = [vectors.index[w] for w in present]
+    unit = vectors.unit[rows]  # first: it rejects NaN/inf, which would break the SVD
     coords = project_2d(np.asarray(vectors.vectors[rows], dtype=np.float64))
-    labels = np.asarray(choose_clusters(vectors.unit[rows], clusters, seed))
+    notes = []
+    if clusters is not None and clusters > distinct_rows(unit):
+        clusters = distinct_rows(unit)
+        many = "s" if clusters > 1 else ""
+        notes.append(f"only {clusters} distinct vector{many} among the {len(present)} words: "
+                     f"drew {clusters} cluster{many}")
+    labels = np.asarray(choose_clusters(unit, clusters, seed))
     k = int(labels.max()) + 1
 
     import matplotlib
@@ -127,29 +141,68 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     ax.grid(alpha=0.3)
-    _spread_labels(fig, texts)
-    _fit_labels(fig, ax, texts)
+    _place_labels(fig, ax, texts)
     fig.savefig(out_path, bbox_inches="tight")
     return {"plotted": present, "missing": missing, "labels": labels.tolist(), "clusters": k,
-            "coords": coords}
+            "coords": coords, "notes": notes}
 
 
-def _spread_labels(fig, texts, step: float = 11.0, tries: int = 40) -> None:
-    """Greedy de-overlap: move each label up or down (in points) until its box touches no label
-    placed before it; a moved label gets a thin leader line to its point."""
-    fig.canvas.draw()
-    placed = []
-    for t in texts:
-        x0, y0 = t.xyann
-        for i in range(tries):
-            dy = step * ((i + 1) // 2) * (1 if i % 2 else -1)
-            t.xyann = (x0, y0 + dy)
-            box = t.get_window_extent().expanded(1.02, 1.1)
-            if not any(box.overlaps(b) for b in placed):
-                break
-        if t.xyann != (x0, y0):
+def _too_few_words(vectors, words, present, missing) -> str:
+    """Why fewer than two words can be plotted: none given, none known, or one known (and
+    whether the others are unknown or repeats of it)."""
+    if not words:
+        return "no words to plot"
+    more = len(missing) - MAX_LISTED
+    unknown = ", ".join(missing[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
+    if not present:
+        return f"none of the {len(missing)} words is in the vocabulary: {unknown}"
+    why = [f"not in the vocabulary: {unknown}"] if missing else []
+    repeats = sum(vectors.key(w) == present[0] for w in words)
+    if repeats > 1:
+        why.append(f"it was given {repeats} times")
+    return (f"only one word is in the vocabulary ({present[0]!r}); need at least two to plot"
+            + (f" ({'; '.join(why)})" if why else ""))
+
+
+def _place_labels(fig, ax, texts, rounds: int = 6) -> None:
+    """Spread the labels apart, widen the axes to fit them, and repeat while two still touch:
+    widening brings the points closer in pixels while the labels' offsets stay in points, so
+    labels spread at the old scale can touch again (king/queen in the demo run did). Moved
+    labels then get a thin leader line to their point."""
+    start = [t.xyann for t in texts]
+    for _ in range(rounds):
+        _spread_labels(fig, texts, start)
+        _fit_labels(fig, ax, texts)
+        boxes = [t.get_window_extent() for t in texts]
+        if not any(a.padded(LABEL_GAP).overlaps(b) for i, a in enumerate(boxes)
+                   for b in boxes[i + 1 :]):
+            break
+    for t, xy in zip(texts, start):
+        if t.xyann != xy:
             t.axes.annotate("", xy=t.xy, xytext=t.xyann, textcoords="offset points",
                             arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.5"})
+
+
+def _spread_labels(fig, texts, start, tries: int = 40) -> None:
+    """Greedy: from its ``start`` offset, move each label up or down by whole label heights
+    plus the gap until its box, padded by LABEL_GAP pixels, touches no label placed before it
+    (``overlaps`` counts touching); if none of the ``tries`` is free, the one that touches
+    fewest."""
+    fig.canvas.draw()
+    placed = []
+    for t, (x0, y0) in zip(texts, start):
+        t.xyann = (x0, y0)
+        step = (t.get_window_extent().height + LABEL_GAP) * 72 / fig.dpi  # pixels -> points
+        best = None
+        for i in range(tries):
+            t.xyann = (x0, y0 + step * ((i + 1) // 2) * (1 if i % 2 else -1))
+            box = t.get_window_extent().padded(LABEL_GAP)
+            touching = sum(box.overlaps(b) for b in placed)
+            if best is None or touching < best[0]:
+                best = (touching, t.xyann)
+            if not touching:
+                break
+        t.xyann = best[1]
         placed.append(t.get_window_extent())
 
 
@@ -189,33 +242,48 @@ def load_loss_history(source) -> dict:
     if not isinstance(source, dict):
         raise VectorsError("expected a run folder, state.json, or a loss history dict")
     history = source.get("loss_history", source)
-    return {"epoch": list(history.get("epoch", [])),
-            "checkpoint": [list(p) for p in history.get("checkpoint", [])]}
+    try:
+        return {"epoch": [float(x) for x in history.get("epoch", [])],
+                "checkpoint": [[float(n), float(loss)] for n, loss in
+                               history.get("checkpoint", [])]}
+    except (AttributeError, TypeError, ValueError):
+        raise VectorsError("the loss history is damaged: expected lists of numbers") from None
 
 
 def plot_loss(state_or_history, out_path) -> dict:
     """The training loss stored in a run's state.json: the mean loss per pair of each epoch
     (x = epoch), and beside it, when checkpoints recorded it, the mean loss since the previous
     checkpoint (x = words trained). Accepts what ``load_loss_history`` accepts; returns the
-    history drawn."""
+    history drawn.
+
+    Short runs: ticks are whole epochs (and whole words). A panel with a single point is a
+    dot that says nothing, so it is left out when the other panel has a curve; when a single
+    point is all there is, it is drawn with its value written beside it.
+    """
     out_path = _check_format(out_path)
     history = load_loss_history(state_or_history)
     epochs, points = history["epoch"], history["checkpoint"]
     if not epochs and not points:
         raise VectorsError("this run has no recorded loss yet; train at least one checkpoint")
-    panels = [p for p in ("epoch", "checkpoint") if history[p]]
+    series = {"epoch": (list(range(1, len(epochs) + 1)), epochs),
+              "checkpoint": ([p[0] for p in points], [p[1] for p in points])}
+    panels = [p for p in series if len(series[p][1]) >= 2]
+    panels = panels or [next(p for p in series if series[p][1])]
+    from matplotlib.ticker import MaxNLocator
+
     fig = _figure((6.5 * len(panels), 4.5))
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, panel in zip(axes, panels):
+        xs, ys = series[panel]
+        ax.plot(xs, ys, "o-" if panel == "epoch" else ".-")
+        if len(xs) == 1:
+            ax.annotate(f"{ys[0]:.4f}", (xs[0], ys[0]), xytext=(6, 6), textcoords="offset points")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         if panel == "epoch":
-            from matplotlib.ticker import MaxNLocator
-
-            ax.plot(np.arange(1, len(epochs) + 1), epochs, "o-")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlim(0.5, len(xs) + 0.5)
             ax.set_xlabel("epoch")
             ax.set_title("mean loss per epoch")
         else:
-            ax.plot([p[0] for p in points], [p[1] for p in points], ".-")
             ax.set_xlabel("words trained")
             ax.set_title("mean loss between checkpoints")
         ax.set_ylabel("mean loss per pair")

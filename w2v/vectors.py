@@ -11,6 +11,11 @@ of evaluation questions).
 
 Repeated query words: ``analogy`` rejects ``a b c`` with a repeated word (the question would be
 degenerate); ``most_similar`` accepts repeats and counts each occurrence, like gensim.
+
+Lowercased runs: a run trained with ``lowercase`` has only lowercase words, so a query for
+"King" could never match. ``load`` reads the run's ``state.json`` (beside the vectors file) and
+sets ``Vectors.lowercase``; then every query word is lowercased first, silently, as the corpus
+was. Evaluation folds case on its own (``evaluate.py``) and ignores the flag.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.errors import VectorsError
+from w2v.errors import RunError, VectorsError
 from w2v.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
+from w2v.train.checkpoint import FORMAT as RUN_FORMAT
+from w2v.train.rundir import RunDir
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
 
@@ -34,7 +41,7 @@ class Vectors:
     'b'
     """
 
-    def __init__(self, words: list[str], matrix: np.ndarray):
+    def __init__(self, words: list[str], matrix: np.ndarray, lowercase: bool = False):
         matrix = np.asarray(matrix) if not isinstance(matrix, np.ndarray) else matrix
         if matrix.ndim != 2:
             raise VectorsError(f"vectors must be a (V, d) matrix, got shape {matrix.shape}")
@@ -47,13 +54,18 @@ class Vectors:
             seen: set[str] = set()
             dup = next(w for w in self.words if w in seen or seen.add(w))
             raise VectorsError(f"duplicate word {dup!r}: each word needs exactly one vector")
+        self.lowercase = lowercase  # fold query words: the run was trained lowercased
         self._unit: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self.index
+        return self.key(word) in self.index
+
+    def key(self, word: str) -> str:
+        """The spelling ``word`` is stored under: lowercased for a lowercased run."""
+        return word.lower() if self.lowercase else word
 
     @property
     def dim(self) -> int:
@@ -61,11 +73,23 @@ class Vectors:
 
     @property
     def unit(self) -> np.ndarray:
-        """Unit-normalized float32 rows, computed once (zero rows stay zero)."""
+        """Unit-normalized float32 rows, computed once (zero rows stay zero).
+
+        Norms are summed in float64: float32 squares overflow above 1.8e19, which made such a
+        row's norm inf and its unit vector zero. A NaN or infinite value would make every
+        score NaN (and numpy warn), so it is an error that names the first such word.
+        """
         if self._unit is None:
             v = np.asarray(self.vectors, dtype=np.float32)
-            norms = np.linalg.norm(v, axis=1, keepdims=True)
-            self._unit = v / np.where(norms > 0, norms, 1).astype(np.float32)
+            norms = np.sqrt(np.einsum("ij,ij->i", v, v, dtype=np.float64))[:, None]
+            bad = np.flatnonzero(~np.isfinite(norms))
+            if len(bad):
+                raise VectorsError(
+                    f"{len(bad)} vectors have NaN or infinite values (the first: "
+                    f"{self.words[bad[0]]!r}); the file is damaged or its training diverged"
+                )
+            self._unit = np.divide(v, norms, out=np.zeros_like(v), where=norms > 0,
+                                   casting="unsafe")
         return self._unit
 
     # ------------------------------------------------------------------ lookups and queries
@@ -73,9 +97,10 @@ class Vectors:
     def id(self, word: str) -> int:
         """The row of ``word``; an unknown word names its closest in-vocabulary spellings."""
         try:
-            return self.index[word]
+            return self.index[self.key(word)]
         except KeyError:
-            raise VectorsError(f"{word!r} is not in the vocabulary{self._hint(word)}") from None
+            hint = self._hint(self.key(word))
+            raise VectorsError(f"{word!r} is not in the vocabulary{hint}") from None
 
     def _hint(self, word: str) -> str:
         """'; closest: ...' from the 50,000 most frequent words (difflib), other cases first."""
@@ -112,7 +137,7 @@ class Vectors:
         the paper (gensim's most_similar_cosmul uses 1e-6). The inputs are never answers;
         repeated words are rejected.
         """
-        if len({a, b, c}) < 3:
+        if len({self.key(a), self.key(b), self.key(c)}) < 3:
             raise VectorsError(f"the analogy words must differ, got {a} {b} {c}")
         if method == "add":
             return self.most_similar([a, c], [b], topn=topn)
@@ -167,14 +192,15 @@ class Vectors:
                 )
             path = path / "vectors.npy"
         if not path.exists():
-            raise VectorsError(f"{path} does not exist; train first or give --vectors PATH")
+            raise VectorsError(f"{path} does not exist; train first or give {{=vectors}} PATH")
+        lowercase = run_lowercase(path.parent)
         with open(path, "rb") as f:
             magic = f.read(len(NPY_MAGIC))
         if magic == NPY_MAGIC:
-            return cls(*read_npy(path))
+            return cls(*read_npy(path), lowercase=lowercase)
         if path.suffix == ".npy":
             raise VectorsError(f"{path} is not a .npy file (no NumPy header)")
-        return cls(*read_word2vec(path))
+        return cls(*read_word2vec(path), lowercase=lowercase)
 
     def save_word2vec(self, path, binary: bool) -> None:
         """word2vec.c's text or binary format, atomically: see ``formats.write_word2vec``."""
@@ -201,11 +227,33 @@ def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     return best[np.lexsort((best, -scores[best]))][:k]
 
 
+def run_lowercase(folder: Path) -> bool:
+    """Whether the w2v run in ``folder`` was trained lowercased (its state.json's config).
+
+    No state.json, or one another program wrote (no ``"format": "w2v-checkpoint"``), is not a
+    run: False. A damaged one is an error, because guessing would silently change answers.
+    """
+    run = RunDir(folder)
+    if not run.state.is_file():
+        return False
+    try:
+        state = run.read_state()
+    except RunError as e:
+        raise VectorsError(f"{e}; it holds the run's settings") from None
+    if state.get("format") != RUN_FORMAT:
+        return False
+    config = state.get("config", {})
+    lowercase = config.get("lowercase", False) if isinstance(config, dict) else None
+    if not isinstance(lowercase, bool):
+        raise VectorsError(f"{run.state} is corrupt: its config's lowercase is not true or false")
+    return lowercase
+
+
 def latest_run(root="runs") -> Path:
     """The run folder under ``root`` whose ``vectors.npy`` was written last."""
     runs = [p.parent for p in Path(root).glob("*/vectors.npy")]
     if not runs:
         raise VectorsError(
-            f"no trained vectors under {root}/; run 'w2v train CORPUS' or give --vectors PATH"
+            f"no trained vectors under {root}/; run 'w2v train CORPUS' or give {{=vectors}} PATH"
         )
     return max(runs, key=lambda p: (p / "vectors.npy").stat().st_mtime)

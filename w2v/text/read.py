@@ -64,6 +64,7 @@ class Source:
         self.name = "standard input" if path == STDIN else str(path)
         self.size = os.stat(path).st_size if path != STDIN and is_regular(path) else None
         self.position = 0
+        self.suffix = ""  # the decompression used: ".gz", ".bz2", ".xz" or "" (none)
 
     def _advance(self, raw) -> None:
         with suppress(OSError):  # a pipe has no position
@@ -76,10 +77,25 @@ class Source:
                 for block in iter(lambda: f.read(block_size), b""):
                     self._advance(raw)
                     yield block
-        except gzip.BadGzipFile as e:
-            raise CorpusError(f"{self.name} is not a gzip file ({e})") from None
         except _READ_ERRORS as e:
-            raise CorpusError(f"cannot read {self.name}: {e} (is the file complete?)") from None
+            raise CorpusError(f"cannot read {self.name}: {self._failure(e)}") from None
+
+    def _failure(self, e: Exception) -> str:
+        """Why reading stopped, told apart so the advice fits: a file that is not what its
+        name says (its magic bytes), one that ends early (EOFError: is it complete?), or one
+        corrupt inside (a bad CRC or block). gzip's BadGzipFile means either of the first and
+        the last, so the magic bytes decide."""
+        kind = {".gz": "a gzip", ".bz2": "a bzip2", ".xz": "an xz"}.get(self.suffix)
+        if isinstance(e, EOFError):
+            return f"{e} (is the file complete?)"
+        if kind is None:
+            return str(getattr(e, "strerror", None) or e)
+        magic = next(m for m, s in MAGIC.items() if s == self.suffix)
+        if self.size is not None:  # a regular file: its name chose the decompression
+            with open(self.path, "rb") as f:
+                if f.read(len(magic)) != magic:
+                    return f"it is not {kind} file, whatever its name says"
+        return f"it is corrupt ({e})"
 
     def _open(self, stack: ExitStack):
         """The decompressed stream: by extension for a regular file, by its first bytes for
@@ -92,6 +108,7 @@ class Source:
             head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
             suffix = next((s for m, s in MAGIC.items() if head.startswith(m)), "")
         opener = OPENERS.get(suffix)
+        self.suffix = suffix if opener else ""
         return raw, raw if opener is None else stack.enter_context(opener(raw))
 
 
