@@ -191,7 +191,7 @@ def test_json_writes_null_for_nan(trained, tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     report = strict_json(r.stdout)["similarity"][str(pairs)]
     assert report["spearman"] is None and report["pearson"] is None and report["pairs"] == 3
-    from w2v.vectors import Vectors
+    from w2v.vectors.vectors import Vectors
 
     monkeypatch.setattr(Vectors, "similar", lambda self, w, topn: [("a", float("nan")),
                                                                    ("b", float("inf")),

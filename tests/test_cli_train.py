@@ -293,7 +293,7 @@ def test_numpy_reference_kernel_words_per_second_line(corpus, tmp_path):
 @pytest.mark.parametrize("command", [["similar", "king"], ["plot"],
                                      ["evaluate", "--similarity", __file__]])
 def test_ctrl_c_in_any_command_is_one_line_and_exit_130(command, tmp_path, monkeypatch):
-    from w2v.vectors import Vectors
+    from w2v.vectors.vectors import Vectors
 
     def interrupted(*args, **kw):
         raise KeyboardInterrupt

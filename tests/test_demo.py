@@ -10,9 +10,9 @@ import pytest
 from w2v import demo
 from w2v.config import Config
 from w2v.errors import W2VError
-from w2v.plot import DEFAULT_WORDS
 from w2v.train.session import run as train
-from w2v.vectors import Vectors
+from w2v.vectors.plot import DEFAULT_WORDS
+from w2v.vectors.vectors import Vectors
 
 # The CS224n words as the corpus plants them: the plot's clusters (people split by pair).
 SUBGROUPS = [

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from w2v.errors import VectorsError
-from w2v.tables import format_analogy_report, format_pairs_report
-from w2v.vectors import Vectors
+from w2v.util.tables import format_analogy_report, format_pairs_report
+from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.vectors import Vectors
 
 gensim = pytest.importorskip("gensim")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -56,7 +57,7 @@ france\tfrance\t10
 
 
 def compare_analogies(v, path, restrict, case_insensitive):
-    ours = v.evaluate_analogies(path, restrict_vocab=restrict, case_insensitive=case_insensitive)
+    ours = evaluate_analogies(v, path, restrict_vocab=restrict, case_insensitive=case_insensitive)
     score, sections = as_gensim(v).evaluate_word_analogies(
         str(path), restrict_vocab=restrict, case_insensitive=case_insensitive)
     theirs = {s["section"]: s for s in sections}
@@ -71,7 +72,7 @@ def compare_analogies(v, path, restrict, case_insensitive):
 
 
 def compare_pairs(v, path, restrict, case_insensitive):
-    ours = v.evaluate_word_pairs(path, restrict_vocab=restrict, case_insensitive=case_insensitive)
+    ours = evaluate_word_pairs(v, path, restrict_vocab=restrict, case_insensitive=case_insensitive)
     pearson, spearman, oov = as_gensim(v).evaluate_word_pairs(
         str(path), restrict_vocab=restrict, case_insensitive=case_insensitive)
     assert ours["spearman"] == pytest.approx(spearman[0], abs=1e-6)
@@ -116,7 +117,7 @@ def test_planted_analogies_are_correct(tmp_path):
                           f"{b.replace('country', 'capital')}"
                           for a in countries for b in countries if a != b]
     (tmp_path / "q.txt").write_text("\n".join(q) + "\n")
-    r = v.evaluate_analogies(tmp_path / "q.txt")
+    r = evaluate_analogies(v, tmp_path / "q.txt")
     assert r["total"]["accuracy"] == 1.0 and r["total"]["seen"] == 30
     assert r["coverage"] == 1.0 and r["semantic"]["accuracy"] == 1.0
     assert r["syntactic"]["accuracy"] is None
@@ -128,12 +129,12 @@ def test_malformed_files(tmp_path):
     v = Vectors(WORDS, np.random.default_rng(0).normal(size=(len(WORDS), 4)).astype(np.float32))
     (tmp_path / "q.txt").write_text("paris france rome italy\n")
     with pytest.raises(VectorsError, match="q.txt:1: a question before any ': section'"):
-        v.evaluate_analogies(tmp_path / "q.txt")
+        evaluate_analogies(v, tmp_path / "q.txt")
     (tmp_path / "p.tsv").write_text("paris\tfrance\t1\noslo\tnorway\t2\nparis france 3\n")
     with pytest.raises(VectorsError, match=r"1 word pairs .*\(1 out of vocabulary, 1 lines"):
-        v.evaluate_word_pairs(tmp_path / "p.tsv")
+        evaluate_word_pairs(v, tmp_path / "p.tsv")
     with pytest.raises(VectorsError, match="does not exist"):
-        v.evaluate_word_pairs(tmp_path / "none.tsv")
+        evaluate_word_pairs(v, tmp_path / "none.tsv")
 
 
 def test_extra_columns_and_report(tmp_path):
@@ -145,7 +146,7 @@ def test_extra_columns_and_report(tmp_path):
     (tmp_path / "three.tsv").write_text(three)
     (tmp_path / "more.tsv").write_text(three.replace("\n", "\tNN\t0.5\n"))
     r3 = compare_pairs(v, tmp_path / "three.tsv", 300000, True)
-    rm = v.evaluate_word_pairs(tmp_path / "more.tsv")
+    rm = evaluate_word_pairs(v, tmp_path / "more.tsv")
     assert rm == r3 and r3["pairs"] == 12 and r3["coverage"] == 1.0
     assert "Spearman rho" in format_pairs_report("three.tsv", r3)
 

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from w2v import plot
-from w2v.vectors import Vectors
+from w2v.vectors import plot
+from w2v.vectors.vectors import Vectors
 
 MAGIC = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
 

@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v import evaluate as evaluate_module
-from w2v import vectors as vectors_module
-from w2v.errors import VectorsError
-from w2v.tables import format_ranked, format_table
+from w2v.errors import RunError, VectorsError
 from w2v.text.vocab import Vocab
-from w2v.vectors import Vectors, latest_run
+from w2v.train.rundir import latest_run
+from w2v.util.tables import format_ranked, format_table
+from w2v.vectors import topk
+from w2v.vectors import vectors as vectors_module
+from w2v.vectors.evaluate import evaluate_analogies
+from w2v.vectors.vectors import Vectors
 
 
 def planted():
@@ -248,7 +250,7 @@ def test_latest_run_by_vectors_mtime(tmp_path):
         os.utime(run / "vectors.npy", (mtime, mtime))
     (tmp_path / "runs" / "untrained").mkdir()
     assert latest_run(tmp_path / "runs") == tmp_path / "runs" / "new"
-    with pytest.raises(VectorsError, match="no trained vectors"):
+    with pytest.raises(RunError, match="no trained vectors"):
         latest_run(tmp_path / "nothing")
 
 
@@ -284,7 +286,7 @@ def test_formats_round_trip_any_words(tmp_path_factory, words, binary):
 def test_analogy_file_without_questions(tmp_path):
     (tmp_path / "q.txt").write_bytes(b"\x00\x01 binary")
     with pytest.raises(VectorsError, match="no analogy questions"):
-        planted().evaluate_analogies(tmp_path / "q.txt")
+        evaluate_analogies(planted(), tmp_path / "q.txt")
 
 
 @pytest.mark.parametrize("n", [5, 300, 20_000])
@@ -294,9 +296,9 @@ def test_top_rows_equal_a_full_sort(n):
     scores = rng.integers(0, 50, size=(6, n)).astype(np.float32)  # many ties
     scores[0] = 1.0
     k = 8
-    for row, block_best in zip(scores, evaluate_module._top_rows_2d(scores, k)):
+    for row, block_best in zip(scores, topk.top_rows_2d(scores, k)):
         expected = np.argsort(-row, kind="stable")[:k]
-        np.testing.assert_array_equal(vectors_module.top_rows(row, k), expected)
+        np.testing.assert_array_equal(topk.top_rows(row, k), expected)
         np.testing.assert_array_equal(block_best, expected)
 
 
@@ -304,7 +306,7 @@ def test_top_rows_equal_a_full_sort(n):
 def test_word2vec_write_in_blocks_round_trip(tmp_path, monkeypatch, binary):
     """Rows are formatted a block at a time; blocks that split the matrix unevenly (7 rows
     each, 23 rows) read back exactly as the matrix written in one piece."""
-    from w2v import formats
+    from w2v.vectors import formats
 
     rng = np.random.default_rng(2)
     words = [f"w{i}" for i in range(23)]
@@ -413,7 +415,7 @@ def test_lowercase_runs_fold_query_words(tmp_path):
             v.similar("Kingg")
     with pytest.raises(VectorsError, match="'KING' is not in the vocabulary"):
         plain.similar("KING")
-    from w2v.plot import plot_words
+    from w2v.vectors.plot import plot_words
 
     info = plot_words(Vectors.load(run), ["KING", "Queen", "tea", "king"], tmp_path / "w.png")
     assert info["plotted"] == ["king", "queen", "tea"] and info["missing"] == []

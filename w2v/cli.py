@@ -251,7 +251,8 @@ def train(corpus, config_file, out, resume, force, **options):
 def _load_vectors(path):
     """The vectors at ``path``, or the newest run's (and say which, on stderr). A run trained
     lowercased lowercases its query words (``Vectors.lowercase``, from its state.json)."""
-    from w2v.vectors import Vectors, latest_run
+    from w2v.train.rundir import latest_run
+    from w2v.vectors.vectors import Vectors
 
     if path is None:
         path = latest_run("runs")
@@ -278,7 +279,7 @@ def _echo_notes(notes):
 
 def _echo_ranked(results, as_json, query):
     """A ranked list as a table, or as JSON through ``to_json`` (NaN scores become null)."""
-    from w2v.tables import format_ranked, ranked_records, to_json
+    from w2v.util.tables import format_ranked, ranked_records, to_json
 
     if as_json:
         click.echo(to_json({"query": query, "results": ranked_records(results)}))
@@ -313,8 +314,8 @@ def analogy(words, vectors_path, topn, method, questions, as_json):
     vectors = _load_vectors(vectors_path)
     if questions is None:
         return _echo_ranked(vectors.analogy(*words, topn=topn, method=method), as_json, words)
-    from w2v.evaluate import answer_questions
-    from w2v.tables import answers_record, format_answers, to_json
+    from w2v.util.tables import answers_record, format_answers, to_json
+    from w2v.vectors.evaluate import answer_questions
 
     report = answer_questions(vectors, questions, topn, method)
     click.echo(to_json(answers_record(report)) if as_json else format_answers(report))
@@ -347,17 +348,18 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
     Undefined correlations (all scores equal) are 'undefined' (null in --json), with a note
     on stderr that says why.
     """
-    from w2v.tables import format_analogy_report, format_pairs_report, to_json
+    from w2v.util.tables import format_analogy_report, format_pairs_report, to_json
+    from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
 
     if not analogies and not similarity:
         raise click.UsageError("give --analogies FILE and/or --similarity FILE")
     vectors = _load_vectors(vectors_path)
     report = {}
     if analogies:
-        report["analogies"] = vectors.evaluate_analogies(
-            analogies, restrict_vocab, case_insensitive=not case_sensitive)
+        report["analogies"] = evaluate_analogies(vectors, analogies, restrict_vocab,
+                                                 case_insensitive=not case_sensitive)
     report["similarity"] = {
-        path: vectors.evaluate_word_pairs(path, restrict_vocab, not case_sensitive)
+        path: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
         for path in similarity
     }
     _echo_notes(n for r in report["similarity"].values() for n in r["notes"])
@@ -386,7 +388,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
               help="Seed of the KMeans clustering (the colors).")
 def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
-    from w2v import plot as plots
+    from w2v.vectors import plot as plots
 
     output = output or output_alias
     if loss_run is not None:
@@ -402,7 +404,7 @@ def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, see
     if not words:
         raise Failed("the words file is empty")
     if output is None:
-        from w2v.vectors import latest_run
+        from w2v.train.rundir import latest_run
 
         output = Path(vectors_path or latest_run("runs"))
         output = (output if output.is_dir() else output.parent) / "words.png"

@@ -194,7 +194,7 @@ def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None)
 
 def format_table(rows: list[Row]) -> str:
     """Aligned columns: function, parameter block, max relative error, PASS/FAIL."""
-    from w2v.tables import format_table as aligned
+    from w2v.util.tables import format_table as aligned
 
     body = [(r.function, r.block, f"{r.error:.2e}", "PASS" if r.passed else "FAIL") for r in rows]
     return aligned(body, ["function", "parameter block", "max rel. error", "result"])

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2v.formats import write_records
 from w2v.text.vocab import Vocab
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_group
+from w2v.vectors.formats import write_records
 
 
 def write_vectors(rundir: RunDir, vocab: Vocab, W_in: np.ndarray) -> list[str]:

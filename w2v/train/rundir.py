@@ -108,3 +108,13 @@ class RunDir:
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
                      *map(self.plot, PLOTS)):
             path.unlink(missing_ok=True)
+
+
+def latest_run(root="runs") -> Path:
+    """The run folder under ``root`` whose ``vectors.npy`` was written last."""
+    runs = [p.parent for p in Path(root).glob(f"*/{VECTOR_FILES[0]}")]
+    if not runs:
+        raise RunError(
+            f"no trained vectors under {root}/; run 'w2v train CORPUS' or give {{=vectors}} PATH"
+        )
+    return max(runs, key=lambda p: RunDir(p).vectors().stat().st_mtime)

@@ -3,7 +3,7 @@
 Loading (``Vectors.load``) tells formats apart by content, not only by file name: a run folder
 (``RUN/vectors.npy`` with ``RUN/vocab.txt``), a ``.npy`` file (magic ``\\x93NUMPY``) with a
 ``vocab.txt`` beside it, or word2vec text or binary, optionally gzipped; ``w2v/formats.py``
-reads and writes them. Evaluation (analogies, word pairs) lives in ``w2v/evaluate.py``; the
+reads and writes them. Evaluation (analogies, word pairs) lives in ``evaluate.py``; the
 methods of the same names here call it.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import RunError, VectorsError
-from w2v.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
 from w2v.train.checkpoint import FORMAT as RUN_FORMAT
 from w2v.train.rundir import RunDir
+from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
+from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
 
@@ -164,20 +165,6 @@ class Vectors:
             raise VectorsError(f"restrict_vocab must be a positive integer, got {restrict_vocab!r}")
         return min(restrict_vocab, len(self))
 
-    # ------------------------------------------------------------------ evaluation (evaluate.py)
-
-    def evaluate_analogies(self, path, restrict_vocab: int = 300_000, case_insensitive=True):
-        """Analogy accuracy, gensim-exact: see ``w2v.evaluate.evaluate_analogies``."""
-        from w2v.evaluate import evaluate_analogies  # evaluate.py imports this module
-
-        return evaluate_analogies(self, path, restrict_vocab, case_insensitive)
-
-    def evaluate_word_pairs(self, path, restrict_vocab: int = 300_000, case_insensitive=True):
-        """Word-pair correlation, gensim-exact: see ``w2v.evaluate.evaluate_word_pairs``."""
-        from w2v.evaluate import evaluate_word_pairs
-
-        return evaluate_word_pairs(self, path, restrict_vocab, case_insensitive)
-
     # ------------------------------------------------------------------------ files (formats.py)
 
     @classmethod
@@ -186,11 +173,11 @@ class Vectors:
         (optionally gzipped); the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
-            if not (path / "vectors.npy").is_file():
+            path = RunDir(path).vectors()
+            if not path.is_file():
                 raise VectorsError(
-                    f"{path} has no vectors.npy: give a w2v run folder or a vectors file"
+                    f"{path.parent} has no {path.name}: give a w2v run folder or a vectors file"
                 )
-            path = path / "vectors.npy"
         if not path.exists():
             raise VectorsError(f"{path} does not exist; train first or give {{=vectors}} PATH")
         lowercase = run_lowercase(path.parent)
@@ -214,19 +201,6 @@ def _as_list(words) -> list[str]:
     return [words] if isinstance(words, str) else list(words)
 
 
-def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` largest scores, best first, ties to the lower index (the more
-    frequent word): a partition finds the k-th largest value, only the scores at or above it
-    are sorted."""
-    n = len(scores)
-    if k < n:
-        floor = np.partition(scores, n - k)[n - k]
-        best = np.flatnonzero(scores >= floor)
-    else:
-        best = np.arange(n)
-    return best[np.lexsort((best, -scores[best]))][:k]
-
-
 def run_lowercase(folder: Path) -> bool:
     """Whether the w2v run in ``folder`` was trained lowercased (its state.json's config).
 
@@ -247,13 +221,3 @@ def run_lowercase(folder: Path) -> bool:
     if not isinstance(lowercase, bool):
         raise VectorsError(f"{run.state} is corrupt: its config's lowercase is not true or false")
     return lowercase
-
-
-def latest_run(root="runs") -> Path:
-    """The run folder under ``root`` whose ``vectors.npy`` was written last."""
-    runs = [p.parent for p in Path(root).glob("*/vectors.npy")]
-    if not runs:
-        raise VectorsError(
-            f"no trained vectors under {root}/; run 'w2v train CORPUS' or give {{=vectors}} PATH"
-        )
-    return max(runs, key=lambda p: (p / "vectors.npy").stat().st_mtime)

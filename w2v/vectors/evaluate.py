@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from w2v.errors import VectorsError
-from w2v.tables import format_skipped
-from w2v.vectors import top_rows
+from w2v.util.tables import format_skipped
+from w2v.vectors.topk import top_rows_2d
 
 if TYPE_CHECKING:
-    from w2v.vectors import Vectors
+    from w2v.vectors.vectors import Vectors
 
 SEMANTIC_SECTIONS = 5  # questions-words.txt: the first five sections are semantic
 ANALOGY_CANDIDATES = 5  # evaluation looks at the top 5 answers, like gensim
@@ -228,7 +228,7 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
         target = unit[b] - unit[a] + unit[c]
         target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-30)
         scores = target @ unit.T
-        for best, q in zip(_top_rows_2d(scores, k), chunk):
+        for best, q in zip(top_rows_2d(scores, k), chunk):
             inputs, expected = {q[1], q[2], q[3]}, q[4][3]
             candidates = [i for i in best.tolist() if i not in inputs]
             candidates = candidates[:ANALOGY_CANDIDATES]
@@ -236,28 +236,6 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
             predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
                              folded[candidates[-1]] if candidates else None)
             yield predicted == expected
-
-
-def _top_rows_2d(scores: np.ndarray, k: int, groups: int = 64) -> list[np.ndarray]:
-    """``top_rows`` for every row of a (B, n) block, without a partial sort of each row.
-
-    Split the columns into ``groups`` slices; the k-th largest of the slice maxima is a value
-    with at least k scores at or above it, so it bounds the row's k-th largest from below and
-    only the few scores above it need sorting.
-    """
-    B, n = scores.shape
-    if n <= max(k, groups) * 4:
-        return [top_rows(row, k) for row in scores]
-    starts = np.linspace(0, n, groups, endpoint=False).astype(np.intp)
-    slice_max = np.maximum.reduceat(scores, starts, axis=1)
-    floor = np.partition(slice_max, groups - k, axis=1)[:, groups - k]
-    rows, cols = np.nonzero(scores >= floor[:, None])
-    splits = np.searchsorted(rows, np.arange(1, B))
-    out = []
-    for r, c in enumerate(np.split(cols, splits)):
-        order = np.lexsort((c, -scores[r, c]))[:k]
-        out.append(c[order])
-    return out
 
 
 def _read_lines(path):

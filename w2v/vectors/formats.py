@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
 NPY_MAGIC = b"\x93NUMPY"
@@ -43,7 +44,7 @@ def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
     """A ``.npy`` matrix, memory-mapped, and the words of the ``vocab.txt`` beside it."""
     from w2v.text.vocab import Vocab
 
-    vocab_path = path.with_name("vocab.txt")
+    vocab_path = RunDir(path.parent).vocab
     if not vocab_path.is_file():
         raise VectorsError(f"{path} needs its vocabulary: {vocab_path} does not exist")
     vocab = Vocab.load(vocab_path)

@@ -1,0 +1,2 @@
+"""Trained vectors: file formats (``formats``), the query object (``vectors.Vectors``), top-k
+selection (``topk``), evaluation (``evaluate``) and figures (``plot``)."""
