@@ -1,0 +1,67 @@
+"""Packaging hygiene: numba's cache stays out of the package folder, the version has one source,
+and pyproject's license is the SPDX form that setuptools no longer warns about."""
+
+import doctest
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import w2v
+from w2v import demo
+
+ROOT = Path(w2v.__file__).resolve().parents[1]
+PACKAGE = ROOT / "w2v"
+
+
+def _copy_package(dest: Path) -> Path:
+    """A fresh copy of the w2v sources without any __pycache__, so no earlier run's cache files
+    (or a cache already up to date in the package folder) can hide where numba writes."""
+    shutil.copytree(PACKAGE, dest / "w2v", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest / "w2v"
+
+
+def _numba_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".nbi", ".nbc"))
+
+
+@pytest.mark.parametrize("numba_first", [False, True], ids=["w2v-first", "numba-first"])
+def test_numba_cache_goes_to_user_cache_not_package(tmp_path, numba_first):
+    """Train with the compiled kernel from a copy of the package; the cache must land in
+    $XDG_CACHE_HOME/w2v/numba, also when numba was imported (with no cache folder) first."""
+    package = _copy_package(tmp_path / "src")
+    corpus = demo.write(tmp_path / "d.txt", 5_000)
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(tmp_path / "src"))
+    args = ["train", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1", "--dim", "8",
+            "--threads", "1", "--kernel", "numba", "-q"]
+    code = (f"{'import numba; ' if numba_first else ''}import w2v.cli, w2v.kernel_numba as k; "
+            f"assert k.__file__.startswith({str(package)!r}), k.__file__; w2v.cli.main({args!r})")
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, check=True,
+                   capture_output=True)
+    assert (tmp_path / "run" / "vectors.npy").exists()
+    assert _numba_files(package) == []
+    cached = _numba_files(tmp_path / "xdg" / "w2v" / "numba")
+    assert any(p.name.startswith("kernel_numba.") and p.suffix == ".nbi" for p in cached)
+    assert any(p.suffix == ".nbc" for p in cached)
+
+
+def test_numba_cache_choice_doctests():
+    from w2v import numba_cache
+
+    result = doctest.testmod(numba_cache)
+    assert result.attempted >= 3 and result.failed == 0
+
+
+def test_user_numba_cache_dir_is_kept(tmp_path):
+    """A NUMBA_CACHE_DIR set by the user wins over the XDG folder, in numba's own config too."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "mine"),
+               XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
+    code = ("import numba, w2v.kernel_numba; from numba.core import config; "
+            "print(config.CACHE_DIR)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == str(tmp_path / "mine")
