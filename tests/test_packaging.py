@@ -3,6 +3,7 @@ and pyproject's license is the SPDX form that setuptools no longer warns about."
 
 import doctest
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,8 +14,17 @@ import pytest
 import w2v
 from w2v import demo
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 ROOT = Path(w2v.__file__).resolve().parents[1]
 PACKAGE = ROOT / "w2v"
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def _copy_package(dest: Path) -> Path:
@@ -65,3 +75,13 @@ def test_user_numba_cache_dir_is_kept(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == str(tmp_path / "mine")
+
+
+def test_license_is_spdx_with_a_setuptools_that_reads_it():
+    """A ``{text = ...}`` table makes setuptools >= 77 print a deprecation box on every install;
+    the SPDX string form needs setuptools >= 77 (older ones reject it)."""
+    pyproject = _pyproject()
+    assert pyproject["project"]["license"] == "MIT"
+    (setuptools,) = [r for r in pyproject["build-system"]["requires"] if "setuptools" in r]
+    minimum = re.fullmatch(r"setuptools>=(\d+)(\.\d+)*", setuptools.replace(" ", ""))
+    assert minimum and int(minimum.group(1)) >= 77
