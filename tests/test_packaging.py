@@ -77,6 +77,29 @@ def test_user_numba_cache_dir_is_kept(tmp_path):
     assert out.stdout.strip() == str(tmp_path / "mine")
 
 
+def test_version_is_pyproject_version():
+    assert w2v.__version__ == _pyproject()["project"]["version"]
+
+
+def test_version_without_metadata_reads_source_tree(tmp_path):
+    """Without installed metadata (python -S hides site-packages) the version comes from the
+    pyproject.toml beside the package, and without one it is a PEP 440 placeholder."""
+    _copy_package(tmp_path)
+    code = "import w2v; print(w2v.__version__)"
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+
+    def version() -> str:
+        out = subprocess.run([sys.executable, "-S", "-c", code], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+
+    assert version() == "0+unknown"
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "w2v"\nversion = "9.8.7"\n')
+    assert version() == "9.8.7"
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\nversion = "9.8.7"\n')
+    assert version() == "0+unknown"
+
+
 def test_license_is_spdx_with_a_setuptools_that_reads_it():
     """A ``{text = ...}`` table makes setuptools >= 77 print a deprecation box on every install;
     the SPDX string form needs setuptools >= 77 (older ones reject it)."""
