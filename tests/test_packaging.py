@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -81,23 +82,36 @@ def test_version_is_pyproject_version():
     assert w2v.__version__ == _pyproject()["project"]["version"]
 
 
-def test_version_without_metadata_reads_source_tree(tmp_path):
-    """Without installed metadata (python -S hides site-packages) the version comes from the
-    pyproject.toml beside the package, and without one it is a PEP 440 placeholder."""
+def _version_of_copy(tmp_path, pyproject: str | None, site: bool) -> str:
+    """w2v.__version__ from a copy of the package in ``tmp_path``, with ``pyproject`` beside it
+    (or none), and with (``site``) or without (python -S) the installed package's metadata."""
     _copy_package(tmp_path)
-    code = "import w2v; print(w2v.__version__)"
-    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    cmd = [sys.executable, *([] if site else ["-S"]), "-c", "import w2v; print(w2v.__file__, "
+           "w2v.__version__)"]
+    out = subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(tmp_path)), cwd=tmp_path,
+                         capture_output=True, text=True, check=True)
+    where, version = out.stdout.split()
+    assert Path(where).parent == tmp_path / "w2v"
+    return version
 
-    def version() -> str:
-        out = subprocess.run([sys.executable, "-S", "-c", code], env=env, cwd=tmp_path,
-                             capture_output=True, text=True, check=True)
-        return out.stdout.strip()
 
-    assert version() == "0+unknown"
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "w2v"\nversion = "9.8.7"\n')
-    assert version() == "9.8.7"
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\nversion = "9.8.7"\n')
-    assert version() == "0+unknown"
+W2V_9 = '[project]\nname = "w2v"\nversion = "9.8.7"\n'
+OTHER_9 = '[project]\nname = "other"\nversion = "9.8.7"\n'
+
+
+@pytest.mark.parametrize(("pyproject", "site", "expected"), [
+    (W2V_9, True, "9.8.7"),  # a source tree wins over (possibly stale) installed metadata
+    (W2V_9, False, "9.8.7"),
+    (OTHER_9, True, "metadata"),  # someone else's pyproject.toml is not ours
+    (None, True, "metadata"),  # an installed wheel: no pyproject.toml beside the package
+    (None, False, "0+unknown"),  # neither
+], ids=["tree-over-metadata", "tree-only", "other-project", "wheel", "neither"])
+def test_version_sources(tmp_path, pyproject, site, expected):
+    if expected == "metadata":
+        expected = metadata.version("w2v")
+    assert _version_of_copy(tmp_path, pyproject, site) == expected
 
 
 def test_license_is_spdx_with_a_setuptools_that_reads_it():
