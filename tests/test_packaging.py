@@ -1,7 +1,6 @@
 """Packaging hygiene: numba's cache stays out of the package folder, the version has one source,
 and pyproject's license is the SPDX form that setuptools no longer warns about."""
 
-import doctest
 import os
 import re
 import shutil
@@ -58,13 +57,6 @@ def test_numba_cache_goes_to_user_cache_not_package(tmp_path, numba_first):
     cached = _numba_files(tmp_path / "xdg" / "w2v" / "numba")
     assert any(p.name.startswith("kernel_numba.") and p.suffix == ".nbi" for p in cached)
     assert any(p.suffix == ".nbc" for p in cached)
-
-
-def test_numba_cache_choice_doctests():
-    from w2v import numba_cache
-
-    result = doctest.testmod(numba_cache)
-    assert result.attempted >= 3 and result.failed == 0
 
 
 def test_user_numba_cache_dir_is_kept(tmp_path):
