@@ -44,6 +44,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from w2v import numba_cache  # noqa: F401  (first: keeps numba's cache out of site-packages)
+
+# isort: split
 import numba
 import numpy as np
 from llvmlite import ir
