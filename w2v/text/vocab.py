@@ -30,6 +30,26 @@ FORMAT = "w2v-vocab"
 VERSION = 1
 
 
+def unwritable_word(words) -> str | None:
+    """The first word that a whitespace-separated format cannot hold (empty, or containing
+    whitespace), or None. w2v's tokenizer never makes one; other programs' words might.
+
+    >>> unwritable_word(["a", "b c"]), unwritable_word(["a"])
+    ('b c', None)
+    """
+    return next((w for w in words if not w or any(ch.isspace() for ch in w)), None)
+
+
+def first_duplicate(words) -> str | None:
+    """The first word that occurs a second time, or None.
+
+    >>> first_duplicate(["a", "b", "a"]), first_duplicate(["a"])
+    ('a', None)
+    """
+    seen: set[str] = set()
+    return next((w for w in words if w in seen or seen.add(w)), None)
+
+
 class Vocab:
     """Words sorted by descending count; ``index`` maps a word to its row id.
 
@@ -45,7 +65,7 @@ class Vocab:
             raise VocabError("vocabulary words and counts differ in length")
         self.index = {w: i for i, w in enumerate(self.words)}
         if len(self.index) != len(self.words):
-            raise VocabError("vocabulary has duplicate words")
+            raise VocabError(f"vocabulary has the word {first_duplicate(self.words)!r} twice")
         self.total_words = int(self.counts.sum() if total_words is None else total_words)
 
     def __len__(self) -> int:
@@ -64,9 +84,9 @@ class Vocab:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the versioned text format atomically (temp file, fsync, rename)."""
-        for w in self.words:
-            if not w or any(ch.isspace() for ch in w):
-                raise VocabError(f"cannot save word {w!r}: words may not contain whitespace")
+        bad = unwritable_word(self.words)
+        if bad is not None:
+            raise VocabError(f"cannot save word {bad!r}: words may not contain whitespace")
         with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(f"# {FORMAT} {VERSION} total_words={self.total_words}\n")
             f.writelines(f"{w}\t{c}\n" for w, c in zip(self.words, self.counts.tolist()))

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.text.vocab import Vocab, first_duplicate, unwritable_word
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
@@ -42,8 +43,6 @@ GZIP_MAX_RATIO = 1032  # deflate's largest expansion (zlib FAQ): a bound on a .g
 
 def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
     """A ``.npy`` matrix, memory-mapped, and the words of the ``vocab.txt`` beside it."""
-    from w2v.text.vocab import Vocab
-
     vocab_path = RunDir(path.parent).vocab
     if not vocab_path.is_file():
         raise VectorsError(f"{path} needs its vocabulary: {vocab_path} does not exist")
@@ -79,12 +78,10 @@ def write_word2vec(path, words: list[str], matrix: np.ndarray, binary: bool) -> 
 def write_records(f, words: list[str], matrix: np.ndarray, binary: bool) -> None:
     """word2vec.c's format to a binary file object: text (``%.9g``, exact for float32) or
     ``binary`` (one newline after each record, like word2vec.c)."""
-    for w in words:
-        if not w or any(ch.isspace() for ch in w):
-            raise VectorsError(
-                f"cannot write {w!r} in the word2vec format: words may not be empty or "
-                "contain whitespace"
-            )
+    bad = unwritable_word(words)
+    if bad is not None:
+        raise VectorsError(f"cannot write {bad!r} in the word2vec format: words may not be "
+                           "empty or contain whitespace")
     matrix = np.asarray(matrix, dtype="<f4")
     V, d = matrix.shape
     if len(words) != V:
@@ -166,8 +163,7 @@ def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
         raise VectorsError(f"{path} is truncated: its gzip stream ends early") from None
     except (gzip.BadGzipFile, zlib.error) as e:
         raise VectorsError(f"{path} is a corrupt gzip file ({e})") from None
-    seen: set[str] = set()
-    dup = next((w for w in words if w in seen or seen.add(w)), None)
+    dup = first_duplicate(words)
     if dup is not None:
         raise VectorsError(f"{path} has the word {dup!r} twice")
     return words, matrix

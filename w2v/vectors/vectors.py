@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import RunError, VectorsError
+from w2v.text.vocab import first_duplicate
 from w2v.train.checkpoint import FORMAT as RUN_FORMAT
 from w2v.train.rundir import RunDir
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
@@ -52,8 +53,7 @@ class Vectors:
         self.vectors = matrix
         self.index = {w: i for i, w in enumerate(self.words)}
         if len(self.index) != len(self.words):
-            seen: set[str] = set()
-            dup = next(w for w in self.words if w in seen or seen.add(w))
+            dup = first_duplicate(self.words)
             raise VectorsError(f"duplicate word {dup!r}: each word needs exactly one vector")
         self.lowercase = lowercase  # fold query words: the run was trained lowercased
         self._unit: np.ndarray | None = None
