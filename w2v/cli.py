@@ -74,7 +74,7 @@ def main(ctx, debug):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random problems.")
 def gradcheck(tol, seed):
     """Check every loss gradient against centered finite differences."""
-    from w2v.gradcheck import format_table, run_gradcheck
+    from w2v.objectives.gradcheck import format_table, run_gradcheck
 
     rows = run_gradcheck(seed=seed, tol=tol)
     click.echo(format_table(rows))
