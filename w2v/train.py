@@ -49,16 +49,16 @@ class Run:
 
 
 def make_kernel(cfg: Config, vocab: Vocab):
-    """The SGD step: the compiled kernel by default, the numpy reference on request."""
-    common = dict(window=cfg.window, negative=cfg.negative, sample=cfg.sample)
-    if cfg.kernel == "numba":
-        from w2v.kernel_numba import NumbaKernel
+    """The SGD step: the (skip-gram, cfg.loss, cfg.kernel) kernel on cfg.threads threads (the
+    compiled kernel by default, the numpy reference on request)."""
+    from w2v.kernels.base import Settings, Tables
+    from w2v.kernels.local import LocalTrainer
+    from w2v.kernels.registry import make_kernel as registry_kernel
 
-        threads = cfg.threads or os.cpu_count() or 1
-        return NumbaKernel(vocab.counts, vocab.total_words, threads=threads, **common)
-    from w2v.kernel_numpy import NumpyKernel
-
-    return NumpyKernel(vocab.counts, vocab.total_words, loss=cfg.loss, **common)
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
+    settings = Settings(window=cfg.window, negative=cfg.negative)
+    kernel = registry_kernel("sg", cfg.loss, cfg.kernel, tables, settings)
+    return LocalTrainer(kernel, threads=cfg.threads or os.cpu_count() or 1)
 
 
 def init_weights(V: int, d: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

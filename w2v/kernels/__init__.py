@@ -1,0 +1,13 @@
+"""Training kernels: the SGD inner loops, one per (architecture, loss, backend).
+
+    base.py       the Kernel contract, the count-derived tables every kernel shares
+                  (subsampling, noise alias table, sigmoid table), the lr interpolation
+    registry.py   (arch, loss, backend) -> kernel class; an unsupported combination raises
+    numpy_ref.py  readable numpy references, the specification of the compiled kernels
+    numba_ops.py  compiled pieces (random streams, table lookups, the NS block update)
+    numba_sg.py   skip-gram + negative sampling composed from numba_ops
+    local.py      runs a chunk as segments on a thread pool (Hogwild)
+
+The objectives they minimise are in ``w2v.objectives``; ``w2v.objectives.windows`` states the
+direction (each context's input row predicts the center, K negatives shared by the window).
+"""
