@@ -330,3 +330,17 @@ def test_registry_builds_every_kernel_and_refuses_the_rest():
         with pytest.raises(ConfigError, match=f"no {key[2]} kernel"):
             make_kernel(*key, tables, Settings())
     assert tables.noise is tables.noise  # built once, shared
+
+
+def test_the_compiled_kernel_is_cached_under_the_digest_of_what_it_inlines():
+    """numba keys a cached function on its own file and its closure: the closure must hold the
+    digest of numba_ops.py and base.py, or an edit there would load a stale kernel."""
+    import hashlib
+    from pathlib import Path
+
+    from w2v.kernels import base, numba_sg
+
+    fn = numba_sg.train_segment.py_func
+    cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__)))
+    files = Path(numba_ops.__file__).read_bytes() + Path(base.__file__).read_bytes()
+    assert cells["ops_digest"] == numba_ops.SOURCE_DIGEST == hashlib.sha256(files).hexdigest()

@@ -13,11 +13,15 @@ composed kernel compiles to one loop, as if written by hand (measured: no loss o
   coefficients and the input rows' gradients (``ns_block_gradients``), then the output rows
   (``ns_update_outputs``), then the input rows (``ns_update_inputs``).
 
-numba's ``cache=True`` keys a compiled kernel on its own source file only: after editing this
-file, touch the kernel's file (or delete its ``__pycache__``) so it is recompiled.
+numba's ``cache=True`` keys a compiled kernel on its own source file only, not on the files of
+the functions it inlines; ``SOURCE_DIGEST`` (of this file and ``base.py``) lets a kernel put
+them into its cache key (see ``numba_sg.compile_kernel``).
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -26,6 +30,10 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 
 from w2v.kernels import base
+
+SOURCE_DIGEST = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(base.__file__).read_bytes()
+).hexdigest()
 
 inline = numba.njit(inline="always")
 

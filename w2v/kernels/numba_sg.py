@@ -30,43 +30,57 @@ from w2v.kernels import numba_ops as ops
 from w2v.kernels.base import Settings, Tables
 
 
-@numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
-def train_segment(W_in, W_out, ids, keep, noise, sig, window, negative, lr_start, lr_end, seed):
-    """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, number of pairs).
+def compile_kernel(ops_digest: str):
+    """``train_segment`` compiled (or loaded from numba's cache) for the given digest of
+    ``numba_ops`` and ``base``: numba keys a cached function on its own file and on the values
+    it closes over, so an edit to the inlined pieces recompiles it instead of loading a stale
+    copy (which would silently run the old code)."""
 
-    ``keep``, ``noise`` and ``sig`` are ``Tables.keep``, ``.noise`` and ``.sigmoid``."""
-    d = W_in.shape[1]
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = np.uint64(seed)
-    neg_state = np.empty(1, dtype=np.uint64)  # the negatives' stream, seeded by the first draw
-    neg_state[0] = ops.splitmix64(state)
-    kept = np.empty(len(ids), dtype=np.int32)  # subsample first: windows span what remains
-    m_kept = ops.subsample(ids, keep, state, kept)
+    @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
+    def train_segment(W_in, W_out, ids, keep, noise, sig, window, negative, lr_start, lr_end,
+                      seed):
+        """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, number of pairs).
 
-    contexts = np.empty(2 * window, dtype=np.int32)
-    targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
-    ahead = np.empty(negative, dtype=np.int32)  # the next window's negatives
-    ops.draw_ahead(noise, neg_state, ahead)
-    coef = np.empty((2 * window, negative + 1), dtype=np.float32)
-    grad_in = np.empty((2 * window, d), dtype=np.float32)
-    loss = 0.0
-    pairs = 0
-    for t in range(m_kept):
-        c = kept[t]
-        if c < 0:
-            continue
-        b = 1 + int(ops.splitmix64(state) % np.uint64(window))
-        m = ops.gather_window(kept, m_kept, t, b, contexts)
-        if m == 0:
-            continue
-        ops.next_targets(c, targets, ahead, noise, neg_state, W_out)
-        ops.prefetch_next_window(W_in, W_out, kept, m_kept, t, window)
-        lr = np.float32(ops.lr_at(lr_start, lr_end, t, m_kept))
-        loss = ops.ns_block_gradients(W_in, W_out, contexts, m, targets, sig, coef, grad_in, loss)
-        ops.ns_update_outputs(W_in, W_out, contexts, m, targets, coef, lr)
-        ops.ns_update_inputs(W_in, contexts, m, grad_in, lr)
-        pairs += m
-    return loss, pairs
+        ``keep``, ``noise`` and ``sig`` are ``Tables.keep``, ``.noise`` and ``.sigmoid``."""
+        ops_digest  # noqa: B018 (in the cache key, see compile_kernel)
+        d = W_in.shape[1]
+        state = np.empty(1, dtype=np.uint64)
+        state[0] = np.uint64(seed)
+        neg_state = np.empty(1, dtype=np.uint64)  # the negatives' stream, seeded by the 1st draw
+        neg_state[0] = ops.splitmix64(state)
+        kept = np.empty(len(ids), dtype=np.int32)  # subsample first: windows span what remains
+        m_kept = ops.subsample(ids, keep, state, kept)
+
+        contexts = np.empty(2 * window, dtype=np.int32)
+        targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
+        ahead = np.empty(negative, dtype=np.int32)  # the next window's negatives
+        ops.draw_ahead(noise, neg_state, ahead)
+        coef = np.empty((2 * window, negative + 1), dtype=np.float32)
+        grad_in = np.empty((2 * window, d), dtype=np.float32)
+        loss = 0.0
+        pairs = 0
+        for t in range(m_kept):
+            c = kept[t]
+            if c < 0:
+                continue
+            b = 1 + int(ops.splitmix64(state) % np.uint64(window))
+            m = ops.gather_window(kept, m_kept, t, b, contexts)
+            if m == 0:
+                continue
+            ops.next_targets(c, targets, ahead, noise, neg_state, W_out)
+            ops.prefetch_next_window(W_in, W_out, kept, m_kept, t, window)
+            lr = np.float32(ops.lr_at(lr_start, lr_end, t, m_kept))
+            loss = ops.ns_block_gradients(W_in, W_out, contexts, m, targets, sig, coef, grad_in,
+                                          loss)
+            ops.ns_update_outputs(W_in, W_out, contexts, m, targets, coef, lr)
+            ops.ns_update_inputs(W_in, contexts, m, grad_in, lr)
+            pairs += m
+        return loss, pairs
+
+    return train_segment
+
+
+train_segment = compile_kernel(ops.SOURCE_DIGEST)
 
 
 class SkipGramNS:
