@@ -61,7 +61,7 @@ def alias_draws(table: np.ndarray, draws: np.ndarray) -> np.ndarray:
 def subsample(ids: np.ndarray, keep: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """The ids that survive subsampling (breaks always do): a word whose keep probability is
     below 1 takes the next uniform of ``draws`` (in order) and stays if it is below ``keep``.
-    ``draws`` must hold ``subsample_draws(ids, keep)`` draws."""
+    ``draws`` holds one draw per True of ``subsample_mask(ids, keep)``."""
     ids = np.asarray(ids)
     needs = subsample_mask(ids, keep)
     kept = ~needs
@@ -158,14 +158,14 @@ class SkipGramNS:
         K, n = self.negative, len(w.centers)
         negs = alias_draws(self.noise, splitmix64(w.neg_seed, 0, n * K)).reshape(n, K)
         targets = np.concatenate([w.centers[:, None], negs], axis=1)
-        lrs = -_lrs(w, lr_start, lr_end)
+        minus_lr = -_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
         losses = np.empty(n)
         for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
             ctx, tg = w.contexts[a:b], targets[i]
             loss, g_v, g_u = windows.ns_window_terms(
                 W_in[ctx].astype(np.float64), W_out[tg].astype(np.float64))
-            np.add.at(W_out, tg, (lrs[i] * g_u).astype(np.float32))
-            np.add.at(W_in, ctx, (lrs[i] * g_v).astype(np.float32))
+            np.add.at(W_out, tg, (minus_lr[i] * g_u).astype(np.float32))
+            np.add.at(W_in, ctx, (minus_lr[i] * g_v).astype(np.float32))
             losses[i] = loss.sum()
         return float(losses.sum()), len(w.contexts)
 
@@ -181,13 +181,13 @@ class SkipGramSoftmax:
 
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
         w = walk(ids, self.keep, self.window, seed)
-        lrs = -_lrs(w, lr_start, lr_end)
+        minus_lr = -_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
         losses = np.empty(len(w.centers))
         for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
             ctx = w.contexts[a:b]
             loss, g_v, g_U = windows.softmax_window_terms(
                 W_in[ctx].astype(np.float64), W_out, w.centers[i])
-            W_out += (lrs[i] * g_U).astype(np.float32)
-            np.add.at(W_in, ctx, (lrs[i] * g_v).astype(np.float32))
+            W_out += (minus_lr[i] * g_U).astype(np.float32)
+            np.add.at(W_in, ctx, (minus_lr[i] * g_v).astype(np.float32))
             losses[i] = loss.sum()
         return float(losses.sum()), len(w.contexts)
