@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import types
 
 import numpy as np
 import pytest
@@ -54,7 +53,8 @@ def interrupt_at_chunk(monkeypatch, n, signum=signal.SIGINT):
                 os.kill(os.getpid(), signum)
             return inner(*args)
 
-        return types.SimpleNamespace(train_chunk=train_chunk, chunk_words=kernel.chunk_words)
+        kernel.train_chunk = train_chunk
+        return kernel
 
     monkeypatch.setattr(session, "make_kernel", make_kernel)
 

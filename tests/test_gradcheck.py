@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import losses
 from w2v.cli import main
-from w2v.gradcheck import Row, check_gradient, format_table, relative_error, run_gradcheck
+from w2v.objectives import ns, softmax
+from w2v.objectives.gradcheck import (
+    Row,
+    check_gradient,
+    format_table,
+    relative_error,
+    run_gradcheck,
+)
 
 
 def blocks(rows, passed=None):
@@ -36,7 +42,7 @@ def test_all_rows_pass(seed):
 
 def ns_repeats_counted_once(v, o, U, neg):
     # The classic bug: g_U[neg] += g with fancy indexing adds a repeated row only once.
-    J, g_v, g_pos, g_neg = losses.ns_batch_terms(v[None], U[o][None], U[neg][None])
+    J, g_v, g_pos, g_neg = ns.ns_batch_terms(v[None], U[o][None], U[neg][None])
     g_U = np.zeros_like(U)
     g_U[o] += g_pos[0]
     g_U[neg] += g_neg[0]
@@ -45,7 +51,7 @@ def ns_repeats_counted_once(v, o, U, neg):
 
 def ns_o_overwritten(v, o, U, neg):
     # Scatter the negatives, then *assign* u_o's term: a negative equal to o loses its term.
-    J, g_v, g_pos, g_neg = losses.ns_batch_terms(v[None], U[o][None], U[neg][None])
+    J, g_v, g_pos, g_neg = ns.ns_batch_terms(v[None], U[o][None], U[neg][None])
     g_U = np.zeros_like(U)
     np.add.at(g_U, neg, g_neg[0])
     g_U[o] = g_pos[0]
@@ -53,24 +59,24 @@ def ns_o_overwritten(v, o, U, neg):
 
 
 def ns_flipped_sign(v, o, U, neg):
-    J, g_v, g_U = losses.neg_sampling_loss_and_gradient(v, o, U, neg)
+    J, g_v, g_U = ns.neg_sampling_loss_and_gradient(v, o, U, neg)
     return J, -g_v, g_U
 
 
 def ns_flipped_output_sign(v, o, U, neg):
-    J, g_v, g_U = losses.neg_sampling_loss_and_gradient(v, o, U, neg)
+    J, g_v, g_U = ns.neg_sampling_loss_and_gradient(v, o, U, neg)
     return J, g_v, -g_U
 
 
 def softmax_missing_term(v, o, U):
     # dJ/dv_c without the -u_o term (eq 15's first term forgotten)
-    J, g_v, g_U = losses.naive_softmax_loss_and_gradient(v, o, U)
+    J, g_v, g_U = softmax.naive_softmax_loss_and_gradient(v, o, U)
     return J, g_v + U[o], g_U
 
 
 def softmax_missing_minus_one(v, o, U):
     # dJ/du_o = ŷ_o v_c instead of (ŷ_o - 1) v_c (eq 26 confused with eq 33)
-    J, g_v, g_U = losses.naive_softmax_loss_and_gradient(v, o, U)
+    J, g_v, g_U = softmax.naive_softmax_loss_and_gradient(v, o, U)
     g_U = g_U.copy()
     g_U[o] += v
     return J, g_v, g_U
@@ -109,9 +115,9 @@ def test_check_gradient_directly_on_repeated_negatives():
     neg = np.array([6, 6, 6, 2])
 
     def f():
-        return losses.neg_sampling_loss_and_gradient(v, 1, U, neg)[0]
+        return ns.neg_sampling_loss_and_gradient(v, 1, U, neg)[0]
 
-    good = losses.neg_sampling_loss_and_gradient(v, 1, U, neg)[2]
+    good = ns.neg_sampling_loss_and_gradient(v, 1, U, neg)[2]
     bad = ns_repeats_counted_once(v, 1, U, neg)[2]
     assert check_gradient(f, U, good) < 1e-8
     # row 6 is drawn 3 times but counted once, so it gets 1/3 of its true gradient
@@ -151,7 +157,7 @@ def test_cli_exit_codes(monkeypatch):
     assert result.exit_code == 0, result.output
     assert "FAIL" not in result.output
     assert result.output.count("PASS") == result.output.count("\n") - 3  # header, rule, total
-    import w2v.gradcheck as gc
+    import w2v.objectives.gradcheck as gc
 
     real = gc.run_gradcheck
     monkeypatch.setattr(gc, "run_gradcheck",

@@ -1,20 +1,17 @@
-"""Both SGD kernels against independent references: the batched seed equations for the numpy
-kernel, a naive Python loop with the same random stream for the numba kernel."""
+"""The kernels against independent references: a naive Python loop with its own SplitMix64 and
+alias draw (the specification) for the numpy reference, the numpy reference for the compiled
+kernel, and the seed's batched equations for every window update."""
 
 import numpy as np
 import pytest
 
-from w2v import losses, sampler
-from w2v.kernel_numba import (
-    NumbaKernel,
-    _log_sigmoid,
-    alias_probs,
-    alias_table,
-    segment_seeds,
-    sigmoid_table,
-    train_segment,
-)
-from w2v.kernel_numpy import NumpyKernel
+from w2v.errors import ConfigError
+from w2v.kernels import numba_ops, numpy_ref
+from w2v.kernels.base import Settings, Tables, alias_probs, alias_table, keep_probs, sigmoid_table
+from w2v.kernels.numba_sg import train_segment
+from w2v.kernels.registry import KERNELS, check_supported, make_kernel
+from w2v.objectives import common, ns, softmax, windows
+from w2v.train.local import LocalTrainer, segment_seeds
 
 MASK = (1 << 64) - 1
 
@@ -44,13 +41,11 @@ def alias_draw(table, r):
     return i if (r & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
 
 
-def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, seed):
-    """The kernel's documented semantics, one window at a time, in float64 numpy with the exact
-    sigmoid."""
+def naive_windows(ids, keep, noise, window, negative, lr0, lr1, seed):
+    """The kernels' walk, one window at a time: (center, contexts, negatives, lr) in order."""
     rng = SplitMix64(seed)
     neg_rng = SplitMix64(rng.next())  # the negatives' stream
     kept = [w for w in ids if w < 0 or keep[w] >= 1.0 or rng.uniform() < keep[w]]
-    loss, pairs = 0.0, 0
     for t, c in enumerate(kept):
         if c < 0:
             continue
@@ -68,15 +63,24 @@ def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, se
         contexts = left + right
         if not contexts:
             continue
-        targets = [c] + [alias_draw(noise, neg_rng.next()) for _ in range(negative)]
-        lr = lr0 + (lr1 - lr0) * t / len(kept)
+        negs = [alias_draw(noise, neg_rng.next()) for _ in range(negative)]
+        yield c, contexts, negs, lr0 + (lr1 - lr0) * t / len(kept)
+
+
+def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, seed):
+    """The kernel's documented semantics, one window at a time, in float64 numpy with the exact
+    sigmoid."""
+    loss, pairs = 0.0, 0
+    for c, contexts, negs, lr in naive_windows(ids, keep, noise, window, negative, lr0, lr1,
+                                               seed):
+        targets = [c] + negs
         # The window's loss: the seed's NS loss of every (context -> center) pair, shared negatives
         V = W_in[contexts].astype(np.float64)
         U = W_out[targets].astype(np.float64)
         scores = V @ U.T
         labels = np.array([1.0] + [0.0] * negative)
-        loss += float(np.sum(-losses.log_sigmoid(np.where(labels == 1, scores, -scores))))
-        g = labels - losses.sigmoid(scores)  # minus dL/dscore
+        loss += float(np.sum(-common.log_sigmoid(np.where(labels == 1, scores, -scores))))
+        g = labels - common.sigmoid(scores)  # minus dL/dscore
         grad_in, grad_out = g @ U, g.T @ V
         np.add.at(W_out, targets, (lr * grad_out).astype(np.float32))
         np.add.at(W_in, contexts, (lr * grad_in).astype(np.float32))
@@ -84,11 +88,29 @@ def naive_hogbatch(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, se
     return loss, pairs
 
 
-def problem(seed=0, V=20, d=8):
+def seed_equations_loop(W_in, W_out, ids, keep, noise, window, negative, lr0, lr1, seed, loss):
+    """The same windows, each step -lr times the gradient of the seed's batched equations
+    (``ns_loss_batch`` / ``softmax_loss_batch`` of the window's renamed pairs), in float64."""
+    W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    total, pairs = 0.0, 0
+    for c, contexts, negs, lr in naive_windows(ids, keep, noise, window, negative, lr0, lr1,
+                                               seed):
+        inputs, outputs, tiled = windows.kernel_pairs(c, contexts, negs)
+        if loss == "ns":
+            J, g_in, g_out = ns.ns_loss_batch(W_in, W_out, inputs, outputs, tiled)
+        else:
+            J, g_in, g_out = softmax.softmax_loss_batch(W_in, W_out, inputs, outputs)
+        W_in -= lr * g_in
+        W_out -= lr * g_out
+        total, pairs = total + J, pairs + len(contexts)
+    return total, pairs, W_in, W_out
+
+
+def problem(seed=0, V=20, d=8, n=300):
     rng = np.random.default_rng(seed)
     counts = np.sort(rng.integers(1, 200, V))[::-1]
-    ids = rng.integers(0, V, 300).astype(np.int32)
-    ids[rng.integers(0, 300, 25)] = -1  # sentence breaks
+    ids = rng.integers(0, V, n).astype(np.int32)
+    ids[rng.integers(0, n, n // 12)] = -1  # sentence breaks
     W_in = rng.uniform(-0.5, 0.5, (V, d)).astype(np.float32)
     W_out = rng.uniform(-0.5, 0.5, (V, d)).astype(np.float32)
     return counts, ids, W_in, W_out
@@ -97,7 +119,7 @@ def problem(seed=0, V=20, d=8):
 @pytest.mark.parametrize("sample", [0.0, 1e-2])
 def test_numba_equals_naive_loop(sample):
     counts, ids, W_in, W_out = problem()
-    keep = sampler.keep_probs(counts, counts.sum(), sample)
+    keep = keep_probs(counts, counts.sum(), sample)
     noise = alias_table(counts)
     A_in, A_out = W_in.copy(), W_out.copy()
     loss, pairs = train_segment(
@@ -111,28 +133,93 @@ def test_numba_equals_naive_loop(sample):
     assert not np.array_equal(A_in, W_in)  # it trained
 
 
-def test_one_window_is_minus_lr_times_the_gradient():
+def _segment(backend, loss, counts, sample, window, negative, W_in, W_out, ids, seed):
+    kernel = make_kernel("sg", loss, backend, Tables(counts, counts.sum(), sample),
+                         Settings(window=window, negative=negative))
+    A_in, A_out = W_in.copy(), W_out.copy()
+    return kernel.train_segment(A_in, A_out, ids, 0.05, 0.01, seed), A_in, A_out
+
+
+@pytest.mark.parametrize("sample", [0.0, 1e-2])
+def test_numpy_reference_equals_naive_loop(sample):
+    counts, ids, W_in, W_out = problem(5)
+    (loss, pairs), A_in, A_out = _segment("numpy", "ns", counts, sample, 3, 4, W_in, W_out, ids,
+                                          777)
+    B_in, B_out = W_in.copy(), W_out.copy()
+    keep = keep_probs(counts, counts.sum(), sample)
+    ref = naive_hogbatch(B_in, B_out, ids, keep, alias_table(counts), 3, 4, 0.05, 0.01, 777)
+    assert pairs == ref[1] > 0 and loss == pytest.approx(ref[0], rel=1e-9)
+    np.testing.assert_allclose(A_in, B_in, atol=1e-6)
+    np.testing.assert_allclose(A_out, B_out, atol=1e-6)
+    assert not np.array_equal(A_out, W_out)
+
+
+@pytest.mark.parametrize("seed, V, d, n, sample", [(1, 20, 8, 300, 0.0), (2, 20, 8, 300, 1e-2),
+                                                   (3, 200, 50, 5000, 1e-3)])
+def test_numba_equals_numpy_reference(seed, V, d, n, sample):
+    counts, ids, W_in, W_out = problem(seed, V, d, n)
+    (loss, pairs), A_in, A_out = _segment("numba", "ns", counts, sample, 5, 5, W_in, W_out, ids,
+                                          seed)
+    (ref_loss, ref_pairs), B_in, B_out = _segment("numpy", "ns", counts, sample, 5, 5, W_in,
+                                                  W_out, ids, seed)
+    assert pairs == ref_pairs > 0 and loss == pytest.approx(ref_loss, rel=1e-5)
+    np.testing.assert_allclose(A_in, B_in, atol=1e-5)
+    np.testing.assert_allclose(A_out, B_out, atol=1e-5)
+
+
+def test_numpy_walk_and_draws_equal_the_naive_walk():
+    """Exactly the same windows and negatives, from the vectorised streams."""
+    counts, ids, _, _ = problem(6, n=2000)
+    keep, noise = keep_probs(counts, counts.sum(), 1e-2), alias_table(counts)
+    walk = numpy_ref.walk(ids, keep, 4, 99)
+    negs = numpy_ref.alias_draws(noise, numpy_ref.splitmix64(walk.neg_seed, 0,
+                                                             3 * len(walk.centers)))
+    got = [(int(c), walk.contexts[a:b].tolist(), negs[3 * i : 3 * i + 3].tolist())
+           for i, (c, a, b) in enumerate(zip(walk.centers, walk.offsets, walk.offsets[1:]))]
+    want = [(c, ctx, ng) for c, ctx, ng, _ in naive_windows(ids, keep, noise, 4, 3, 0, 0, 99)]
+    assert got == want and len(want) > 100
+    rng = SplitMix64(2**64 - 5)  # wraps around 2^64 within the first draws
+    assert numpy_ref.splitmix64(2**64 - 5, 0, 4).tolist() == [rng.next() for _ in range(4)]
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_one_window_is_minus_lr_times_the_gradient(backend):
     """The sentence [5, 7] with window 1 makes two windows of one pair each (7 predicts 5, then
     5 predicts 7). Each update must be -lr times the seed's gradient (ns_loss_batch, input =
     context, output = center) at the rows left by the previous window."""
     counts, _, W_in, W_out = problem(1)
-    keep = np.ones(len(counts))
     noise = alias_table(counts)
     ids = np.array([5, 7], dtype=np.int32)  # two words: two windows, each with one context
     neg_rng = SplitMix64(SplitMix64(99).next())  # the negatives' stream
     negs1 = [alias_draw(noise, neg_rng.next()) for _ in range(3)]
+    kernel = make_kernel("sg", "ns", backend, Tables(counts, counts.sum(), 0.0),
+                         Settings(window=1, negative=3))
     A_in, A_out = W_in.copy(), W_out.copy()
-    train_segment(A_in, A_out, ids, keep, noise, sigmoid_table(), 1, 3, 0.1, 0.1, 99)
+    kernel.train_segment(A_in, A_out, ids, 0.1, 0.1, 99)
     B_in, B_out = W_in.astype(np.float64), W_out.astype(np.float64)
-    _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [7], [5], [negs1])
+    _, g_in, g_out = ns.ns_loss_batch(B_in, B_out, [7], [5], [negs1])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
     negs2 = [alias_draw(noise, neg_rng.next()) for _ in range(3)]
-    _, g_in, g_out = losses.ns_loss_batch(B_in, B_out, [5], [7], [negs2])
+    _, g_in, g_out = ns.ns_loss_batch(B_in, B_out, [5], [7], [negs2])
     B_in -= 0.1 * g_in
     B_out -= 0.1 * g_out
     np.testing.assert_allclose(A_in, B_in, atol=1e-6)
     np.testing.assert_allclose(A_out, B_out, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["ns", "softmax"])
+def test_numpy_kernels_follow_the_seed_batched_equations(loss):
+    """Every window of a numpy kernel is W - lr * grad of the seed's batched form of its
+    pairs (each context predicting the center), from the rows the previous window left."""
+    counts, ids, W_in, W_out = problem(3)
+    (got, n), A_in, A_out = _segment("numpy", loss, counts, 1e-2, 2, 3, W_in, W_out, ids, 11)
+    keep = keep_probs(counts, counts.sum(), 1e-2)
+    ref_loss, ref_n, B_in, B_out = seed_equations_loop(
+        W_in, W_out, ids, keep, alias_table(counts), 2, 3, 0.05, 0.01, 11, loss)
+    assert n == ref_n > 0 and got == pytest.approx(ref_loss, rel=1e-5)
+    np.testing.assert_allclose(A_in, B_in, atol=1e-5)
+    np.testing.assert_allclose(A_out, B_out, atol=1e-5)
 
 
 @pytest.mark.parametrize("power", [0.75, 1.0])
@@ -158,21 +245,27 @@ def test_alias_table_on_a_skewed_vocabulary():
 def test_sigmoid_table_is_within_1e6_of_the_exact_sigmoid():
     table = sigmoid_table()
     xs = np.concatenate([np.linspace(-8, 8, 20_001), [-30, -8.5, 8.5, 30]]).astype(np.float32)
-    got = np.array([_log_sigmoid(table, x) for x in xs], dtype=np.float64)
+    got = np.array([numba_ops.log_sigmoid(table, x) for x in xs], dtype=np.float64)
     x = xs.astype(np.float64)
     inside = np.abs(x) < 8
-    np.testing.assert_allclose(got[inside, 0], losses.sigmoid(x[inside]), atol=1e-6)
+    np.testing.assert_allclose(got[inside, 0], common.sigmoid(x[inside]), atol=1e-6)
     # Interpolation error h^2/8 max|(log σ)''| = 1.9e-6, plus float32 rounding of values near -8.
-    np.testing.assert_allclose(got[inside, 1], losses.log_sigmoid(x[inside]), atol=3e-6)
+    np.testing.assert_allclose(got[inside, 1], common.log_sigmoid(x[inside]), atol=3e-6)
     # Saturated outside: off by at most sigma(-8) = 3.4e-4.
-    np.testing.assert_allclose(got[~inside, 0], losses.sigmoid(x[~inside]), atol=3.4e-4)
-    np.testing.assert_allclose(got[~inside, 1], losses.log_sigmoid(x[~inside]), atol=3.4e-4)
-    assert np.isnan(_log_sigmoid(table, np.float32(np.nan))[1])  # divergence shows in the loss
+    np.testing.assert_allclose(got[~inside, 0], common.sigmoid(x[~inside]), atol=3.4e-4)
+    np.testing.assert_allclose(got[~inside, 1], common.log_sigmoid(x[~inside]), atol=3.4e-4)
+    assert np.isnan(numba_ops.log_sigmoid(table, np.float32(np.nan))[1])  # divergence shows
+
+
+def _trainer(counts, threads, backend="numba"):
+    kernel = make_kernel("sg", "ns", backend, Tables(counts, counts.sum(), 1e-2),
+                         Settings(window=3, negative=4))
+    return LocalTrainer(kernel, threads=threads)
 
 
 def test_numba_kernel_deterministic_with_one_thread():
     counts, ids, W_in, W_out = problem(2)
-    k = NumbaKernel(counts, counts.sum(), window=3, negative=4, sample=1e-2, threads=1)
+    k = _trainer(counts, 1)
     out = []
     for _ in range(2):
         A_in, A_out = W_in.copy(), W_out.copy()
@@ -182,35 +275,72 @@ def test_numba_kernel_deterministic_with_one_thread():
     assert len(set(segment_seeds(7, 4))) == 4
 
 
-def test_numpy_kernel_step_equals_batched_loss():
-    """One minibatch of the numpy kernel is W - lr * grad of ns_loss_batch (seed direction)."""
-    counts, ids, W_in, W_out = problem(3)
-    k = NumpyKernel(counts, counts.sum(), window=2, negative=3, sample=0.0, batch_pairs=10**6)
-    A_in, A_out = W_in.copy(), W_out.copy()
-    loss, n = k.train_chunk(A_in, A_out, ids, 0.05, 0.05, 11)
-    # Replay the kernel's draws from the same Generator.
-    rng = np.random.default_rng(11)
-    kept = sampler.subsample(ids, k.keep, rng)
-    centers, contexts = sampler.window_pairs(kept, 2, rng)
-    negs = sampler.draw_negatives(rng, k.cdf, (len(centers), 3))
-    ref_loss, g_in, g_out = losses.ns_loss_batch(
-        W_in.astype(np.float64), W_out.astype(np.float64), centers, contexts, negs)
-    assert n == len(centers) and loss == pytest.approx(ref_loss, rel=1e-5)
-    np.testing.assert_allclose(A_in, W_in - 0.05 * g_in, atol=1e-5)
-    np.testing.assert_allclose(A_out, W_out - 0.05 * g_out, atol=1e-5)
-
-
-def test_numpy_softmax_kernel_step():
+def test_one_thread_is_one_segment_with_the_first_segment_seed():
     counts, ids, W_in, W_out = problem(4)
-    k = NumpyKernel(counts, counts.sum(), window=2, sample=0.0, loss="softmax",
-                    batch_pairs=10**6)
+    trainer = _trainer(counts, 1)
     A_in, A_out = W_in.copy(), W_out.copy()
-    loss, n = k.train_chunk(A_in, A_out, ids, 0.05, 0.05, 5)
-    rng = np.random.default_rng(5)
-    kept = sampler.subsample(ids, k.keep, rng)
-    centers, contexts = sampler.window_pairs(kept, 2, rng)
-    ref_loss, g_in, g_out = losses.softmax_loss_batch(
-        W_in.astype(np.float64), W_out.astype(np.float64), centers, contexts)
-    assert loss == pytest.approx(ref_loss, rel=1e-5)
-    np.testing.assert_allclose(A_in, W_in - 0.05 * g_in, atol=1e-5)
-    np.testing.assert_allclose(A_out, W_out - 0.05 * g_out, atol=1e-5)
+    got = trainer.train_chunk(A_in, A_out, ids, 0.05, 0.01, 21)
+    B_in, B_out = W_in.copy(), W_out.copy()
+    want = trainer.kernel.train_segment(B_in, B_out, ids, 0.05, 0.01, segment_seeds(21, 1)[0])
+    assert got == want and np.array_equal(A_in, B_in) and np.array_equal(A_out, B_out)
+    assert trainer.chunk_words == LocalTrainer.words_per_thread
+
+
+def test_threads_split_a_chunk_into_seeded_segments_with_the_lr_ramp():
+    """Two threads: 16 segments, each with its own seed and its share of [lr_start, lr_end].
+    Hogwild makes the weights order-dependent, but which pairs are trained is not: the pair
+    count equals that of the same segments run one after another."""
+    counts, ids, W_in, W_out = problem(5, V=50, n=70_000)
+    with _trainer(counts, 2) as trainer:
+        assert trainer.chunk_words == 2 * LocalTrainer.words_per_thread
+        _, pairs = trainer.train_chunk(W_in.copy(), W_out.copy(), ids, 0.05, 0.01, 3)
+        parts = 2 * LocalTrainer.segments_per_thread
+        bounds = np.linspace(0, len(ids), parts + 1).astype(int)
+        lrs = np.linspace(0.05, 0.01, parts + 1)
+        seq = [trainer.kernel.train_segment(W_in.copy(), W_out.copy(), ids[a:b], l0, l1, s)
+               for a, b, l0, l1, s in zip(bounds, bounds[1:], lrs, lrs[1:],
+                                          segment_seeds(3, parts))]
+        assert pairs == sum(p for _, p in seq) > 0
+    assert trainer._pool is None  # shut down on leaving the block
+
+
+def test_a_python_kernel_runs_on_one_thread_in_small_chunks():
+    counts, ids, W_in, W_out = problem(6)
+    trainer = _trainer(counts, 4, backend="numpy")
+    assert trainer.threads == 1 and trainer._pool is None
+    assert trainer.chunk_words == LocalTrainer.reference_chunk_words
+    A_in, A_out = W_in.copy(), W_out.copy()
+    got = trainer.train_chunk(A_in, A_out, ids, 0.05, 0.01, 8)
+    B_in, B_out = W_in.copy(), W_out.copy()
+    assert got == trainer.kernel.train_segment(B_in, B_out, ids, 0.05, 0.01,
+                                               segment_seeds(8, 1)[0])
+    assert np.array_equal(A_in, B_in)
+
+
+def test_registry_builds_every_kernel_and_refuses_the_rest():
+    counts = np.array([5, 3, 2, 1])
+    tables = Tables(counts, 11, 1e-3)
+    for key, cls in KERNELS.items():
+        kernel = make_kernel(*key, tables, Settings())
+        assert type(kernel) is cls and kernel.output_rows == 4
+        assert kernel.nogil == (key[2] == "numba")
+    for key in [("sg", "softmax", "numba"), ("cbow", "ns", "numba"), ("sg", "hs", "numpy")]:
+        with pytest.raises(ConfigError, match="kernels exist for: skip-gram \\+ ns on numba or"):
+            check_supported(*key)
+        with pytest.raises(ConfigError, match=f"no {key[2]} kernel"):
+            make_kernel(*key, tables, Settings())
+    assert tables.noise is tables.noise  # built once, shared
+
+
+def test_the_compiled_kernel_is_cached_under_the_digest_of_what_it_inlines():
+    """numba keys a cached function on its own file and its closure: the closure must hold the
+    digest of numba_ops.py and base.py, or an edit there would load a stale kernel."""
+    import hashlib
+    from pathlib import Path
+
+    from w2v.kernels import base, numba_sg
+
+    fn = numba_sg.train_segment.py_func
+    cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__)))
+    files = Path(numba_ops.__file__).read_bytes() + Path(base.__file__).read_bytes()
+    assert cells["ops_digest"] == numba_ops.SOURCE_DIGEST == hashlib.sha256(files).hexdigest()

@@ -80,9 +80,9 @@ def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, monkeypatch):
     """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run."""
-    from w2v.kernel_numba import NumbaKernel
+    from w2v.train.local import LocalTrainer
 
-    monkeypatch.setattr(NumbaKernel, "chunk_words", 4096)  # several chunks per epoch
+    monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     cfg = _cfg(kernel, checkpoint_every="20000", epochs=3)
     whole = train(cfg, [small_corpus], tmp_path / "whole")
 

@@ -128,7 +128,7 @@ main.command_class = Command
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random problems.")
 def gradcheck(tol, seed):
     """Check every loss gradient against centered finite differences."""
-    from w2v.gradcheck import format_table, run_gradcheck
+    from w2v.objectives.gradcheck import format_table, run_gradcheck
 
     if not 0 < tol < float("inf"):  # NaN or negative: every check fails; inf: all pass
         raise click.BadParameter(f"tol must be a positive finite number, got {tol}",

@@ -132,8 +132,6 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=min_lr}} must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
-    if cfg.loss == "softmax" and cfg.kernel == "numba":
-        raise ConfigError("{=loss} softmax has no numba kernel: use {=kernel} numpy or auto")
     parse_interval(cfg.checkpoint_every)
 
 

@@ -12,7 +12,7 @@ else ``~/.cache/w2v/numba`` (the XDG default). numba picks a function's cache fo
 ``@njit(cache=True)`` decorates it, from ``numba.core.config.CACHE_DIR``; that value is read
 from NUMBA_CACHE_DIR when numba is first imported and re-read before a compilation if any
 NUMBA_* variable changed. Hence this module runs at import, before the first decoration
-(kernel_numba imports it ahead of numba), and sets both: the variable, so later re-reads and
+(w2v.kernels imports it ahead of numba), and sets both: the variable, so later re-reads and
 child processes agree, and ``CACHE_DIR`` itself when numba was imported earlier by someone else,
 in which case the variable alone would come too late. A folder already in ``CACHE_DIR`` (set by
 the user through the variable, ``.numba_config.yaml`` or code) is kept.

@@ -27,32 +27,34 @@ import numpy as np
 
 from w2v.config import Config, resume_config
 from w2v.errors import CheckpointError, CorpusError, DivergenceError, Interrupted, RunError
+from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
 from w2v.train.export import write_vectors
+from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.rundir import RunDir
 
 
-def make_kernel(cfg: Config, vocab: Vocab):
-    """The SGD step: the compiled kernel by default, the numpy reference on request."""
-    common = dict(window=cfg.window, negative=cfg.negative, sample=cfg.sample)
-    if cfg.backend == "numba":
-        from w2v.kernel_numba import NumbaKernel
+def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
+    """The SGD step: the registry's (skip-gram, loss, backend) kernel on the config's threads;
+    use it as a context manager so its thread pool shuts down."""
+    from w2v.kernels.base import Settings, Tables
+    from w2v.kernels.registry import make_kernel as registry_kernel
 
-        return NumbaKernel(vocab.counts, vocab.total_words, threads=cfg.workers, **common)
-    from w2v.kernel_numpy import NumpyKernel
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
+    settings = Settings(window=cfg.window, negative=cfg.negative)
+    kernel = registry_kernel("sg", cfg.loss, cfg.backend, tables, settings)
+    return LocalTrainer(kernel, threads=cfg.workers)
 
-    return NumpyKernel(vocab.counts, vocab.total_words, loss=cfg.loss, **common)
 
-
-def init_weights(V: int, d: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """W_in uniform in (-0.5, 0.5)/d and W_out zero, as in word2vec.c."""
+def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
+    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c."""
     W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
-    return W_in, np.zeros((V, d), dtype=np.float32)
+    return W_in, np.zeros((out_rows, d), dtype=np.float32)
 
 
 def fingerprint(paths) -> list[dict]:
@@ -109,6 +111,7 @@ def interrupted(rundir) -> Interrupted:
 
 def _fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     cfg = settings if isinstance(settings, Config) else Config(**settings)
+    check_supported("sg", cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
     yield events.Configured(cfg.to_dict(), resumed=False)
     if rundir.has_checkpoint() and not force:
@@ -126,7 +129,7 @@ def _fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, rng)
+    W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
                        rng=rng.bit_generator.state)
     return cfg, vocab, state, W_in, W_out
@@ -199,8 +202,12 @@ def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> 
 
 def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W_out, trap):
     check_finite(W_in, W_out, state.words_done)
-    kernel = make_kernel(cfg, vocab)
-    if getattr(kernel, "needs_compile", lambda: False)():
+    with make_kernel(cfg, vocab) as trainer:
+        yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
+
+
+def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
+    if kernel.needs_compile():
         yield events.Compiling()
     kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)

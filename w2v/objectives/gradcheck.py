@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2v import losses
+from w2v.objectives import common, ns, softmax, windows
+from w2v.util.tables import format_table as aligned_table
 
 V, D, K = 20, 5, 8
 
@@ -112,9 +113,9 @@ def _window_checks(name, loss_fn, W_in, W_out, c, contexts, negatives):
     """Rows for the skip-gram window sum (eqs 62-64): all of W_in and all of W_out."""
 
     def f():
-        return losses.skipgram(c, contexts, W_in, W_out, loss_fn, negatives)[0]
+        return windows.skipgram(c, contexts, W_in, W_out, loss_fn, negatives)[0]
 
-    _, g_in, g_out = losses.skipgram(c, contexts, W_in, W_out, loss_fn, negatives)
+    _, g_in, g_out = windows.skipgram(c, contexts, W_in, W_out, loss_fn, negatives)
     return [
         (name, "W_in (all rows)", check_gradient(f, W_in, g_in)),
         (name, "W_out (all rows)", check_gradient(f, W_out, g_out)),
@@ -136,11 +137,11 @@ def _identity_checks(W_in, W_out, c, o, softmax_fn):
     v = W_in[c]
     y = np.zeros(V)
     y[o] = 1.0
-    cross_entropy = -np.sum(y * np.log(losses.softmax(W_out @ v)))
+    cross_entropy = -np.sum(y * np.log(common.softmax(W_out @ v)))
     x = np.linspace(-8, 8, 33)
-    s = losses.sigmoid(x)
+    s = common.sigmoid(x)
     h = 1e-5
-    numeric = (losses.sigmoid(x + h) - losses.sigmoid(x - h)) / (2 * h)
+    numeric = (common.sigmoid(x + h) - common.sigmoid(x - h)) / (2 * h)
     return [
         ("identity eq 5", "-Σ y log ŷ = -log ŷ_o",
          relative_error(cross_entropy, softmax_fn(v, o, W_out)[0])),
@@ -151,12 +152,12 @@ def _identity_checks(W_in, W_out, c, o, softmax_fn):
 def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None) -> list[Row]:
     """Every check on one random problem; a row passes when its error is at most ``tol``.
 
-    ``ns_fn`` / ``softmax_fn`` replace ``losses.neg_sampling_loss_and_gradient`` /
-    ``losses.naive_softmax_loss_and_gradient`` everywhere they are used (single pairs, the
+    ``ns_fn`` / ``softmax_fn`` replace ``ns.neg_sampling_loss_and_gradient`` /
+    ``softmax.naive_softmax_loss_and_gradient`` everywhere they are used (single pairs, the
     skip-gram window, eq 5), so tests can inject a wrong gradient and watch its rows FAIL.
     """
-    ns_fn = ns_fn or losses.neg_sampling_loss_and_gradient
-    softmax_fn = softmax_fn or losses.naive_softmax_loss_and_gradient
+    ns_fn = ns_fn or ns.neg_sampling_loss_and_gradient
+    softmax_fn = softmax_fn or softmax.naive_softmax_loss_and_gradient
     rng = np.random.default_rng(seed)
     W_in, W_out, neg = _problem(rng)
     c, o = 3, int(neg[0]) ^ 1  # o differs from the repeated negative
@@ -181,10 +182,10 @@ def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None)
     bneg = rng.integers(0, V, (B, K))
     bneg[:, 1] = bneg[:, 0]
     raw += _batch_checks(
-        "ns_loss_batch", lambda: losses.ns_loss_batch(W_in, W_out, centers, ctx, bneg), W_in, W_out
+        "ns_loss_batch", lambda: ns.ns_loss_batch(W_in, W_out, centers, ctx, bneg), W_in, W_out
     )
     raw += _batch_checks(
-        "softmax_loss_batch", lambda: losses.softmax_loss_batch(W_in, W_out, centers, ctx),
+        "softmax_loss_batch", lambda: softmax.softmax_loss_batch(W_in, W_out, centers, ctx),
         W_in, W_out,
     )
 
@@ -194,7 +195,5 @@ def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None)
 
 def format_table(rows: list[Row]) -> str:
     """Aligned columns: function, parameter block, max relative error, PASS/FAIL."""
-    from w2v.util.tables import format_table as aligned
-
     body = [(r.function, r.block, f"{r.error:.2e}", "PASS" if r.passed else "FAIL") for r in rows]
-    return aligned(body, ["function", "parameter block", "max rel. error", "result"])
+    return aligned_table(body, ["function", "parameter block", "max rel. error", "result"])

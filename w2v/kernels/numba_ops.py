@@ -1,0 +1,236 @@
+"""Compiled pieces the numba kernels are composed of, each ``@njit(inline="always")`` so that a
+composed kernel compiles to one loop, as if written by hand (measured: no loss of words/s,
+``scripts/kernel_bench.py``).
+
+- random streams: ``splitmix64`` (Steele, Lea & Flood 2014) on a 1-element uint64 state,
+  ``uniform`` doubles from its top 53 bits;
+- ``prefetch_row``: ask the CPU for a row a window before it is used (no effect on results);
+- table lookups: ``log_sigmoid`` (interpolated, ``base.sigmoid_table``) and ``alias_draw``
+  (``base.alias_table``), ``lr_at`` (``base.lr_at`` compiled);
+- the skip-gram traversal: ``subsample``, ``gather_window``, ``next_targets`` (negatives drawn
+  one window ahead), ``prefetch_next_window``;
+- the negative-sampling block update of one window (``w2v.objectives.windows``): scores,
+  coefficients and the input rows' gradients (``ns_block_gradients``), then the output rows
+  (``ns_update_outputs``), then the input rows (``ns_update_inputs``).
+
+numba's ``cache=True`` keys a compiled kernel on its own source file only, not on the files of
+the functions it inlines; ``SOURCE_DIGEST`` (of this file and ``base.py``) lets a kernel put
+them into its cache key (see ``numba_sg.compile_kernel``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+
+from w2v.kernels import base
+
+SOURCE_DIGEST = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(base.__file__).read_bytes()
+).hexdigest()
+
+inline = numba.njit(inline="always")
+
+lr_at = inline(base.lr_at)
+
+
+
+def needs_compile(dispatcher) -> bool:
+    """Whether the first call of a compiled function will compile it: nothing compiled in this
+    process and nothing usable in numba's cache. numba has no public call for this, so it asks
+    the cache's index for the current source; if that fails, it says False (no message is better
+    than a wrong one)."""
+    if dispatcher.signatures:
+        return False
+    try:
+        return not dispatcher._cache._cache_file._load_index()
+    except Exception:  # noqa: BLE001 - numba internals; the answer only chooses a message
+        return False
+
+
+@inline
+def splitmix64(state):
+    """One step of splitmix64 on a 1-element uint64 array; returns a 64-bit draw."""
+    state[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@inline
+def uniform(state):
+    """A double in [0, 1) from the top 53 bits of one draw."""
+    return float(splitmix64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@intrinsic
+def _prefetch(typingctx, matrix, row, col):
+    """Ask the CPU to start loading ``matrix[row, col]`` into cache (LLVM's prefetch: read,
+    high locality); no effect on results. Rows drawn at random miss the cache, and a window's
+    rows are known one window before they are used."""
+
+    def codegen(context, builder, signature, args):
+        mty, rty, cty = signature.args
+        arr = context.make_array(mty)(context, builder, args[0])
+        idx = [context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], (rty, cty))]
+        ptr = cgutils.get_item_pointer(context, builder, mty, arr, idx, wraparound=False)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0"
+        )
+        flags = [ir.Constant(i32, f) for f in (0, 3, 1)]  # read, keep in all levels, data
+        builder.call(fn, [builder.bitcast(ptr, i8p), *flags])
+        return context.get_dummy_value()
+
+    return types.void(matrix, row, col), codegen
+
+
+@inline
+def prefetch_row(matrix, row):
+    for col in range(0, matrix.shape[1], 16):  # one 64-byte cache line of float32 at a time
+        _prefetch(matrix, row, col)
+
+
+@inline
+def log_sigmoid(table, x):
+    """(σ(x), log σ(x)) interpolated from ``base.sigmoid_table``; saturated to (1, 0) above 8
+    and to (0, x) below -8, where the true values differ by less than σ(-8) = 3.4e-4. A NaN
+    score gives a NaN log σ, so a diverging run shows in the loss (and never indexes the table)."""
+    if x >= base.SIGMOID_RANGE:
+        return np.float32(1.0), np.float32(0.0)
+    if not x > -base.SIGMOID_RANGE:
+        return np.float32(0.0), x
+    z = (x + np.float32(base.SIGMOID_RANGE)) * np.float32(
+        base.SIGMOID_STEPS / (2 * base.SIGMOID_RANGE)
+    )
+    i = int(z)
+    f = z - np.float32(i)
+    s0, l0 = table[i, 0], table[i, 1]
+    return s0 + f * (table[i + 1, 0] - s0), l0 + f * (table[i + 1, 1] - l0)
+
+
+@inline
+def alias_draw(table, r):
+    """Column from the high 32 bits of r (multiply-shift), accepted if the low 32 bits are below
+    its threshold, else its alias."""
+    i = ((r >> np.uint64(32)) * np.uint64(len(table))) >> np.uint64(32)
+    entry = table[i]
+    if (r & np.uint64(0xFFFFFFFF)) < (entry >> np.uint64(32)):
+        return np.int32(i)
+    return np.int32(entry & np.uint64(0xFFFFFFFF))
+
+
+@inline
+def subsample(ids, keep, state, kept):
+    """Copy into ``kept`` the ids that survive subsampling (breaks always do); returns how many.
+    One uniform per word whose keep probability is below 1, in order (word2vec.c's rule)."""
+    m_kept = 0
+    for t in range(len(ids)):
+        w = ids[t]
+        if w < 0 or keep[w] >= 1.0 or uniform(state) < keep[w]:
+            kept[m_kept] = w
+            m_kept += 1
+    return m_kept
+
+
+@inline
+def gather_window(kept, m_kept, t, b, contexts):
+    """The contexts of center ``kept[t]`` with radius b into ``contexts``, nearest left first,
+    then left to right; never across a break or the segment's ends. Returns how many."""
+    m = 0
+    for s in range(t - 1, max(-1, t - b - 1), -1):
+        if kept[s] < 0:
+            break
+        contexts[m] = kept[s]
+        m += 1
+    for s in range(t + 1, min(m_kept, t + b + 1)):
+        if kept[s] < 0:
+            break
+        contexts[m] = kept[s]
+        m += 1
+    return m
+
+
+@inline
+def draw_ahead(noise, neg_state, ahead):
+    """Fill ``ahead`` with negatives from the negatives' own stream."""
+    for k in range(len(ahead)):
+        ahead[k] = alias_draw(noise, splitmix64(neg_state))
+
+
+@inline
+def next_targets(center, targets, ahead, noise, neg_state, W_out):
+    """targets = [center, the negatives drawn one window ago]; draw the next window's negatives
+    into ``ahead`` and prefetch their output rows while this window trains."""
+    targets[0] = center
+    for k in range(len(ahead)):
+        targets[k + 1] = ahead[k]
+        ahead[k] = alias_draw(noise, splitmix64(neg_state))
+        prefetch_row(W_out, ahead[k])
+
+
+@inline
+def prefetch_next_window(W_in, W_out, kept, m_kept, t, window):
+    """Prefetch the next center's output row and the input row of its newest context."""
+    if t + 1 < m_kept and kept[t + 1] >= 0:
+        prefetch_row(W_out, kept[t + 1])
+    if t + window + 1 < m_kept and kept[t + window + 1] >= 0:
+        prefetch_row(W_in, kept[t + window + 1])
+
+
+@inline
+def ns_block_gradients(W_in, W_out, contexts, m, targets, sig, coef, grad_in, loss):
+    """Scores of the (m x (K + 1)) block, their coefficients ``coef`` (minus dL/dscore) and the
+    input rows' gradients ``grad_in`` (minus dL/dv), all from the current rows; an output row is
+    used while it is in cache for all three. Returns ``loss`` plus the block's loss."""
+    d = W_in.shape[1]
+    for j in range(m):
+        v = W_in[contexts[j]]
+        gj = grad_in[j]
+        gj[:] = 0.0
+        for k in range(len(targets)):
+            u = W_out[targets[k]]
+            x = np.float32(0.0)
+            for i in range(d):
+                x += v[i] * u[i]
+            # label 1 for the center, 0 for a negative: with s = ±1, the pair's loss term is
+            # -log σ(s x) (eq 45) and minus its derivative in x is s (1 - σ(s x)) (eqs 55, 61).
+            sign = np.float32(1.0) if k == 0 else np.float32(-1.0)
+            p, log_p = log_sigmoid(sig, sign * x)
+            loss -= log_p
+            g = sign * (np.float32(1.0) - p)
+            coef[j, k] = g
+            for i in range(d):
+                gj[i] += g * u[i]
+    return loss
+
+
+@inline
+def ns_update_outputs(W_in, W_out, contexts, m, targets, coef, lr):
+    """Output rows += lr Σ_j coef[j, k] v_j, from the input rows not yet updated."""
+    d = W_in.shape[1]
+    for k in range(len(targets)):
+        u = W_out[targets[k]]
+        for j in range(m):
+            v = W_in[contexts[j]]
+            g = lr * coef[j, k]
+            for i in range(d):
+                u[i] += g * v[i]
+
+
+@inline
+def ns_update_inputs(W_in, contexts, m, grad_in, lr):
+    """Input rows += lr grad_in[j]; a context twice in the window gets both its terms."""
+    d = W_in.shape[1]
+    for j in range(m):
+        v = W_in[contexts[j]]
+        gj = grad_in[j]
+        for i in range(d):
+            v[i] += lr * gj[i]

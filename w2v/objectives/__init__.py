@@ -1,0 +1,19 @@
+"""The seed's math: word2vec losses and their true gradients as pure numpy functions.
+
+One loss per file, cited by the equation numbers of seed 000 (``shared/seeds/000_*.txt``,
+eqs 1-64; seed 001's question (h) covers repeated negatives):
+
+    common.py     σ, log σ and softmax, computed stably
+    softmax.py    naive softmax, eqs 1-43, single pair and batched
+    ns.py         negative sampling, eqs 44-61, single pair and batched
+    windows.py    skip-gram window sums, eqs 62-64, and how the seed's direction (the center
+                  predicts each context) maps onto the kernels' (each context predicts the center)
+    gradcheck.py  centered finite differences of all of the above (``w2v gradcheck``)
+
+Nothing here takes a learning rate or mutates its inputs: the kernels apply ``-lr * grad``.
+
+Shapes. The seeds write U as a ``d x |V|`` matrix whose *columns* are the outside vectors
+``u_w``. w2v stores the outside vectors as *rows*: ``W_out`` has shape ``(|V|, d)`` and
+``W_out[w]`` is ``u_w``; likewise ``W_in[c]`` is the center vector ``v_c``. So the seed's
+``U @ y`` is ``W_out.T @ y`` here, and its ``dJ/dU`` (d x |V|) is our ``grad_U.T``.
+"""
