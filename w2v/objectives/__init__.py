@@ -8,7 +8,12 @@ eqs 1-64; seed 001's question (h) covers repeated negatives):
     ns.py         negative sampling, eqs 44-61, single pair and batched
     windows.py    skip-gram window sums, eqs 62-64, and how the seed's direction (the center
                   predicts each context) maps onto the kernels' (each context predicts the center)
-    gradcheck.py  centered finite differences of all of the above (``w2v gradcheck``)
+    hs.py         hierarchical softmax: word2vec.c's Huffman tree and the path loss
+    cbow.py       CBOW with NS and HS (true gradients, and word2vec.c's update direction)
+    gradcheck.py  centered finite differences of all of the above (``w2v gradcheck``);
+                  gradcheck_extra.py adds the CBOW and HS rows
+
+The seed stops at eq 64; ``docs/derivations.md`` derives CBOW and HS as eqs 65-122.
 
 Nothing here takes a learning rate or mutates its inputs: the kernels apply ``-lr * grad``.
 
