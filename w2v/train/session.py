@@ -1,12 +1,9 @@
 """A training session: a corpus, a config and a run folder, from the first byte of text to the
 final vectors, as a generator of ``events``.
 
-- A fresh run reads the corpus once (``text.encoded.count_and_encode``: standard input and pipes
-  work), saves the vocabulary, initialises the weights and trains.
-- ``resume`` continues from the newest good checkpoint. The stored config *is* the config: a
-  setting given on resume may only change what does not change the result (``threads``,
-  ``checkpoint_every``); another that disagrees is refused by name. A finished run has nothing
-  to do (unless its vectors were never written: then they are).
+- ``prepare`` gets the run ready: a fresh run reads the corpus once (standard input and pipes
+  work) and initialises the weights; a resumed one continues from its newest good checkpoint
+  with its stored config. A finished run has nothing to do.
 - The folder is locked for the whole session (``RunDir.lock``), so two processes never train
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
@@ -16,27 +13,21 @@ final vectors, as a generator of ``events``.
 
 from __future__ import annotations
 
-import signal
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import closing
 
 import numpy as np
 
-from w2v.config import Config, resume_config
-from w2v.errors import CheckpointError, CorpusError, DivergenceError, Interrupted, RunError
-from w2v.kernels.registry import check_supported
+from w2v.config import Config
+from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
-from w2v.text.read import STDIN, is_regular
-from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
+from w2v.train import checkpoint, events, prepare
 from w2v.train.export import write_vectors
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.rundir import RunDir
+from w2v.train.signals import SignalTrap
 
 
 def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
@@ -51,19 +42,6 @@ def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
-def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
-    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c."""
-    W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
-    return W_in, np.zeros((out_rows, d), dtype=np.float32)
-
-
-def fingerprint(paths) -> list[dict]:
-    """What resume checks: each input's absolute path and size (None for a stream)."""
-    return [{"path": STDIN, "size": None} if str(p) == STDIN else
-            {"path": str(Path(p).resolve()), "size": Path(p).stat().st_size
-             if is_regular(p) else None} for p in paths]
-
-
 def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
@@ -72,12 +50,12 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
     """
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
-    with rundir.lock(), _SignalTrap() as trap:
+    with rundir.lock(), SignalTrap() as trap:
         try:
             if resume:
-                setup = yield from _resume(rundir, settings, corpus)
+                setup = yield from prepare.resume(rundir, settings, corpus)
             else:
-                setup = yield from _fresh(rundir, settings, corpus, force)
+                setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
                 yield from _train(rundir, *setup, trap)
         except KeyboardInterrupt:
@@ -107,97 +85,6 @@ def interrupted(rundir) -> Interrupted:
                            out=str(rundir.path), resumable=True)
     return Interrupted("interrupted before the first checkpoint: nothing to resume",
                        out=str(rundir.path), resumable=False)
-
-
-def _fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
-    cfg = settings if isinstance(settings, Config) else Config(**settings)
-    check_supported("sg", cfg.loss, cfg.backend)
-    srcs = sources(corpus)  # every input is checked before anything is written
-    yield events.Configured(cfg.to_dict(), resumed=False)
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
-                       "{=force} to replace it, or choose another {=out}")
-    if force:
-        rundir.clear()
-    stats, t0 = CorpusStats(), time.perf_counter()
-    size = total_size(srcs)
-    counting = encoded.count_and_encode(
-        corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats)
-    vocab = yield from _counting(counting, size)
-    yield from _corpus_notes(stats)
-    vocab.save(rundir.vocab)
-    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
-    rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
-    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
-                       rng=rng.bit_generator.state)
-    return cfg, vocab, state, W_in, W_out
-
-
-def _counting(counting, size):
-    """Relay the counting pass's progress; return its vocabulary."""
-    while True:
-        try:
-            stats = next(counting)
-        except StopIteration as done:
-            return done.value
-        yield events.Counting(stats.tokens, stats.bytes_read, size)
-
-
-def _corpus_notes(stats: CorpusStats):
-    if stats.replacements:
-        yield events.Note(f"replaced {stats.replacements:,} invalid UTF-8 sequences "
-                          f"({stats.invalid_bytes:,} bytes) in the corpus")
-    if stats.dropped_long_tokens:
-        yield events.Note(f"skipped {stats.dropped_long_tokens:,} 'words' of over a million "
-                          "characters without whitespace (binary data?)")
-
-
-def _resume(rundir: RunDir, settings, corpus: list[str]):
-    skipped = []
-    ckpt = checkpoint.latest(rundir, warn=skipped.append)
-    for message in skipped:
-        yield events.Note(message)
-    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    cfg = resume_config(ckpt.state["config"], given)
-    yield events.Configured(cfg.to_dict(), resumed=True)
-    state = TrainState.from_json(ckpt.state)
-    _check_same_corpus(state.corpus, corpus)
-    vocab = Vocab.load(rundir.vocab)
-    if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus)
-    if state.epoch >= cfg.epochs:
-        if rundir.has_vectors():
-            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
-                                     f"are in {rundir.path}")
-            return None
-        yield events.Written(tuple(write_vectors(rundir, vocab, ckpt.W_in)))
-        return None
-    yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
-    return cfg, vocab, state, ckpt.W_in, ckpt.W_out
-
-
-def _check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
-    """The corpus given on resume (optional: the run knows its own) must be the stored one;
-    a stream cannot be checked, a file's size can."""
-    if not corpus:
-        return
-    now = fingerprint(corpus)
-    if [c["path"] for c in stored] != [c["path"] for c in now]:
-        raise CheckpointError("cannot resume on a different corpus: the run was trained on "
-                              + ", ".join(c["path"] for c in stored))
-    if any(a["size"] is not None and a != b for a, b in zip(stored, now)):
-        raise CheckpointError("cannot resume: the corpus file changed since the run started")
-
-
-def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> None:
-    """Rebuild a missing corpus.ids from the stored corpus files (not possible for a stream)."""
-    paths = [c["path"] for c in stored]
-    if any(c["size"] is None for c in stored):
-        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream "
-                          f"({', '.join(paths)}), which cannot be read again")
-    encoded.encode(paths, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
 
 
 def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W_out, trap):
@@ -239,36 +126,3 @@ def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
                            "({=force} replaces this run)", **error.details)
 
 
-class _SignalTrap:
-    """SIGINT/SIGTERM handlers for a session: during ``deferred()`` a signal only sets a flag the
-    loop checks between chunks (so a checkpoint is written); otherwise it raises
-    KeyboardInterrupt at once. Installed only in the main thread (Python's rule)."""
-
-    def __init__(self):
-        self.caught: list[int] = []
-        self._defer = False
-        self._previous = {}
-
-    def _handler(self, signum, frame):
-        self.caught.append(signum)
-        if not self._defer:
-            raise KeyboardInterrupt
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            self._previous = {s: signal.signal(s, self._handler)
-                              for s in (signal.SIGINT, signal.SIGTERM)}
-        return self
-
-    def __exit__(self, *exc):
-        for s, h in self._previous.items():
-            signal.signal(s, h)
-        return False
-
-    @contextmanager
-    def deferred(self):
-        self._defer = True
-        try:
-            yield
-        finally:
-            self._defer = False

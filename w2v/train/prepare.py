@@ -1,0 +1,134 @@
+"""Getting a run ready to train: a fresh run reads the corpus once and initialises the weights;
+a resumed one loads its newest good checkpoint and its stored config. Both are generators that
+yield events and return ``(cfg, vocab, state, W_in, W_out)``, or None when nothing is left to
+train (a finished run whose vectors were already written, or written now).
+
+A resumed run's stored config *is* the config: a setting given on resume may only change what
+does not change the result (``config.RESUMABLE_CHANGES``); another that disagrees is refused
+by name. The corpus is optional on resume (the run knows its own) and checked when given.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from w2v.config import Config, resume_config
+from w2v.errors import CheckpointError, CorpusError, RunError
+from w2v.kernels.registry import check_supported
+from w2v.text import encoded
+from w2v.text.read import STDIN, is_regular
+from w2v.text.sentences import CorpusStats, sources, total_size
+from w2v.text.vocab import Vocab
+from w2v.train import checkpoint, events
+from w2v.train.export import write_vectors
+from w2v.train.loop import TrainState
+from w2v.train.rundir import RunDir
+
+
+def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
+    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c."""
+    W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
+    return W_in, np.zeros((out_rows, d), dtype=np.float32)
+
+
+def fingerprint(paths) -> list[dict]:
+    """What resume checks: each input's absolute path and size (None for a stream)."""
+    return [{"path": STDIN, "size": None} if str(p) == STDIN else
+            {"path": str(Path(p).resolve()), "size": Path(p).stat().st_size
+             if is_regular(p) else None} for p in paths]
+
+
+def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
+    cfg = settings if isinstance(settings, Config) else Config(**settings)
+    check_supported("sg", cfg.loss, cfg.backend)
+    srcs = sources(corpus)  # every input is checked before anything is written
+    yield events.Configured(cfg.to_dict(), resumed=False)
+    if rundir.has_checkpoint() and not force:
+        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
+                       "{=force} to replace it, or choose another {=out}")
+    if force:
+        rundir.clear()
+    stats, t0 = CorpusStats(), time.perf_counter()
+    size = total_size(srcs)
+    counting = encoded.count_and_encode(
+        corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
+        min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats)
+    vocab = yield from _counting(counting, size)
+    yield from _corpus_notes(stats)
+    vocab.save(rundir.vocab)
+    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
+    rng = np.random.default_rng(cfg.seed)
+    W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
+    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
+                       rng=rng.bit_generator.state)
+    return cfg, vocab, state, W_in, W_out
+
+
+def _counting(counting, size):
+    """Relay the counting pass's progress; return its vocabulary."""
+    while True:
+        try:
+            stats = next(counting)
+        except StopIteration as done:
+            return done.value
+        yield events.Counting(stats.tokens, stats.bytes_read, size)
+
+
+def _corpus_notes(stats: CorpusStats):
+    if stats.replacements:
+        yield events.Note(f"replaced {stats.replacements:,} invalid UTF-8 sequences "
+                          f"({stats.invalid_bytes:,} bytes) in the corpus")
+    if stats.dropped_long_tokens:
+        yield events.Note(f"skipped {stats.dropped_long_tokens:,} 'words' of over a million "
+                          "characters without whitespace (binary data?)")
+
+
+def resume(rundir: RunDir, settings, corpus: list[str]):
+    skipped = []
+    ckpt = checkpoint.latest(rundir, warn=skipped.append)
+    for message in skipped:
+        yield events.Note(message)
+    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
+    cfg = resume_config(ckpt.state["config"], given)
+    yield events.Configured(cfg.to_dict(), resumed=True)
+    state = TrainState.from_json(ckpt.state)
+    _check_same_corpus(state.corpus, corpus)
+    vocab = Vocab.load(rundir.vocab)
+    if not rundir.ids.exists():
+        _reencode(rundir, cfg, vocab, state.corpus)
+    if state.epoch >= cfg.epochs:
+        if rundir.has_vectors():
+            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
+                                     f"are in {rundir.path}")
+            return None
+        yield events.Written(tuple(write_vectors(rundir, vocab, ckpt.W_in)))
+        return None
+    yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
+    return cfg, vocab, state, ckpt.W_in, ckpt.W_out
+
+
+def _check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
+    """The corpus given on resume (optional: the run knows its own) must be the stored one;
+    a stream cannot be checked, a file's size can."""
+    if not corpus:
+        return
+    now = fingerprint(corpus)
+    if [c["path"] for c in stored] != [c["path"] for c in now]:
+        raise CheckpointError("cannot resume on a different corpus: the run was trained on "
+                              + ", ".join(c["path"] for c in stored))
+    if any(a["size"] is not None and a != b for a, b in zip(stored, now)):
+        raise CheckpointError("cannot resume: the corpus file changed since the run started")
+
+
+def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> None:
+    """Rebuild a missing corpus.ids from the stored corpus files (not possible for a stream)."""
+    paths = [c["path"] for c in stored]
+    if any(c["size"] is None for c in stored):
+        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream "
+                          f"({', '.join(paths)}), which cannot be read again")
+    encoded.encode(paths, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
+
+
