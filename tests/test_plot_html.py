@@ -10,10 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from w2v import plot_html
-from w2v.plot import choose_clusters, project_2d
-from w2v.vectors import Vectors
+from w2v.cli import main
+from w2v.vectors.plot import choose_clusters, project_2d
+from w2v.vectors.vectors import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -209,6 +211,48 @@ def test_tsne_coordinates_are_embedded(tmp_path):
     tsne = unpack(data["coords"]["tsne"])
     assert tsne.shape == (40, 2) and np.isfinite(tsne).all() and tsne.std() > 0
     assert np.array_equal(tsne, plot_html.tsne_2d(v.unit, 0).astype(np.float32))  # seeded
+
+
+@pytest.fixture
+def vectors_file(tmp_path):
+    v = random_vectors(40, 8, seed=9)
+    path = tmp_path / "v.txt"
+    v.save_word2vec(path, binary=False)
+    return v, path
+
+
+def test_cli_html(tmp_path, vectors_file):
+    v, path = vectors_file
+    out = tmp_path / "plot.html"
+    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--html", "--top", "12",
+                                  "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.output and "12 words" in r.output
+    assert embedded(out.read_text(encoding="utf-8"))[0]["words"] == v.words[:12]
+    words = tmp_path / "words.txt"
+    words.write_text("w5 w1 nope w5")
+    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--html", "--words",
+                                  str(words), "-o", str(out)])
+    assert r.exit_code == 0 and "skipped: nope" in r.output
+    assert embedded(out.read_text(encoding="utf-8"))[0]["words"] == ["w5", "w1"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--html", "-o", "x.png"], "must be an .html file"),
+    (["--html", "--top", "5", "--words", "WORDS"], "not both"),
+    (["--top", "5", "-o", "x.png"], "need --html"),
+    (["--tsne"], "need --html"),
+    (["-o", "x.html"], "need --html"),
+])
+def test_cli_html_errors(tmp_path, vectors_file, args, message):
+    _, path = vectors_file
+    (tmp_path / "words.txt").write_text("w1 w2")
+    args = [str(tmp_path / a) if a in ("x.png", "x.html") else a for a in args]
+    args = [str(tmp_path / "words.txt") if a == "WORDS" else a for a in args]
+    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), *args])
+    assert r.exit_code == 1 and message in r.output
+    assert len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output
+    assert not list(tmp_path.glob("x.*"))
 
 
 def test_template_is_package_data():

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
-from w2v.plot import choose_clusters, project_2d
+from w2v.vectors.plot import choose_clusters, project_2d
 from w2v.util.atomic import atomic_write
 
 FORMAT_VERSION = 1
