@@ -4,6 +4,9 @@ for ties, and a parse of the page with the standard library's HTML parser."""
 
 import base64
 import json
+import shutil
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -267,3 +270,35 @@ def test_template_is_package_data():
     assert resources.files("w2v").joinpath("plot_html.html").is_file()
     page = plot_html.render_html({"words": []}, "t")
     assert "__W2V_" not in page and page.count('id="w2v-data"') == 1
+
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "")
+                 if p and Path(p).is_file()), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install -y chromium)")
+def test_browser_check_passes_and_catches_network_and_console(tmp_path):
+    words = ["king", "queen", *HOSTILE[:3], *[f"w{i}" for i in range(40)]]
+    v = random_vectors(len(words), 10, seed=10, words=words)
+    good = tmp_path / "good.html"
+    plot_html.write_html(v, v.words, good)
+    script = [sys.executable, str(ROOT / "scripts" / "browser_check.py")]
+    r = subprocess.run([*script, str(good), "--word", HOSTILE[0], "--screenshot",
+                        str(tmp_path / "s.png")], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("PASS"), r.stdout + r.stderr
+    assert (tmp_path / "s.png").stat().st_size > 1000
+    text = good.read_text(encoding="utf-8")
+    cases = {  # a load the policy blocks; a load with no policy; a console message
+        "policy violations": text.replace('<div id="bar">',
+                                          '<div id="bar"><img src="http://w2v.invalid/a.png">'),
+        "network requests from the page": text.replace("Content-Security-Policy", "x-none")
+        .replace('<div id="bar">', '<div id="bar"><img src="http://w2v.invalid/a.png">'),
+        "console messages": text.replace("setProjection(S.proj);\n",
+                                         "setProjection(S.proj); console.log('hi');\n"),
+    }
+    for reason, bad_text in cases.items():
+        bad = tmp_path / "bad.html"
+        bad.write_text(bad_text, encoding="utf-8")
+        r = subprocess.run([*script, str(bad), "--word", "king"], capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 1 and reason in r.stdout, (reason, r.stdout)
