@@ -4,8 +4,9 @@
 It fails (exit 1) when:
 - the file refers to anything outside itself (``<script src>``, ``<link>``, a URL in src/href);
 - the page's self-test fails: ``PAGE?selftest=WORD`` types WORD into the search box, presses
-  Enter, and writes into ``<pre id=selftest>`` what was selected, which neighbours the panel
-  lists and whether the word is centred; read back with ``--dump-dom``. The neighbours must
+  Enter, moves the pointer onto the word, and writes into ``<pre id=selftest>`` what was
+  selected, which neighbours the panel lists, whether the word is centred and what the hover
+  tooltip says; read back with ``--dump-dom``. The neighbours must
   also equal those decoded here, in Python, from the embedded data;
 - the console shows any message (the page never logs), or a script error is caught;
 - the page attempts any network request: seen three ways, as a Content-Security-Policy
@@ -17,7 +18,8 @@ It fails (exit 1) when:
   than 20 colours or under 0.5% non-white pixels.
 
 Usage:
-  python scripts/browser_check.py runs/demo/words.html --screenshot /tmp/words.png [--word king]
+  python scripts/browser_check.py runs/demo/words.html --screenshot /tmp/words.png \
+      [--word king] [--proj tsne]
 
 Needs Chromium (Debian: ``apt-get install -y chromium``); exit 2 when it is missing.
 """
@@ -114,9 +116,9 @@ def console_lines(stderr: str) -> list[str]:
     return [line.split("] ", 1)[-1] for line in stderr.splitlines() if ":CONSOLE" in line]
 
 
-def self_test(binary, path: Path, word: str, data: dict, timeout: float) -> list[str]:
+def self_test(binary, path: Path, word: str, data: dict, timeout: float, proj: str) -> list[str]:
     """Run the page's self-test; print what it saw; return the reasons it failed."""
-    url = path.resolve().as_uri() + "?selftest=" + _quote(word)
+    url = path.resolve().as_uri() + f"?proj={proj}&selftest=" + _quote(word)
     dom, stderr, seconds, (page_requests, own) = run_chromium(binary, ["--dump-dom"], url, timeout)
     m = re.search(r'<pre id="selftest"[^>]*>(.*?)</pre>', dom, re.S)
     result = json.loads(html.unescape(m.group(1))) if m and m.group(1).strip() else None
@@ -141,8 +143,9 @@ def self_test(binary, path: Path, word: str, data: dict, timeout: float) -> list
                                                      result.get("cosines", [])))
     print(f"self-test ({seconds:.1f} s): typed {word!r}, selected {result.get('selected')!r}, "
           f"zoom {result.get('zoom', 0):.1f}x, offset from the centre "
-          f"{result.get('offset_from_centre')}, {result.get('labels_drawn')} labels drawn, "
-          f"{result.get('words')} words")
+          f"{result.get('offset_from_centre')}, tooltip on hover {result.get('hover')!r}, "
+          f"{result.get('labels_drawn')} labels drawn, {result.get('words')} words, "
+          f"projection {result.get('projection')}")
     print(f"  neighbours listed: {pairs or '(none)'}")
     print(f"  console messages: {len(console)}; script errors: {len(result.get('errors', []))}; "
           f"policy violations: {len(result.get('blocked', []))}; resource loads: "
@@ -151,8 +154,8 @@ def self_test(binary, path: Path, word: str, data: dict, timeout: float) -> list
     return problems
 
 
-def screenshot(binary, path: Path, word: str, png: Path, size: str, timeout: float):
-    url = path.resolve().as_uri() + "?q=" + _quote(word)
+def screenshot(binary, path: Path, word: str, png: Path, size: str, timeout: float, proj: str):
+    url = path.resolve().as_uri() + f"?proj={proj}&q=" + _quote(word)
     args = [f"--screenshot={png.resolve()}", f"--window-size={size.replace('x', ',')}",
             "--hide-scrollbars"]
     _, stderr, seconds, (page_requests, _own) = run_chromium(binary, args, url, timeout)
@@ -185,6 +188,8 @@ def main(argv=None) -> int:
     ap.add_argument("--screenshot", type=Path, help="write a PNG and check it is not blank")
     ap.add_argument("--word", help="the word to search [default: the 11th most frequent]")
     ap.add_argument("--size", default="1280x800", help="window size for the screenshot")
+    ap.add_argument("--proj", default="svd", choices=["svd", "tsne"],
+                    help="the projection to show (tsne if the page has it)")
     ap.add_argument("--chromium", help="the browser binary [default: Debian's chromium]")
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args(argv)
@@ -203,10 +208,12 @@ def main(argv=None) -> int:
     print(f"{args.html_file}: {len(page.encode()):,} bytes, {len(data['words'])} words; "
           f"external references: {external or 'none'}")
     problems = [f"external references: {external}"] if external else []
-    problems += self_test(binary, args.html_file, word, data, args.timeout)
+    if args.proj not in data["coords"]:
+        problems.append(f"the page has no {args.proj} projection")
+    problems += self_test(binary, args.html_file, word, data, args.timeout, args.proj)
     if args.screenshot:
         problems += screenshot(binary, args.html_file, word, args.screenshot, args.size,
-                               args.timeout)
+                               args.timeout, args.proj)
     for p in problems:
         print(f"FAIL: {p}")
     print("FAIL" if problems else "PASS")

@@ -293,10 +293,10 @@ def test_browser_check_passes_and_catches_network_and_console(tmp_path):
                                           '<div id="bar"><img src="http://w2v.invalid/a.png">'),
         "network requests from the page": text.replace("Content-Security-Policy", "x-none")
         .replace('<div id="bar">', '<div id="bar"><img src="http://w2v.invalid/a.png">'),
-        "console messages": text.replace("setProjection(S.proj);\n",
-                                         "setProjection(S.proj); console.log('hi');\n"),
+        "console messages": text.replace("</body>", "<script>console.log('hi')</script></body>"),
     }
     for reason, bad_text in cases.items():
+        assert bad_text != text
         bad = tmp_path / "bad.html"
         bad.write_text(bad_text, encoding="utf-8")
         r = subprocess.run([*script, str(bad), "--word", "king"], capture_output=True,

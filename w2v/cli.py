@@ -393,7 +393,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 @click.option("--top", type=click.IntRange(2),
               help="With --html: plot the N most frequent words.  [default: 2000]")
 @click.option("--tsne", is_flag=True,
-              help="With --html: add a t-SNE projection (minutes: ~5 for 10,000 words).")
+              help="With --html: add a t-SNE projection (slow: ~2 minutes for 10,000 words).")
 def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed, as_html, top,
          tsne):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
@@ -453,7 +453,7 @@ def _plot_html(vectors_path, words_file, top, tsne, clusters, output, seed):
     source = Path(vectors_path or latest_run("runs"))
     output = output or (source if source.is_dir() else source.parent) / "words.html"
     if tsne and len(words) > 2000:
-        click.echo(f"t-SNE of {len(words)} words: expect minutes (~5 for 10,000 on 2 cores)",
+        click.echo(f"t-SNE of {len(words)} words: expect minutes (~2 for 10,000 on 2 cores)",
                    err=True)
     start = time.perf_counter()
     info = plot_html.write_html(vectors, words, output, clusters=clusters, seed=seed, tsne=tsne,

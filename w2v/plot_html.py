@@ -1,6 +1,6 @@
 """The interactive plot: one self-contained HTML file of up to tens of thousands of words.
 
-The page is a canvas with a little JavaScript of its own (``w2v/plot_html.html``, about 16 kB),
+The page is a canvas with a little JavaScript of its own (``w2v/plot_html.html``, about 18 kB),
 not plotly or bokeh. plotly's offline bundle adds ~3.5 MB of JavaScript to every file and bokeh
 ~1 MB, each a new Python dependency of several MB for one command; neither gives what this plot
 needs (a search box that selects a word's precomputed neighbours) without custom JavaScript
@@ -48,7 +48,7 @@ DEFAULT_TOP = 2000  # words plotted when none are chosen: ~150 kB, clusters and 
 NEIGHBOURS = 10
 CHOOSE_MAX_WORDS = 500  # up to here the PNG plot's silhouette search (~4 s at 500 words)
 MANY_CLUSTERS = 10
-MAX_TSNE_WORDS = 20_000  # t-SNE took ~5 min for 10,000 words on 2 busy cores; 20,000: longer
+MAX_TSNE_WORDS = 20_000  # t-SNE: 100 s for 10,000 words on 2 shared cores; O(n log n)
 TSNE_PCA_DIMS = 50  # reduce first, as scikit-learn's t-SNE documentation advises
 _TOKEN = re.compile(r"__W2V_(DATA|TITLE)__")
 
@@ -127,7 +127,7 @@ def tsne_2d(unit: np.ndarray, seed: int = 0) -> np.ndarray:
 
     n = len(unit)
     if n > MAX_TSNE_WORDS:
-        raise VectorsError(f"t-SNE of {n} words would take an hour or more; use at most "
+        raise VectorsError(f"t-SNE of {n} words would take ten minutes or more; use at most "
                            f"{MAX_TSNE_WORDS} words with t-SNE, or the SVD projection alone")
     X = np.asarray(unit, dtype=np.float64)
     dims = min(TSNE_PCA_DIMS, n, X.shape[1])
