@@ -4,9 +4,11 @@
 It fails (exit 1) when:
 - the file refers to anything outside itself (``<script src>``, ``<link>``, a URL in src/href);
 - the page's self-test fails: ``PAGE?selftest=WORD`` types WORD into the search box, presses
-  Enter, moves the pointer onto the word, and writes into ``<pre id=selftest>`` what was
-  selected, which neighbours the panel lists, whether the word is centred and what the hover
-  tooltip says; read back with ``--dump-dom``. The neighbours must
+  Enter, moves the pointer onto the word, zooms with the wheel there, clicks its nearest
+  neighbour, and writes into ``<pre id=selftest>`` what was selected, which neighbours the
+  panel lists, whether the word is centred, what the hover tooltip says, whether the word
+  stayed under the pointer while zooming and whether the click selected the neighbour; read
+  back with ``--dump-dom``. The neighbours must
   also equal those decoded here, in Python, from the embedded data;
 - the console shows any message (the page never logs), or a script error is caught;
 - the page attempts any network request: seen three ways, as a Content-Security-Policy
@@ -147,6 +149,8 @@ def self_test(binary, path: Path, word: str, data: dict, timeout: float, proj: s
           f"{result.get('labels_drawn')} labels drawn, {result.get('words')} words, "
           f"projection {result.get('projection')}")
     print(f"  neighbours listed: {pairs or '(none)'}")
+    print(f"  wheel zoom at the word: {result.get('wheel')}; click on a neighbour: "
+          f"{result.get('click')}")
     print(f"  console messages: {len(console)}; script errors: {len(result.get('errors', []))}; "
           f"policy violations: {len(result.get('blocked', []))}; resource loads: "
           f"{len(result.get('resources', []))}; network requests from the page: "
