@@ -198,6 +198,17 @@ def test_twenty_thousand_words_in_seconds(tmp_path):
         assert index[i].tolist() == np.argsort(-cos, kind="stable")[:10].tolist()
 
 
+def test_lowercased_run_folds_the_words_and_damaged_vectors_are_one_error(tmp_path):
+    v = Vectors(["king", "queen", "man"], np.eye(3, dtype=np.float32), lowercase=True)
+    info = plot_html.write_html(v, ["King", "QUEEN", "Woman"], tmp_path / "w.html")
+    assert info["plotted"] == ["king", "queen"] and info["missing"] == ["woman"]
+    with pytest.raises(plot_html.VectorsError, match="found 1; not in it: woman"):
+        plot_html.write_html(v, ["king", "woman"], tmp_path / "w.html")
+    bad = Vectors(["a", "b"], np.array([[1, np.nan], [0, 1]], np.float32))
+    with pytest.raises(plot_html.VectorsError, match="NaN"):
+        plot_html.write_html(bad, ["a", "b"], tmp_path / "w.html")
+
+
 def test_choose_words():
     v = random_vectors(30)
     assert plot_html.choose_words(v) == v.words  # fewer than DEFAULT_TOP: all of them

@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
-from w2v.vectors.plot import choose_clusters, project_2d
 from w2v.util.atomic import atomic_write
+from w2v.vectors.plot import choose_clusters, project_2d
 
 FORMAT_VERSION = 1
 DEFAULT_TOP = 2000  # words plotted when none are chosen: ~150 kB, clusters and neighbours in 1 s
@@ -153,7 +153,7 @@ def page_data(vectors, words, clusters: int | None = None, seed: int = 0, tsne: 
     if len(words) < 2:
         raise VectorsError("need at least two words in the vocabulary to plot")
     rows = np.array([vectors.index[w] for w in words])
-    unit = vectors.unit[rows]
+    unit = vectors.unit[rows]  # first: it rejects NaN/inf rows, which would break the SVD
     coords = {"svd": pack(project_2d(vectors.vectors[rows]).astype(np.float32))}
     if tsne:
         coords["tsne"] = pack(tsne_2d(unit, seed).astype(np.float32))
@@ -197,11 +197,14 @@ def write_html(vectors, words, out_path, clusters: int | None = None, seed: int 
     out_path = Path(out_path)
     if out_path.suffix.lower() not in (".html", ".htm"):
         raise VectorsError(f"cannot write {out_path}: the interactive plot is an .html file")
-    present = [w for w in dict.fromkeys(words) if w in vectors.index]
-    missing = [w for w in dict.fromkeys(words) if w not in vectors.index]
+    unique = list(dict.fromkeys(vectors.key(w) for w in words))  # a lowercased run: lowercase
+    present = [w for w in unique if w in vectors.index]
+    missing = [w for w in unique if w not in vectors.index]
     if len(present) < 2:
-        raise VectorsError("need at least two words in the vocabulary to plot; "
-                           f"missing: {', '.join(missing)}")
+        more = f" and {len(missing) - 10} more" if missing[10:] else ""
+        listed = ", ".join(missing[:10]) + more
+        raise VectorsError(f"need at least two words in the vocabulary to plot, found "
+                           f"{len(present)}" + (f"; not in it: {listed}" if missing else ""))
     data = page_data(vectors, present, clusters, seed, tsne)
     page = render_html(data, f"{name}: {len(present)} words")
     encoded = page.encode("utf-8")
