@@ -1,11 +1,12 @@
 """The interactive plot: one self-contained HTML file of up to tens of thousands of words.
 
 The page is a canvas with a little JavaScript of its own (``w2v/plot_html.html``, about 18 kB),
-not plotly or bokeh. plotly's offline bundle adds ~3.5 MB of JavaScript to every file and bokeh
-~1 MB, each a new Python dependency of several MB for one command; neither gives what this plot
-needs (a search box that selects a word's precomputed neighbours) without custom JavaScript
-anyway. 2-D canvas draws 20,000 squares in a few milliseconds, and hover finds the nearest point
-through a uniform grid, so no library is needed for the sizes asked for. The page makes no
+not plotly or bokeh. plotly's offline bundle adds ~3.5 MB of JavaScript to every file and
+bokeh's inline BokehJS ~0.7-0.9 MB, and each is a new Python dependency of several MB (bokeh's
+3.0 source package is 15.7 MB) for one command; neither gives what this plot needs (a search
+box that selects a word's precomputed neighbours) without custom JavaScript anyway. A 2-D
+canvas draws 20,000 squares in a few milliseconds, and hover finds the nearest point through a
+uniform grid, so no library is needed for the sizes asked for. The page makes no
 network request: everything is inline, and a Content-Security-Policy meta tag forbids any load.
 
 What the page holds (``page_data``), one JSON object in a ``<script type="application/json">``:
