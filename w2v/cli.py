@@ -386,7 +386,16 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
               hidden=True)  # the old name of --out
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the KMeans clustering (the colors).")
-def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed):
+@click.option("--html", "as_html", is_flag=True,
+              help="Write one self-contained .html page to explore: hover, zoom, search a word "
+                   "and see its nearest neighbours (above 500 words: 10 MiniBatchKMeans clusters "
+                   "unless --clusters).")
+@click.option("--top", type=click.IntRange(2),
+              help="With --html: plot the N most frequent words.  [default: 2000]")
+@click.option("--tsne", is_flag=True,
+              help="With --html: add a t-SNE projection (slow: ~2 minutes for 10,000 words).")
+def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed, as_html, top,
+         tsne):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
     from w2v.vectors import plot as plots
 
@@ -399,6 +408,10 @@ def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, see
         plots.plot_loss(state_file, output)  # reads it defensively: one line if damaged
         click.echo(f"wrote {output}")
         return
+    if as_html:
+        return _plot_html(vectors_path, words_file, top, tsne, clusters, output, seed)
+    if top or tsne or (output and output.suffix.lower() in (".html", ".htm")):
+        raise Failed("--top, --tsne and an .html output need --html")
     vectors = _load_vectors(vectors_path)
     words = words_file.read().split() if words_file else plots.DEFAULT_WORDS
     if not words:
@@ -418,6 +431,38 @@ def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, see
         groups.setdefault(label, []).append(w)
     for label, members in sorted(groups.items()):
         click.echo(f"cluster {label + 1}: {' '.join(members)}")
+    click.echo(f"wrote {output}")
+
+
+def _plot_html(vectors_path, words_file, top, tsne, clusters, output, seed):
+    """plot --html: the interactive page of w2v/plot_html.py."""
+    import time
+
+    from w2v import plot_html
+
+    if words_file and top:
+        raise Failed("give --words FILE or --top N, not both")
+    if output is not None and output.suffix.lower() not in (".html", ".htm"):
+        raise Failed(f"with --html the output must be an .html file, not {output}")
+    vectors = _load_vectors(vectors_path)
+    words = plot_html.choose_words(vectors, words_file.read().split() if words_file else None, top)
+    if not words:
+        raise Failed("the words file is empty")
+    from w2v.train.rundir import latest_run
+
+    source = Path(vectors_path or latest_run("runs"))
+    output = output or (source if source.is_dir() else source.parent) / "words.html"
+    if tsne and len(words) > 2000:
+        click.echo(f"t-SNE of {len(words)} words: expect minutes (~2 for 10,000 on 2 cores)",
+                   err=True)
+    start = time.perf_counter()
+    info = plot_html.write_html(vectors, words, output, clusters=clusters, seed=seed, tsne=tsne,
+                                name=source.name)
+    if info["missing"]:
+        click.echo(f"warning: not in the vocabulary, skipped: {' '.join(info['missing'])}",
+                   err=True)
+    click.echo(f"{len(info['plotted'])} words, {info['clusters']} clusters, "
+               f"{info['bytes'] / 1e6:.2f} MB in {time.perf_counter() - start:.1f} s")
     click.echo(f"wrote {output}")
 
 
