@@ -103,7 +103,7 @@ def expect(result, code, text):
     (["similar", "rain", "--vectors", "{file}"], 1, "not a word2vec file"),
     (["similar", "rain", "--vectors", "{tmp}/none"], 1, "does not exist"),
     (["plot", "--vectors", "{run}", "-o", "{tmp}/x.jpg"], 1, ".png, .svg or .pdf"),
-    (["plot", "--loss", "{tmp}"], 1, "no state.json"),
+    (["plot", "--loss", "{tmp}"], 1, "state.json does not exist"),
     (["evaluate", "--vectors", "{run}"], 2, "--analogies FILE"),
 ])
 def test_errors(trained, tmp_path, args, code, text):

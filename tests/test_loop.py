@@ -43,7 +43,7 @@ def test_lr_schedule_is_linear_and_floored():
 def test_rundir_state_errors_are_one_line(tmp_path):
     from w2v.errors import RunError
 
-    with pytest.raises(RunError, match="no state.json"):
+    with pytest.raises(RunError, match="state.json does not exist"):
         RunDir(tmp_path).read_state()
     (tmp_path / "state.json").write_text("{broken")
     with pytest.raises(RunError, match="corrupt"):

@@ -1,4 +1,4 @@
-"""The interactive plot (w2v/plot_html.py): a self-contained page whose embedded data is checked
+"""The interactive plot (w2v/vectors/html.py): a self-contained page whose embedded data is checked
 against independent references: project_2d of the same rows, a naive cosine loop, a hand case
 for ties, and a parse of the page with the standard library's HTML parser."""
 
@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import plot_html
 from w2v.cli import main
+from w2v.vectors import html as plot_html
 from w2v.vectors.plot import choose_clusters, project_2d
 from w2v.vectors.vectors import Vectors
 
@@ -277,8 +277,8 @@ def test_template_is_package_data():
     from importlib import resources
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "plot_html.html" in config["tool"]["setuptools"]["package-data"]["w2v"]
-    assert resources.files("w2v").joinpath("plot_html.html").is_file()
+    assert "html_template.html" in config["tool"]["setuptools"]["package-data"]["w2v.vectors"]
+    assert resources.files("w2v.vectors").joinpath("html_template.html").is_file()
     page = plot_html.render_html({"words": []}, "t")
     assert "__W2V_" not in page and page.count('id="w2v-data"') == 1
 

@@ -16,6 +16,7 @@ import click
 
 from w2v import __version__
 from w2v.errors import ConfigError, Interrupted, W2VError
+from w2v.train.rundir import RunDir, latest_run
 
 
 class Failed(click.ClickException):
@@ -248,16 +249,20 @@ def train(corpus, config_file, out, resume, force, **options):
 # ------------------------------------------------------------------------------ queries
 
 
-def _load_vectors(path):
-    """The vectors at ``path``, or the newest run's (and say which, on stderr). A run trained
-    lowercased lowercases its query words (``Vectors.lowercase``, from its state.json)."""
-    from w2v.train.rundir import latest_run
-    from w2v.vectors.vectors import Vectors
-
+def _source(path) -> Path:
+    """``path``, or the newest run under runs/ (and say which, on stderr)."""
     if path is None:
         path = latest_run("runs")
         note(f"using the latest run: {path}")
-    return Vectors.load(path)
+    return Path(path)
+
+
+def _load_vectors(path):
+    """The vectors at ``path`` or the newest run's. A run trained lowercased lowercases its
+    query words (``Vectors.lowercase``, from its state.json)."""
+    from w2v.vectors.vectors import Vectors
+
+    return Vectors.load(_source(path))
 
 
 vectors_option = click.option(
@@ -397,73 +402,27 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed, as_html, top,
          tsne):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
+    from w2v.vectors import html
     from w2v.vectors import plot as plots
 
     output = output or output_alias
     if loss_run is not None:
-        state_file = loss_run / "state.json"
-        if not state_file.is_file():
-            raise Failed(f"{loss_run} has no state.json: is it a w2v run folder?")
-        output = output or loss_run / "loss.png"
-        plots.plot_loss(state_file, output)  # reads it defensively: one line if damaged
-        click.echo(f"wrote {output}")
-        return
-    if as_html:
-        return _plot_html(vectors_path, words_file, top, tsne, clusters, output, seed)
-    if top or tsne or (output and output.suffix.lower() in (".html", ".htm")):
+        output = output or RunDir(loss_run).plot("loss.png")
+        plots.plot_loss(loss_run, output)  # reads state.json defensively: one line if damaged
+        return click.echo(f"wrote {output}")
+    if not as_html and (top or tsne or (output and output.suffix.lower() in html.SUFFIXES)):
         raise Failed("--top, --tsne and an .html output need --html")
-    vectors = _load_vectors(vectors_path)
-    words = words_file.read().split() if words_file else plots.DEFAULT_WORDS
-    if not words:
-        raise Failed("the words file is empty")
-    if output is None:
-        from w2v.train.rundir import latest_run
-
-        output = Path(vectors_path or latest_run("runs"))
-        output = (output if output.is_dir() else output.parent) / "words.png"
-    info = plots.plot_words(vectors, words, output, clusters=clusters, seed=seed)
-    if info["missing"]:
-        click.echo(f"warning: not in the vocabulary, skipped: {' '.join(info['missing'])}",
-                   err=True)
+    source = _source(vectors_path)
+    vectors, words = _load_vectors(source), words_file.read().split() if words_file else None
+    folder = source if source.is_dir() else source.parent
+    if as_html:
+        info = html.write_page(vectors, words, top, output or folder / "words.html", seed=seed,
+                               clusters=clusters, tsne=tsne, name=source.name)
+    else:
+        info = plots.plot_words(vectors, plots.DEFAULT_WORDS if words is None else words,
+                                output or folder / "words.png", clusters=clusters, seed=seed)
     _echo_notes(info["notes"])
-    groups = {}
-    for w, label in zip(info["plotted"], info["labels"]):
-        groups.setdefault(label, []).append(w)
-    for label, members in sorted(groups.items()):
-        click.echo(f"cluster {label + 1}: {' '.join(members)}")
-    click.echo(f"wrote {output}")
-
-
-def _plot_html(vectors_path, words_file, top, tsne, clusters, output, seed):
-    """plot --html: the interactive page of w2v/plot_html.py."""
-    import time
-
-    from w2v import plot_html
-
-    if words_file and top:
-        raise Failed("give --words FILE or --top N, not both")
-    if output is not None and output.suffix.lower() not in (".html", ".htm"):
-        raise Failed(f"with --html the output must be an .html file, not {output}")
-    vectors = _load_vectors(vectors_path)
-    words = plot_html.choose_words(vectors, words_file.read().split() if words_file else None, top)
-    if not words:
-        raise Failed("the words file is empty")
-    from w2v.train.rundir import latest_run
-
-    source = Path(vectors_path or latest_run("runs"))
-    output = output or (source if source.is_dir() else source.parent) / "words.html"
-    if tsne and len(words) > 2000:
-        click.echo(f"t-SNE of {len(words)} words: expect minutes (~2 for 10,000 on 2 cores)",
-                   err=True)
-    start = time.perf_counter()
-    info = plot_html.write_html(vectors, words, output, clusters=clusters, seed=seed, tsne=tsne,
-                                name=source.name)
-    if info["missing"]:
-        click.echo(f"warning: not in the vocabulary, skipped: {' '.join(info['missing'])}",
-                   err=True)
-    click.echo(f"{len(info['plotted'])} words, {info['clusters']} clusters, "
-               f"{info['bytes'] / 1e6:.2f} MB in {time.perf_counter() - start:.1f} s")
-    click.echo(f"wrote {output}")
+    click.echo("\n".join(info["summary"]))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,14 +59,21 @@ class RunDir:
 
     def read_state(self) -> dict:
         """RUN/state.json, or a RunError saying why it cannot be read."""
+        if not self.state.exists():
+            raise RunError(f"{self.state} does not exist: is {self.path} a w2v run folder?")
+        return self.read_json(self.state)
+
+    @staticmethod
+    def read_json(path) -> dict:
+        """A run's (or checkpoint's) state.json as a dict, or a RunError saying why not."""
         try:
-            state = json.loads(self.state.read_text(encoding="utf-8"))
+            state = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise RunError(f"{self.path} has no state.json: is it a w2v run folder?") from None
+            raise RunError(f"{path} does not exist") from None
         except (ValueError, UnicodeDecodeError) as e:
-            raise RunError(f"{self.state} is corrupt ({e})") from None
+            raise RunError(f"{path} is corrupt: not valid JSON ({e})") from None
         if not isinstance(state, dict):
-            raise RunError(f"{self.state} is not a w2v run state")
+            raise RunError(f"{path} is not a w2v run state")
         return state
 
     @contextmanager

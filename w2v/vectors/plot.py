@@ -7,12 +7,12 @@ backend); the file format follows the extension: .png, .svg or .pdf.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from w2v.errors import VectorsError
+from w2v.errors import RunError, VectorsError
+from w2v.train.rundir import RunDir
 
 # The CS224n assignment's 24 words (shared/data/README.md).
 DEFAULT_WORDS = [
@@ -105,9 +105,10 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     or the best silhouette for k in 2..8).
 
     Every label stays inside the axes and clear of the others (``_place_labels``).
-    Out-of-vocabulary words are skipped; a lowercased run's words are lowercased first. More
-    ``clusters`` than distinct vectors are capped, with a note. Returns ``{"plotted": [...],
-    "missing": [...], "labels": [...], "clusters": k, "coords": (n, 2) array, "notes": [...]}``.
+    Out-of-vocabulary words are skipped, with a note; a lowercased run's words are lowercased
+    first. More ``clusters`` than distinct vectors are capped, with a note. Returns
+    ``{"plotted": [...], "missing": [...], "labels": [...], "clusters": k, "coords": (n, 2)
+    array, "notes": [...], "summary": [lines]}`` (the clusters' members, the file written).
     """
     out_path = _check_format(out_path)
     unique = list(dict.fromkeys(vectors.key(w) for w in words))
@@ -118,7 +119,7 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     rows = [vectors.index[w] for w in present]
     unit = vectors.unit[rows]  # first: it rejects NaN/inf, which would break the SVD
     coords = project_2d(np.asarray(vectors.vectors[rows], dtype=np.float64))
-    notes = []
+    notes = [f"not in the vocabulary, skipped: {' '.join(missing)}"] if missing else []
     if clusters is not None and clusters > distinct_rows(unit):
         clusters = distinct_rows(unit)
         many = "s" if clusters > 1 else ""
@@ -143,8 +144,12 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     ax.grid(alpha=0.3)
     _place_labels(fig, ax, texts)
     fig.savefig(out_path, bbox_inches="tight")
+    members = {}
+    for w, label in zip(present, labels.tolist()):
+        members.setdefault(label, []).append(w)
+    summary = [f"cluster {label + 1}: {' '.join(ws)}" for label, ws in sorted(members.items())]
     return {"plotted": present, "missing": missing, "labels": labels.tolist(), "clusters": k,
-            "coords": coords, "notes": notes}
+            "coords": coords, "notes": notes, "summary": summary + [f"wrote {out_path}"]}
 
 
 def _too_few_words(vectors, words, present, missing) -> str:
@@ -232,13 +237,10 @@ def load_loss_history(source) -> dict:
     state.json path, a state dict (its ``loss_history``), or such a history dict itself."""
     if isinstance(source, (str, Path)):
         path = Path(source)
-        path = path / "state.json" if path.is_dir() else path
-        if not path.is_file():
-            raise VectorsError(f"{path} does not exist: is {source} a w2v run folder?")
         try:
-            source = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
-            raise VectorsError(f"{path} is not valid JSON ({e})") from None
+            source = RunDir(path).read_state() if path.is_dir() else RunDir.read_json(path)
+        except RunError as e:
+            raise VectorsError(str(e)) from None
     if not isinstance(source, dict):
         raise VectorsError("expected a run folder, state.json, or a loss history dict")
     history = source.get("loss_history", source)

@@ -1,12 +1,12 @@
 """The interactive plot: one self-contained HTML file of up to tens of thousands of words.
 
-The page is a canvas with a little JavaScript of its own (``w2v/plot_html.html``, about 18 kB),
-not plotly or bokeh. plotly's offline bundle adds ~3.5 MB of JavaScript to every file and
-bokeh's inline BokehJS ~0.7-0.9 MB, and each is a new Python dependency of several MB (bokeh's
-3.0 source package is 15.7 MB) for one command; neither gives what this plot needs (a search
-box that selects a word's precomputed neighbours) without custom JavaScript anyway. A 2-D
-canvas draws 20,000 squares in a few milliseconds, and hover finds the nearest point through a
-uniform grid, so no library is needed for the sizes asked for. The page makes no
+The page is a canvas with a little JavaScript of its own (``html_template.html`` beside this
+module, about 18 kB), not plotly or bokeh. plotly's offline bundle adds ~3.5 MB of JavaScript to
+every file and bokeh's inline BokehJS ~0.7-0.9 MB, and each is a new Python dependency of
+several MB (bokeh's 3.0 source package is 15.7 MB) for one command; neither gives what this plot
+needs (a search box that selects a word's precomputed neighbours) without custom JavaScript
+anyway. A 2-D canvas draws 20,000 squares in a few milliseconds, and hover finds the nearest
+point through a uniform grid, so no library is needed for the sizes asked for. The page makes no
 network request: everything is inline, and a Content-Security-Policy meta tag forbids any load.
 
 What the page holds (``page_data``), one JSON object in a ``<script type="application/json">``:
@@ -35,6 +35,7 @@ import base64
 import html
 import json
 import re
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -45,6 +46,8 @@ from w2v.util.atomic import atomic_write
 from w2v.vectors.plot import choose_clusters, project_2d
 
 FORMAT_VERSION = 1
+TEMPLATE = "html_template.html"  # beside this module, package data
+SUFFIXES = (".html", ".htm")
 DEFAULT_TOP = 2000  # words plotted when none are chosen: ~150 kB, clusters and neighbours in 1 s
 NEIGHBOURS = 10
 CHOOSE_MAX_WORDS = 500  # up to here the PNG plot's silhouette search (~4 s at 500 words)
@@ -185,19 +188,38 @@ def script_json(obj) -> str:
 
 def render_html(data: dict, title: str) -> str:
     """The page: the packaged template with the data and the (HTML-escaped) title filled in."""
-    template = resources.files("w2v").joinpath("plot_html.html").read_text(encoding="utf-8")
+    template = resources.files("w2v.vectors").joinpath(TEMPLATE).read_text(encoding="utf-8")
     values = {"DATA": script_json(data), "TITLE": html.escape(title)}
     return _TOKEN.sub(lambda m: values[m.group(1)], template)  # one pass: no re-substitution
+
+
+def write_page(vectors, words, top, out_path, name: str = "w2v", **options) -> dict:
+    """``plot --html``: the words given, or the ``top`` most frequent (``choose_words``), as
+    ``write_html`` draws them, with the notes and summary lines the CLI prints."""
+    if words is not None and top:
+        raise VectorsError("give {=words} FILE or {=top} N, not both")
+    words = choose_words(vectors, words, top)
+    if not words:
+        raise VectorsError("the words file is empty")
+    start = time.perf_counter()
+    info = write_html(vectors, words, out_path, name=name, **options)
+    if options.get("tsne") and len(words) > 2000:
+        info["notes"].insert(0, f"t-SNE of {len(words)} words took minutes (~2 for 10,000)")
+    info["summary"] = [f"{len(info['plotted'])} words, {info['clusters']} clusters, "
+                       f"{info['bytes'] / 1e6:.2f} MB in {time.perf_counter() - start:.1f} s",
+                       f"wrote {out_path}"]
+    return info
 
 
 def write_html(vectors, words, out_path, clusters: int | None = None, seed: int = 0,
                tsne: bool = False, name: str = "w2v") -> dict:
     """Write the interactive plot of ``words`` (those in the vocabulary) to ``out_path``, an
     ``.html`` file, atomically; the page's title is "``name``: N words".
-    Returns ``{"plotted", "missing", "clusters", "bytes"}``."""
+    Returns ``{"plotted", "missing", "clusters", "bytes", "notes"}``."""
     out_path = Path(out_path)
-    if out_path.suffix.lower() not in (".html", ".htm"):
-        raise VectorsError(f"cannot write {out_path}: the interactive plot is an .html file")
+    if out_path.suffix.lower() not in SUFFIXES:
+        raise VectorsError(f"cannot write {out_path}: with {{=html}} the output must be an "
+                           ".html file")
     unique = list(dict.fromkeys(vectors.key(w) for w in words))  # a lowercased run: lowercase
     present = [w for w in unique if w in vectors.index]
     missing = [w for w in unique if w not in vectors.index]
@@ -211,5 +233,6 @@ def write_html(vectors, words, out_path, clusters: int | None = None, seed: int 
     encoded = page.encode("utf-8")
     with atomic_write(out_path, "wb") as f:
         f.write(encoded)
+    notes = [f"not in the vocabulary, skipped: {' '.join(missing)}"] if missing else []
     return {"plotted": present, "missing": missing, "clusters": data["clusters"],
-            "bytes": len(encoded)}
+            "bytes": len(encoded), "notes": notes}
