@@ -9,7 +9,7 @@
 - The one exception to "every token is kept": a run of more than ``MAX_TOKEN_CHARS``
   characters without whitespace is binary junk, not a word; it is skipped and counted in
   ``CorpusStats.dropped_long_tokens``, because holding it would break the constant-memory
-  promise.
+  promise. Whether a token is junk depends on its length only, not on where the blocks fall.
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ def _with_final(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
             yield previous, False
         previous, first = block, False
     yield previous, True
+
+
+def _drop_junk(tokens: list[str], stats: CorpusStats) -> list[str]:
+    kept = [t for t in tokens if len(t) <= MAX_TOKEN_CHARS]
+    stats.dropped_long_tokens += len(tokens) - len(kept)
+    return kept
 
 
 def _chunks(tokens: list[str], max_words: int, stats: CorpusStats) -> Iterator[list[str]]:
@@ -89,6 +95,8 @@ def _sentences(
         pending = lines.pop()  # the unfinished last line
         for line in lines:
             tokens = line.split()
+            if len(line) > MAX_TOKEN_CHARS:  # a junk token may be in it
+                tokens = _drop_junk(tokens, stats)
             if carry:
                 tokens, carry = carry + tokens, []
             yield from _chunks(tokens, max_words, stats)
@@ -98,13 +106,13 @@ def _sentences(
             if len(pending) > MAX_TOKEN_CHARS:
                 stats.dropped_long_tokens += 1
                 pending, skipping = "", True
-            carry.extend(tokens)
+            carry.extend(_drop_junk(tokens, stats))
             while len(carry) >= max_words:
                 yield from _chunks(carry[:max_words], max_words, stats)
                 del carry[:max_words]
     if last_char != "\n":
         stats.lines += 1  # a last line without a newline
-    yield from _chunks(carry + pending.split(), max_words, stats)
+    yield from _chunks(carry + _drop_junk(pending.split(), stats), max_words, stats)
 
 
 def sources(paths) -> list[Source]:

@@ -34,7 +34,8 @@ from w2v.text.read import BLOCK, decode, decoder
 from w2v.text.sentences import CorpusStats
 from w2v.text.tokenize import first_space, last_space_end
 
-BLOCKS_AHEAD = 4  # decompressed blocks queued by the reader thread (4 MB)
+BLOCK_BYTES = BLOCK  # bytes read at a time (read at call time: the tests make it small)
+BLOCKS_AHEAD = 4  # decompressed blocks queued by the reader thread
 _END = object()  # an input is exhausted
 
 
@@ -137,11 +138,11 @@ def _junk(buf: bytes, lowercase: bool, stats: CorpusStats) -> _Junk | None:
     return _Junk(dec.getstate()[0])
 
 
-def clean_blocks(srcs, lowercase: bool, stats: CorpusStats, threads: int = 2,
-                 block_size: int = BLOCK) -> Iterator[tuple[bytes, bool]]:
+def clean_blocks(srcs, lowercase: bool, stats: CorpusStats,
+                 threads: int = 2) -> Iterator[tuple[bytes, bool]]:
     """(clean block, whether it ends its input) for every input in order; fills ``stats``'s
     lines, bytes_read, replacements, invalid_bytes and the junk dropped while streaming."""
-    raw = _raw_blocks(srcs, block_size)
+    raw = _raw_blocks(srcs, BLOCK_BYTES)
     blocks = prefetched(raw) if threads > 1 else raw
     carry, junk, last, done = b"", None, b"\n", 0
     for i, block, position in blocks:

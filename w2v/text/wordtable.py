@@ -29,10 +29,14 @@ def _grown(a: np.ndarray, size: int) -> np.ndarray:
     return b
 
 
+FIRST_ENTRIES = 1 << 14  # the table's first size (the tests make it tiny, to grow it often)
+
+
 class WordTable:
     """The Python side of the table: allocation, growth (doubling), pruning, and the words."""
 
-    def __init__(self, entries: int = 1 << 14):
+    def __init__(self, entries: int | None = None):
+        entries = entries or FIRST_ENTRIES
         self.table = (np.zeros(3, np.int64), np.full(2 * entries, -1, np.int32),
                       np.zeros((entries, ROW), np.int64), np.zeros(8 * entries, np.uint8))
 
