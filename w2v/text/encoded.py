@@ -147,11 +147,11 @@ def _remap_in_place(fd: int, remap: np.ndarray) -> None:
     size = os.fstat(fd).st_size
     read_at = write_at = 0
     after_separator = True
+    gather = np.concatenate(([SEPARATOR], remap)).astype(np.int32)  # indexed by id + 1
     while read_at < size:
         raw = os.pread(fd, 4 * BLOCK_IDS, read_at)
         read_at += len(raw)
-        ids = np.frombuffer(raw, dtype="<i4")
-        ids = np.where(ids < 0, ids, remap[np.maximum(ids, 0)])
+        ids = gather[np.frombuffer(raw, dtype="<i4") + 1]
         ids, after_separator = compact(ids, after_separator)
         os.pwrite(fd, ids.astype("<i4", copy=False).tobytes(), write_at)
         write_at += 4 * len(ids)
