@@ -201,3 +201,14 @@ def test_a_huge_junk_token_streams_in_bounded_memory(tmp_path):
     assert stats.dropped_long_tokens == 1 and stats.tokens == 3
     assert stats.replacements == 1 and stats.invalid_bytes == 2
     assert peak < 16 << 20, peak
+
+
+@pytest.mark.shared_data
+def test_real_corpus_equals_the_python_pass(shared_data, tmp_path):
+    path = shared_data / "wiki" / "wiki-1.5m.txt.gz"
+    for threads in (1, 2):
+        vocab = one_pass(path, tmp_path / "ids", min_count=5, threads=threads)
+        ref = build_vocab(sent.iter_sentences(path), min_count=5)
+        assert vocab == ref
+        encoded.encode(path, ref, tmp_path / "ref")
+        assert (tmp_path / "ids").read_bytes() == (tmp_path / "ref").read_bytes()
