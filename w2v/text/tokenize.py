@@ -21,6 +21,9 @@ to the file of the function it compiled, not to those of the functions it inline
 
 from __future__ import annotations
 
+from w2v import numba_cache  # noqa: F401  (first: it chooses numba's cache folder)
+
+# isort: split
 import numba
 import numpy as np
 from llvmlite import ir
