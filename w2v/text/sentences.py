@@ -10,6 +10,9 @@
   characters without whitespace is binary junk, not a word; it is skipped and counted in
   ``CorpusStats.dropped_long_tokens``, because holding it would break the constant-memory
   promise. Whether a token is junk depends on its length only, not on where the blocks fall.
+- ``lowercase`` is ``str.lower()`` of the whole text: whole lines or tokens are lowered, never
+  a block that ends inside a word, since final sigma (Σ -> σ or ς) depends on the next letter;
+  it never looks across whitespace, so lowering token by token is lowering the text.
 """
 
 from __future__ import annotations
@@ -82,8 +85,6 @@ def _sentences(
         text = decode(dec, block, final, stats)
         if not text:
             continue
-        if lowercase:
-            text = text.lower()
         stats.lines += text.count("\n")
         last_char = text[-1]
         if skipping:
@@ -94,6 +95,7 @@ def _sentences(
         lines = (pending + text).split("\n")
         pending = lines.pop()  # the unfinished last line
         for line in lines:
+            line = line.lower() if lowercase else line  # whole lines: see the docstring
             tokens = line.split()
             if len(line) > MAX_TOKEN_CHARS:  # a junk token may be in it
                 tokens = _drop_junk(tokens, stats)
@@ -103,15 +105,17 @@ def _sentences(
         if len(pending) > block_size:  # a long line: emit its complete tokens now
             tokens = pending.split()
             pending = tokens.pop() if tokens and not pending[-1].isspace() else ""
-            if len(pending) > MAX_TOKEN_CHARS:
+            if len(pending) > MAX_TOKEN_CHARS:  # lowering never shortens it
                 stats.dropped_long_tokens += 1
                 pending, skipping = "", True
+            tokens = [t.lower() for t in tokens] if lowercase else tokens
             carry.extend(_drop_junk(tokens, stats))
             while len(carry) >= max_words:
                 yield from _chunks(carry[:max_words], max_words, stats)
                 del carry[:max_words]
     if last_char != "\n":
         stats.lines += 1  # a last line without a newline
+    pending = pending.lower() if lowercase else pending
     yield from _chunks(carry + _drop_junk(pending.split(), stats), max_words, stats)
 
 
