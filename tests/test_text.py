@@ -281,3 +281,37 @@ def test_corrupt_compressed_files_say_what_is_wrong(tmp_path, name, data, messag
         sentences(path)
     if "complete" not in message:
         assert "complete" not in str(e.value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "x" * 9, "y" * 20, "é" * 7, " ", " ", "\n"]),
+                max_size=30), st.integers(1, 32), st.integers(2, 10))
+def test_junk_is_decided_by_length_not_by_blocks(tmp_path_factory, pieces, block, limit):
+    """A token over MAX_TOKEN_CHARS is dropped whether its line ends in the same block (it
+    used to be kept then) or streams across blocks."""
+    text = "".join(pieces)
+    path = tmp_path_factory.mktemp("j") / "c.txt"
+    path.write_bytes(text.encode())
+    old, sent.MAX_TOKEN_CHARS = sent.MAX_TOKEN_CHARS, limit
+    try:
+        stats = sent.CorpusStats()
+        out = list(sent.iter_sentences([path], stats=stats, block_size=block))
+    finally:
+        sent.MAX_TOKEN_CHARS = old
+    kept = "\n".join(" ".join(t for t in line.split() if len(t) <= limit)
+                     for line in text.split("\n"))
+    assert out == naive(kept, 1000)
+    assert stats.dropped_long_tokens == sum(len(t) > limit for t in text.split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["ΑΣ", "ΣΑ", "Σ", "A.Σ", "İ", "ǅ", "a", " ", "\n", "\u3000"]),
+                max_size=30), st.integers(1, 16))
+def test_lowercase_is_str_lower_of_the_text_whatever_the_blocks(tmp_path_factory, pieces, block):
+    """Final sigma depends on the next letter: lowering a block that ends inside a word used
+    to give ς where the whole text gives σ."""
+    text = "".join(pieces)
+    path = tmp_path_factory.mktemp("l") / "c.txt"
+    path.write_bytes(text.encode())
+    out = list(sent.iter_sentences([path], lowercase=True, block_size=block))
+    assert out == naive(text.lower(), 1000)

@@ -5,11 +5,14 @@ out-of-vocabulary words dropped (as word2vec.c does before windowing), and -1 af
 non-empty sentence chunk. Its length in ids is ``file size / 4``: on disk it costs 4 bytes per
 kept token plus 4 per sentence.
 
-``count_and_encode`` reads the text once. Each word gets a provisional id the first time it is
-seen; the ids go to the file while the counts accumulate per id. Once the counts are known, the
-final count-sorted vocabulary is chosen and the file is rewritten in place through one gather
-(provisional id -> final id, or dropped), which takes about 0.1 s per 17M tokens. Reading the
-text once is what makes standard input and pipes work, and halves the front end's time.
+``count_and_encode`` reads the text once, in compiled code (``tokenize``, ``wordtable``; the
+bytes are made clean by ``stream``, which may read and decompress in a second thread). Each
+word gets a provisional id the first time it is seen; the ids go to the file while the counts
+accumulate per word. Once the counts are known, the final count-sorted vocabulary is chosen and
+the file is rewritten in place through one gather (provisional id -> final id, or dropped),
+which takes about 0.1 s per 17M tokens. Reading the text once is what makes standard input and
+pipes work, and halves the front end's time. Its tokens, lines, chunks, counts and pruning are
+those of ``sentences.iter_sentences`` and ``vocab.count_words`` (the tests hold it to them).
 
 Pruning (word2vec.c's ReduceVocab, for corpora with more than ``prune_at`` distinct words)
 happens at the same moments and keeps the same counts as ``vocab.count_words``. A pruned word
@@ -28,27 +31,19 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.text.sentences import CorpusStats, iter_sentences
+from w2v.errors import CorpusError
+from w2v.text import sentences
+from w2v.text import tokenize as tk
+from w2v.text.sentences import CorpusStats, iter_sentences, sources
+from w2v.text.stream import clean_blocks
+from w2v.text.tokenize import PAD
 from w2v.text.vocab import Vocab, select
+from w2v.text.wordtable import WordTable
 from w2v.util.atomic import atomic_write
 
 SEPARATOR = -1  # sentence break in the encoded corpus
 DROPPED = -2  # an out-of-vocabulary (or pruned) word, filtered out before the file is final
 BLOCK_IDS = 1 << 20  # ids buffered between writes (4 MB)
-
-
-class _FirstSight(dict):
-    """word -> provisional id, numbered in order of first sight; a word looked up for the first
-    time gets the next id (``__missing__``), so ``map(ids.__getitem__, tokens)`` runs in C."""
-
-    def __init__(self):
-        super().__init__()
-        self.next_id = 0
-
-    def __missing__(self, word: str) -> int:
-        self[word] = i = self.next_id
-        self.next_id += 1
-        return i
 
 
 def count_and_encode(
@@ -61,53 +56,89 @@ def count_and_encode(
     max_vocab: int | None = None,
     prune_at: int = 20_000_000,
     stats: CorpusStats | None = None,
+    threads: int = 2,
 ) -> Generator[CorpusStats, None, Vocab]:
     """Read the corpus once, write ``out_path`` (the format above, atomically) and return the
-    vocabulary; yields ``stats`` after each block of ids, for progress."""
+    vocabulary; yields ``stats`` after each block of text, for progress. ``threads`` > 1 reads
+    and decompresses in a thread of its own while this one tokenizes; the result is the same."""
+    if max_words < 1:
+        raise CorpusError(f"max_words must be at least 1, not {max_words}")
     stats = stats if stats is not None else CorpusStats()
-    ids = _FirstSight()
-    counts = np.zeros(0, dtype=np.int64)
-    buf = array("i")
-    floor = 1
+    srcs = sources(paths)
+    words = WordTable()
     with atomic_write(out_path, "w+b") as f:
-        for tokens in iter_sentences(paths, lowercase, max_words, stats):
-            buf.extend(map(ids.__getitem__, tokens))
-            buf.append(SEPARATOR)
-            if len(ids) > prune_at:
-                counts = _flush(buf, f, counts, ids.next_id)
-                floor = _prune(ids, counts, floor)
-            elif len(buf) >= BLOCK_IDS:
-                counts = _flush(buf, f, counts, ids.next_id)
-                yield stats
-        counts = _flush(buf, f, counts, ids.next_id)
-        vocab = select(((w, int(counts[i])) for w, i in ids.items()), stats.tokens,
-                       min_count, max_vocab)
-        remap = np.full(ids.next_id, DROPPED, dtype=np.int32)
-        remap[[ids[w] for w in vocab.words]] = np.arange(len(vocab), dtype=np.int32)
-        del ids
+        scanner = _Scanner(words, f, max_words, prune_at)
+        for block, ends_input in clean_blocks(srcs, lowercase, stats, threads):
+            scanner.feed(block, ends_input, stats)
+            yield stats
+        vocab, remap = _vocabulary(words, stats.tokens, min_count, max_vocab)
+        del words, scanner
         f.flush()
         _remap_in_place(f.fileno(), remap)
     return vocab
 
 
-def _flush(buf: array, f, counts: np.ndarray, n_ids: int) -> np.ndarray:
-    """Write the buffered provisional ids, add them to ``counts`` and empty the buffer."""
-    block = np.frombuffer(buf, dtype=np.int32)
-    block.astype("<i4", copy=False).tofile(f)
-    words = block[block >= 0]
-    grown = np.zeros(n_ids, dtype=np.int64)
-    grown[: len(counts)] = counts
-    grown += np.bincount(words, minlength=n_ids)
-    del block, words  # release the buffer export before resizing the array
-    del buf[:]
-    return grown
+class _Scanner:
+    """Feeds clean blocks to ``tokenize.scan`` and does what it stops for: flushing the ids to
+    the file, growing the table, pruning it."""
+
+    def __init__(self, words: WordTable, f, max_words: int, prune_at: int):
+        self.words, self.f, self.floor = words, f, 1
+        self.st = np.zeros(tk.STATE_SIZE, np.int64)
+        self.st[tk.MAX_WORDS], self.st[tk.PRUNE_AT] = max_words, prune_at
+        self.out = np.empty(max(BLOCK_IDS, 1) + 1, np.int32)  # room for an id and a -1
+        self.buf = np.empty(0, np.uint8)
+        self.prune_at = prune_at
+
+    def feed(self, block: bytes, ends_input: bool, stats: CorpusStats) -> None:
+        st, n, pos = self.st, len(block), 0
+        if len(self.buf) < n + PAD:
+            self.buf = np.empty(max(n + PAD, 2 * len(self.buf)), np.uint8)
+        buf = self.buf
+        buf[:n] = np.frombuffer(block, np.uint8)
+        buf[n : n + PAD] = ord(" ")  # the token scan reads 8 bytes at a time
+        st[tk.MAX_CHARS] = sentences.MAX_TOKEN_CHARS  # read at call time: tests patch it
+        while True:
+            pos, status = tk.scan(buf, n, pos, st, self.out, self.words.table)
+            if status == tk.DONE:
+                break
+            if status == tk.PRUNE:
+                self._prune()
+            elif st[tk.N_OUT] + 2 > len(self.out):
+                self._flush()
+            else:
+                self.words.make_room(int(st[tk.NEED]))
+        if ends_input and st[tk.CHUNK] > 0:  # the last line had no newline
+            self.out[st[tk.N_OUT]] = SEPARATOR  # scan left room for it after the last id
+            st[tk.N_OUT] += 1
+            st[tk.CHUNK] = 0
+            if len(self.words) > self.prune_at:
+                self._prune()
+        self._flush()
+        stats.tokens += int(st[tk.TOKENS])
+        stats.dropped_long_tokens += int(st[tk.DROPPED])
+        st[tk.TOKENS] = st[tk.DROPPED] = 0
+
+    def _flush(self) -> None:
+        self.out[: self.st[tk.N_OUT]].astype("<i4", copy=False).tofile(self.f)
+        self.st[tk.N_OUT] = 0
+
+    def _prune(self) -> None:
+        """Forget the words seen at most ``floor`` times; the floor rises (as count_words)."""
+        self.words.prune(self.floor)
+        self.floor += 1
 
 
-def _prune(ids: _FirstSight, counts: np.ndarray, floor: int) -> int:
-    """Forget every word seen at most ``floor`` times; return the next floor (as count_words)."""
-    for word in [w for w, i in ids.items() if counts[i] <= floor]:
-        del ids[word]
-    return floor + 1
+def _vocabulary(words: WordTable, total: int, min_count: int, max_vocab: int | None):
+    """The final vocabulary and the gather from provisional ids to its ids (or DROPPED)."""
+    kept, counts, ids = words.items(min_count)
+    if not kept:  # no word is frequent enough: select says why, from all of them
+        kept, counts, ids = words.items()
+    vocab = select(zip(kept, counts.tolist()), total, min_count, max_vocab)
+    provisional = dict(zip(kept, ids.tolist()))
+    remap = np.full(words.next_id, DROPPED, dtype=np.int32)
+    remap[[provisional[w] for w in vocab.words]] = np.arange(len(vocab), dtype=np.int32)
+    return vocab, remap
 
 
 def _remap_in_place(fd: int, remap: np.ndarray) -> None:
@@ -116,11 +147,11 @@ def _remap_in_place(fd: int, remap: np.ndarray) -> None:
     size = os.fstat(fd).st_size
     read_at = write_at = 0
     after_separator = True
+    gather = np.concatenate(([SEPARATOR], remap)).astype(np.int32)  # indexed by id + 1
     while read_at < size:
         raw = os.pread(fd, 4 * BLOCK_IDS, read_at)
         read_at += len(raw)
-        ids = np.frombuffer(raw, dtype="<i4")
-        ids = np.where(ids < 0, ids, remap[np.maximum(ids, 0)])
+        ids = gather[np.frombuffer(raw, dtype="<i4") + 1]
         ids, after_separator = compact(ids, after_separator)
         os.pwrite(fd, ids.astype("<i4", copy=False).tobytes(), write_at)
         write_at += 4 * len(ids)

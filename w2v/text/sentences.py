@@ -9,7 +9,10 @@
 - The one exception to "every token is kept": a run of more than ``MAX_TOKEN_CHARS``
   characters without whitespace is binary junk, not a word; it is skipped and counted in
   ``CorpusStats.dropped_long_tokens``, because holding it would break the constant-memory
-  promise.
+  promise. Whether a token is junk depends on its length only, not on where the blocks fall.
+- ``lowercase`` is ``str.lower()`` of the whole text: whole lines or tokens are lowered, never
+  a block that ends inside a word, since final sigma (Σ -> σ or ς) depends on the next letter;
+  it never looks across whitespace, so lowering token by token is lowering the text.
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ def _with_final(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
     yield previous, True
 
 
+def _drop_junk(tokens: list[str], stats: CorpusStats) -> list[str]:
+    kept = [t for t in tokens if len(t) <= MAX_TOKEN_CHARS]
+    stats.dropped_long_tokens += len(tokens) - len(kept)
+    return kept
+
+
 def _chunks(tokens: list[str], max_words: int, stats: CorpusStats) -> Iterator[list[str]]:
     stats.tokens += len(tokens)
     if len(tokens) <= max_words:  # the common case: no copy
@@ -76,8 +85,6 @@ def _sentences(
         text = decode(dec, block, final, stats)
         if not text:
             continue
-        if lowercase:
-            text = text.lower()
         stats.lines += text.count("\n")
         last_char = text[-1]
         if skipping:
@@ -88,23 +95,28 @@ def _sentences(
         lines = (pending + text).split("\n")
         pending = lines.pop()  # the unfinished last line
         for line in lines:
+            line = line.lower() if lowercase else line  # whole lines: see the docstring
             tokens = line.split()
+            if len(line) > MAX_TOKEN_CHARS:  # a junk token may be in it
+                tokens = _drop_junk(tokens, stats)
             if carry:
                 tokens, carry = carry + tokens, []
             yield from _chunks(tokens, max_words, stats)
         if len(pending) > block_size:  # a long line: emit its complete tokens now
             tokens = pending.split()
             pending = tokens.pop() if tokens and not pending[-1].isspace() else ""
-            if len(pending) > MAX_TOKEN_CHARS:
+            if len(pending) > MAX_TOKEN_CHARS:  # lowering never shortens it
                 stats.dropped_long_tokens += 1
                 pending, skipping = "", True
-            carry.extend(tokens)
+            tokens = [t.lower() for t in tokens] if lowercase else tokens
+            carry.extend(_drop_junk(tokens, stats))
             while len(carry) >= max_words:
                 yield from _chunks(carry[:max_words], max_words, stats)
                 del carry[:max_words]
     if last_char != "\n":
         stats.lines += 1  # a last line without a newline
-    yield from _chunks(carry + pending.split(), max_words, stats)
+    pending = pending.lower() if lowercase else pending
+    yield from _chunks(carry + _drop_junk(pending.split(), stats), max_words, stats)
 
 
 def sources(paths) -> list[Source]:
