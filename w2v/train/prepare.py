@@ -55,7 +55,8 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     size = total_size(srcs)
     counting = encoded.count_and_encode(
         corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats)
+        min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats,
+        threads=min(2, cfg.workers))
     vocab = yield from _counting(counting, size)
     yield from _corpus_notes(stats)
     vocab.save(rundir.vocab)
