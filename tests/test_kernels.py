@@ -287,7 +287,8 @@ def test_one_thread_is_one_segment_with_the_first_segment_seed():
 
 
 def test_threads_split_a_chunk_into_seeded_segments_with_the_lr_ramp():
-    """Two threads: 16 segments, each with its own seed and its share of [lr_start, lr_end].
+    """Two threads: 16 segments, each with its own seed and its share of [lr_start, lr_end],
+    cut at the first sentence break after each of 16 equal parts (no window is cut in two).
     Hogwild makes the weights order-dependent, but which pairs are trained is not: the pair
     count equals that of the same segments run one after another."""
     counts, ids, W_in, W_out = problem(5, V=50, n=70_000)
@@ -295,7 +296,10 @@ def test_threads_split_a_chunk_into_seeded_segments_with_the_lr_ramp():
         assert trainer.chunk_words == 2 * LocalTrainer.words_per_thread
         _, pairs = trainer.train_chunk(W_in.copy(), W_out.copy(), ids, 0.05, 0.01, 3)
         parts = 2 * LocalTrainer.segments_per_thread
-        bounds = np.linspace(0, len(ids), parts + 1).astype(int)
+        equal = np.linspace(0, len(ids), parts + 1).astype(int)
+        bounds = [next((i + 1 for i in range(b - 1, len(ids)) if ids[i] == -1), len(ids))
+                  if b > 0 else 0 for b in equal]  # the first position after a break, naively
+        assert all(b == len(ids) or ids[b - 1] == -1 for b in bounds[1:])
         lrs = np.linspace(0.05, 0.01, parts + 1)
         seq = [trainer.kernel.train_segment(W_in.copy(), W_out.copy(), ids[a:b], l0, l1, s)
                for a, b, l0, l1, s in zip(bounds, bounds[1:], lrs, lrs[1:],

@@ -48,3 +48,30 @@ def test_rundir_state_errors_are_one_line(tmp_path):
     (tmp_path / "state.json").write_text("{broken")
     with pytest.raises(RunError, match="corrupt"):
         RunDir(tmp_path).read_state()
+
+
+def test_chunks_end_on_sentence_breaks_and_cover_the_corpus(tmp_path):
+    """Chunks of 10 ids over sentences of 1-6 words: each chunk but the last ends on a -1 (no
+    window is cut in two), and together they are the whole file, in order, every epoch."""
+    import numpy as np
+
+    from w2v.train import loop
+
+    rng = np.random.default_rng(0)
+    ids = np.concatenate([np.append(rng.integers(0, 9, n), -1) for n in rng.integers(1, 7, 40)])
+    path = tmp_path / "corpus.ids"
+    ids.astype("<i4").tofile(path)
+    seen = []
+
+    def train_chunk(W_in, W_out, piece, lr0, lr1, seed):
+        seen.append(piece.copy())
+        return 0.0, 1
+
+    cfg = Config(epochs=2, checkpoint_every="1h")
+    state = TrainState(config=cfg.to_dict(), corpus=[], rng=np.random.default_rng(1)
+                       .bit_generator.state)
+    run = loop.Loop(cfg, state, None, None, train_chunk, 10, path, len(ids),
+                    int((ids >= 0).sum()), lambda: "ckpt", lambda: False)
+    list(run.epochs())
+    assert all(p[-1] == -1 for p in seen) and all(len(p) <= 10 for p in seen)
+    assert np.array_equal(np.concatenate(seen), np.concatenate([ids, ids]))

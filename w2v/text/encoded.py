@@ -209,6 +209,21 @@ def read_ids(path, start: int, count: int) -> np.ndarray:
         return np.fromfile(f, dtype="<i4", count=count).astype(np.int32, copy=False)
 
 
+def sentence_cut(ids: np.ndarray, at: int) -> int:
+    """The first position at or after ``at`` that starts a sentence (just after a -1), or
+    ``len(ids)`` if none does: a cut there leaves every window whole, since no window spans a
+    sentence break. Cutting at ``at`` itself when ``ids[at - 1]`` is already a break.
+
+    >>> ids = np.array([3, 4, -1, 5, 6, 7, -1, 8])
+    >>> [sentence_cut(ids, a) for a in (0, 1, 3, 4, 7, 8)]
+    [0, 3, 3, 7, 7, 8]
+    """
+    if at <= 0:
+        return 0
+    breaks = np.flatnonzero(ids[at - 1 :] == SEPARATOR)
+    return at + int(breaks[0]) if len(breaks) else len(ids)
+
+
 def count_ids(path, block: int = 1 << 22) -> tuple[int, int]:
     """(ids, words) in an encoded corpus: its length, and how many ids are words (not -1)."""
     n = Path(path).stat().st_size // 4

@@ -1,7 +1,8 @@
 """Local training: one chunk of ids as segments on a pool of threads (Hogwild, as word2vec.c).
 
 The threads update the shared matrices without locks. A chunk is cut into contiguous segments
-of about equal length, each with its own seed and its share of the chunk's lr ramp; with
+of about equal length, each cut moved to the next sentence break so that no window loses
+context at a cut, each with its own seed and its share of the chunk's lr ramp; with
 several threads there are ``segments_per_thread`` segments per thread, taken in turn, so a
 thread slowed by another process on a shared machine does not leave the others waiting at
 the end of the chunk. With one thread (or a kernel that holds the GIL) a chunk is exactly one
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from w2v.kernels.base import Kernel, lr_at
+from w2v.text.encoded import sentence_cut
 
 
 def segment_seeds(seed: int, parts: int) -> list[int]:
@@ -58,7 +60,7 @@ class LocalTrainer:
         """Train in place on one chunk; returns (summed loss, number of pairs)."""
         parts = 1 if self.threads == 1 else self.threads * self.segments_per_thread
         parts = max(1, min(parts, len(ids) // 4096))
-        bounds = np.linspace(0, len(ids), parts + 1).astype(np.int64)
+        bounds = [sentence_cut(ids, int(b)) for b in np.linspace(0, len(ids), parts + 1)]
         lrs = [lr_at(lr_start, lr_end, p, parts) for p in range(parts)] + [lr_end]
         jobs = [(W_in, W_out, ids[bounds[p] : bounds[p + 1]], lrs[p], lrs[p + 1], s)
                 for p, s in enumerate(segment_seeds(seed, parts))]

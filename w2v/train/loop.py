@@ -5,6 +5,8 @@ lr decays linearly from ``lr`` to ``min_lr`` over all epochs' words (word2vec.c 
 Each chunk's kernel seed is drawn from one ``np.random.Generator(seed)`` whose state is part of
 ``TrainState``, so with one thread an interrupted and resumed run is bit-identical to an
 uninterrupted one. A position in the encoded file is all a checkpoint needs to resume exactly.
+A chunk ends on a sentence break (unless a single sentence is longer than a chunk), so no
+window is cut in two.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from w2v.config import Config, parse_interval
 from w2v.errors import DivergenceError
-from w2v.text.encoded import read_ids
+from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
 
 
@@ -120,6 +122,9 @@ class Loop:
         cfg, state = self.cfg, self.state
         total = self.words_per_epoch * cfg.epochs
         piece = read_ids(self.ids_path, state.position, self.chunk_ids)
+        if state.position + len(piece) < self.n_ids:  # end on a sentence break, if it has one
+            last = np.flatnonzero(piece == SEPARATOR)
+            piece = piece[: last[-1] + 1] if len(last) else piece
         n_words = int(np.count_nonzero(piece >= 0))
         lr0 = lr_at(cfg, state.words_done, total)
         lr1 = lr_at(cfg, state.words_done + n_words, total)
