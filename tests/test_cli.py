@@ -193,9 +193,9 @@ def test_json_writes_null_for_nan(trained, tmp_path, monkeypatch):
     assert report["spearman"] is None and report["pearson"] is None and report["pairs"] == 3
     from w2v.vectors.vectors import Vectors
 
-    monkeypatch.setattr(Vectors, "similar", lambda self, w, topn: [("a", float("nan")),
-                                                                   ("b", float("inf")),
-                                                                   ("c", 0.5)])
+    monkeypatch.setattr(Vectors, "most_similar", lambda self, *a, **kw: [("a", float("nan")),
+                                                                         ("b", float("inf")),
+                                                                         ("c", 0.5)])
     r = run("similar", "rain", "--vectors", out, "--json")
     assert strict_json(r.stdout)["results"] == [{"word": "a", "score": None},
                                                 {"word": "b", "score": None},

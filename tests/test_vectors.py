@@ -452,3 +452,56 @@ def test_non_finite_vectors_and_overflowing_norms():
     big = np.array([[3e38, 3e38], [1, 1], [1, -1]], np.float32)  # |row 0|² overflows float32
     ref = big.astype(np.float64) / np.linalg.norm(big.astype(np.float64), axis=1, keepdims=True)
     np.testing.assert_allclose(Vectors(["a", "b", "c"], big).unit, ref, atol=1e-7)
+
+
+# ------------------------------------------------------------ several words (w2v similar)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim's own init_sims call
+@pytest.mark.parametrize("positive, negative", [
+    (["w1", "w5"], ["w9"]), (["w1", "w5", "w7"], []), (["w2"], ["w3", "w4"]),
+    (["w1", "w1", "w6"], ["w6"]),  # repeats count each time, as in gensim
+])
+def test_several_words_equal_gensim(monkeypatch, positive, negative):
+    v = random_vectors(seed=7)
+    kv = as_gensim(v)
+
+    def same(ours, theirs, rtol):
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=rtol)
+
+    same(v.most_similar(positive, negative, topn=8),
+         kv.most_similar(positive, negative, topn=8), 1e-5)
+    monkeypatch.setattr(vectors_module, "COSMUL_EPS", 1e-6)  # gensim's epsilon
+    same(v.most_similar(positive, negative, topn=8, method="mul"),
+         kv.most_similar_cosmul(positive, negative, topn=8), 1e-4)
+
+
+def test_several_words_cosmul_against_direct_formula():
+    v = random_vectors(30, seed=2)
+    unit = v.vectors / np.linalg.norm(v.vectors, axis=1, keepdims=True)
+    pos, neg = [1, 4, 9], [2, 6]
+    expected = {}
+    for x in range(30):
+        if x in pos + neg:
+            continue
+        shifted = {y: (1 + unit[x] @ unit[y]) / 2 for y in pos + neg}
+        expected[v.words[x]] = (np.prod([shifted[y] for y in pos])
+                                / (np.prod([shifted[y] for y in neg]) + 1e-3))
+    got = v.most_similar([f"w{i}" for i in pos], [f"w{i}" for i in neg], topn=25, method="mul")
+    assert [w for w, _ in got] == sorted(expected, key=lambda w: -expected[w])
+    for w, s in got:
+        assert s == pytest.approx(expected[w], rel=1e-4)
+
+
+def test_several_words_exclude_inputs_and_reject_bad_methods():
+    v = planted()
+    got = v.most_similar(["king", "female"], ["male"], topn=len(v))
+    assert got[0][0] == "queen" and not {"king", "female", "male"} & {w for w, _ in got}
+    assert len(got) == len(v) - 3
+    assert got == v.analogy("king", "male", "female", topn=len(v))
+    with pytest.raises(VectorsError, match="3CosMul needs at least one positive word"):
+        v.most_similar([], ["male"], method="mul")
+    with pytest.raises(VectorsError, match="unknown method 'cos'"):
+        v.most_similar(["king"], method="cos")
+

@@ -327,14 +327,25 @@ def analogy(words, vectors_path, topn, method, questions, as_json):
 
 
 @main.command()
-@click.argument("word")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word; repeatable.")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="3CosAdd (gensim's most_similar) or 3CosMul (most_similar_cosmul).")
 @vectors_option
 @top_option
 @json_option
-def similar(word, vectors_path, topn, as_json):
-    """Nearest neighbours of WORD by cosine similarity."""
+def similar(words, minus, method, vectors_path, topn, as_json):
+    """Nearest neighbours of WORDS (summed) minus the --minus words; the query words are never
+    answers.
+
+    \b
+    Example:
+      w2v similar coffee
+      w2v similar king female --minus male
+    """
     vectors = _load_vectors(vectors_path)
-    _echo_ranked(vectors.similar(word, topn=topn), as_json, word)
+    results = vectors.most_similar(words, minus, topn=topn, method=method)
+    _echo_ranked(results, as_json, {"positive": words, "negative": minus, "method": method})
 
 
 @main.command()
