@@ -104,7 +104,8 @@ def expect(result, code, text):
     (["similar", "rain", "--vectors", "{tmp}/none"], 1, "does not exist"),
     (["plot", "--vectors", "{run}", "-o", "{tmp}/x.jpg"], 1, ".png, .svg or .pdf"),
     (["plot", "--loss", "{tmp}"], 1, "state.json does not exist"),
-    (["evaluate", "--vectors", "{run}"], 2, "--analogies FILE"),
+    (["evaluate", "--vectors", "{run}", "--analogies", "nosuchset"], 1,
+     "neither a file nor a built-in analogy set (google)"),
 ])
 def test_errors(trained, tmp_path, args, code, text):
     corpus, out = trained

@@ -350,33 +350,36 @@ def similar(words, minus, method, vectors_path, topn, as_json):
 
 @main.command()
 @vectors_option
-@click.option("--analogies", type=click.Path(exists=True, dir_okay=False),
-              help="An analogy file such as questions-words.txt.")
-@click.option("--similarity", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A word-pair file (WordSim-353, SimLex-999, MEN); repeatable.")
+@click.option("--analogies", metavar="FILE|NAME",
+              help="An analogy file such as questions-words.txt, or the built-in 'google'.")
+@click.option("--similarity", multiple=True, metavar="FILE|NAME", help="A word-pair file "
+              "(WordSim-353, SimLex-999, MEN), or the built-in 'wordsim353'; repeatable.")
 @click.option("--restrict-vocab", type=click.IntRange(1), default=300_000, show_default=True,
               help="Only the most frequent words count (as word2vec.c and gensim).")
 @click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
 @json_option
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
-    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage.
+    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage. Without
+    files, the built-in sets: google (questions-words.txt) and wordsim353.
 
     Undefined correlations (all scores equal) are 'undefined' (null in --json), with a note
     on stderr that says why.
     """
     from w2v.util.tables import format_analogy_report, format_pairs_report, to_json
+    from w2v.vectors.evalsets import choose
     from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
 
     if not analogies and not similarity:
-        raise click.UsageError("give --analogies FILE and/or --similarity FILE")
+        note("using the built-in sets google (analogies) and wordsim353 (similarity)")
+    analogies, similarity = choose(analogies, similarity)
     vectors = _load_vectors(vectors_path)
     report = {}
     if analogies:
-        report["analogies"] = evaluate_analogies(vectors, analogies, restrict_vocab,
+        report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
                                                  case_insensitive=not case_sensitive)
     report["similarity"] = {
-        path: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
-        for path in similarity
+        label: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
+        for label, path in similarity
     }
     _echo_notes(n for r in report["similarity"].values() for n in r["notes"])
     if as_json:
