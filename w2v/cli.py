@@ -392,6 +392,28 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 
 
 @main.command()
+@click.argument("source", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy"]), required=True,
+              help="tsv (TensorBoard Projector), word2vec txt/bin, or npy (+ vocab.txt).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+              help="The output file; for tsv a folder (vectors.tsv, metadata.tsv).")
+@click.option("--words", "words_file", type=click.File("r"), help="Only these words, in order.")
+@click.option("--top", type=click.IntRange(1), help="Only the N most frequent words.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+def export(source, fmt, out, words_file, top, force):
+    """Write the vectors of RUN (a run folder or a vectors file) in another format."""
+    from w2v.vectors.export import export_vectors
+
+    if words_file and top:
+        raise click.UsageError("give --words FILE or --top N, not both")
+    words = words_file.read().split() if words_file else None
+    done = export_vectors(source, fmt, out, words=words, top=top, force=force)
+    if done["missing"]:
+        note(f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}")
+    click.echo(f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}")
+
+
+@main.command()
 @vectors_option
 @click.option("--words", "words_file", type=click.File("r"),
               help="Words to plot, whitespace-separated.  [default: the CS224n assignment's 24]")
