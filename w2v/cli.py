@@ -392,6 +392,21 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 
 
 @main.command()
+@click.argument("run_path", metavar="RUN", type=click.Path(path_type=Path))
+@json_option
+def info(run_path, as_json):
+    """What the run folder RUN holds: config, vocabulary, progress, loss and evaluation per
+    epoch, files. Works on finished, interrupted and diverged runs."""
+    from w2v.train.info import format_info, run_info
+    from w2v.util.tables import to_json
+
+    report = run_info(run_path)
+    click.echo(to_json(report, indent=1) if as_json else format_info(report))
+    if report["resumable"] and not as_json:
+        note(f"continue with: w2v train --out {shlex.quote(str(run_path))} --resume")
+
+
+@main.command()
 @click.argument("source", metavar="RUN", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy"]), required=True,
               help="tsv (TensorBoard Projector), word2vec txt/bin, or npy (+ vocab.txt).")
