@@ -267,7 +267,7 @@ def _load_vectors(path):
 
 vectors_option = click.option(
     "--vectors", "vectors_path", type=click.Path(path_type=Path),
-    help="A run folder, vectors.npy, or a word2vec .txt/.bin file.  [default: latest run]",
+    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]",
 )
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Machine-readable output (strict JSON: null for NaN).")

@@ -15,7 +15,6 @@ checkpoint's own ``state.json``. Per-epoch evaluation, when training stored it, 
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -87,13 +86,11 @@ def _read_state(run: RunDir, problems: list) -> tuple[dict, str | None]:
         if not file.is_file():
             continue
         try:
-            state = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError) as e:
-            problems.append(f"{file} is unreadable or corrupt ({e})")
-            continue
-        if isinstance(state, dict):
-            return state, str(file)
-        problems.append(f"{file} is not a w2v run state")
+            return RunDir.read_json(file), str(file)
+        except RunError as e:
+            problems.append(str(e))
+        except OSError as e:
+            problems.append(f"{file} is unreadable ({e.strerror or e})")
     return {}, None
 
 

@@ -2,9 +2,9 @@
 
 Loading (``Vectors.load``) tells formats apart by content, not only by file name: a run folder
 (``RUN/vectors.npy`` with ``RUN/vocab.txt``), a ``.npy`` file (magic ``\\x93NUMPY``) with a
-``vocab.txt`` beside it, or word2vec text or binary, optionally gzipped; ``w2v/formats.py``
-reads and writes them. Evaluation (analogies, word pairs) lives in ``evaluate.py``; the
-methods of the same names here call it.
+``vocab.txt`` beside it, word2vec text or binary, or GloVe text (no header line), optionally
+gzipped; ``formats.py`` (and ``glove.py``) read and write them. Evaluation (analogies, word
+pairs) lives in ``evaluate.py``.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
 of evaluation questions).
@@ -181,8 +181,8 @@ class Vectors:
 
     @classmethod
     def load(cls, path) -> Vectors:
-        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary file
-        (optionally gzipped); the format is recognized by content."""
+        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary or GloVe
+        file (optionally gzipped); the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
             path = RunDir(path).vectors()
