@@ -72,10 +72,11 @@ class RunDir:
                       if p.is_dir() and p.name.startswith("ckpt-"))
 
     def is_run(self) -> bool:
-        """Whether the folder holds (part of) a w2v run: a state, a checkpoint or a vocabulary;
-        a run stopped while counting, or diverged before its first checkpoint, has only the
-        vocabulary."""
-        return self.state.is_file() or self.vocab.is_file() or bool(self.checkpoint_dirs())
+        """Whether the folder holds (part of) a w2v run: a state or a checkpoint, or, for a run
+        stopped while counting or diverged before its first checkpoint, the vocabulary with
+        the encoded corpus (a vocab.txt alone sits beside an exported .npy, too)."""
+        return (self.state.is_file() or bool(self.checkpoint_dirs())
+                or (self.vocab.is_file() and self.ids.is_file()))
 
     def owns(self, path) -> bool:
         """Whether ``path`` is one of this run's own files (an export must not replace it)."""
