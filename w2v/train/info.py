@@ -43,8 +43,8 @@ def run_info(path) -> dict:
     if not run.path.is_dir():
         raise RunError(f"{run.path} is not a folder: give a w2v run folder")
     if not run.is_run():
-        raise RunError(f"{run.path} is not a w2v run folder (no {run.state.name}, "
-                       f"{run.vocab.name} or {run.checkpoints.name}/)")
+        raise RunError(f"{run.path} is not a w2v run folder (no {run.state.name}, no "
+                       f"{run.checkpoints.name}/, no {run.vocab.name} with {run.ids.name})")
     problems: list[str] = []
     state, source = _read_state(run, problems)
     config = state.get("config") if isinstance(state.get("config"), dict) else {}
