@@ -104,7 +104,8 @@ def expect(result, code, text):
     (["similar", "rain", "--vectors", "{tmp}/none"], 1, "does not exist"),
     (["plot", "--vectors", "{run}", "-o", "{tmp}/x.jpg"], 1, ".png, .svg or .pdf"),
     (["plot", "--loss", "{tmp}"], 1, "state.json does not exist"),
-    (["evaluate", "--vectors", "{run}"], 2, "--analogies FILE"),
+    (["evaluate", "--vectors", "{run}", "--analogies", "nosuchset"], 1,
+     "neither a file nor a built-in analogy set (google)"),
 ])
 def test_errors(trained, tmp_path, args, code, text):
     corpus, out = trained
@@ -193,9 +194,9 @@ def test_json_writes_null_for_nan(trained, tmp_path, monkeypatch):
     assert report["spearman"] is None and report["pearson"] is None and report["pairs"] == 3
     from w2v.vectors.vectors import Vectors
 
-    monkeypatch.setattr(Vectors, "similar", lambda self, w, topn: [("a", float("nan")),
-                                                                   ("b", float("inf")),
-                                                                   ("c", 0.5)])
+    monkeypatch.setattr(Vectors, "most_similar", lambda self, *a, **kw: [("a", float("nan")),
+                                                                         ("b", float("inf")),
+                                                                         ("c", 0.5)])
     r = run("similar", "rain", "--vectors", out, "--json")
     assert strict_json(r.stdout)["results"] == [{"word": "a", "score": None},
                                                 {"word": "b", "score": None},

@@ -1,5 +1,7 @@
 """Evaluation equals gensim's evaluate_word_analogies / evaluate_word_pairs."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -191,3 +193,98 @@ def test_real_eval_files_against_gensim(shared_data):
         if case_insensitive and restrict == 300000:
             assert ours["seen"] == 19544 and ours["total"]["accuracy"] > 0.05
         compare_pairs(v, eval_dir / "wordsim353.tsv", restrict, case_insensitive)
+
+
+# ------------------------------------------------------------ built-in sets (w2v/data/eval)
+
+
+def builtin_vectors():
+    from w2v.vectors.evalsets import DATA
+
+    words = shared_words(DATA)
+    lower = list(dict.fromkeys(w.lower() for w in words))
+    vocab = lower + [w for w in words if w != w.lower()]
+    return Vectors(vocab, planted_for(DATA / "questions-words.txt", vocab))
+
+
+def test_builtin_files_are_gensims_copies():
+    import hashlib
+
+    from gensim.test.utils import datapath
+
+    from w2v.vectors.evalsets import BUILTIN, DATA
+
+    readme = (DATA / "README.md").read_text()
+    for name, (_, file) in BUILTIN.items():
+        ours = (DATA / file).read_bytes()
+        assert ours == Path(datapath(file)).read_bytes(), name
+        assert hashlib.md5(ours).hexdigest() in readme  # the recorded checksum is true
+        assert f"`{name}`" in readme and f"## {file}" in readme  # and it has a licence note
+
+
+def test_builtin_sets_evaluate_as_gensim():
+    from w2v.vectors.evalsets import DATA
+
+    v = builtin_vectors()
+    ours = compare_analogies(v, DATA / "questions-words.txt", 300000, True)
+    assert ours["questions"] == 19544 and ours["seen"] == 19544
+    assert ours["total"]["accuracy"] > 0.05
+    compare_pairs(v, DATA / "wordsim353.tsv", 300000, True)
+
+
+def test_evaluate_cli_defaults_and_names(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from gensim.test.utils import datapath
+
+    from w2v.cli import main
+
+    def run(*args):
+        r = CliRunner().invoke(main, ["evaluate", "--vectors", str(path), *map(str, args)])
+        assert "Traceback" not in r.output
+        return r
+
+    path = tmp_path / "v.txt"
+    builtin_vectors().save_word2vec(path, binary=False)
+    default = run("--json")
+    assert default.exit_code == 0 and "using the built-in sets" in default.stderr
+    explicit = json.loads(run("--analogies", datapath("questions-words.txt"), "--similarity",
+                              datapath("wordsim353.tsv"), "--json").stdout)
+    report = json.loads(default.stdout)
+    assert report["analogies"] == explicit["analogies"]
+    assert report["similarity"]["wordsim353"] == explicit["similarity"][datapath("wordsim353.tsv")]
+    named = json.loads(run("--analogies", "google", "--json").stdout)
+    assert named["analogies"] == explicit["analogies"] and named["similarity"] == {}
+    named = json.loads(run("--similarity", "wordsim353", "--json").stdout)
+    assert "analogies" not in named and list(named["similarity"]) == ["wordsim353"]
+    assert run("--similarity", "wordsim353").stdout.startswith("wordsim353: Spearman rho")
+    for args, message in ((["--analogies", "googel"], "neither a file nor a built-in analogy "
+                           "set (google)"),
+                          (["--analogies", "wordsim353"], "is a built-in word-pair set, not an "
+                           "analogy set"),
+                          (["--similarity", tmp_path], "is a folder, not a file")):
+        r = run(*args)
+        assert r.exit_code == 1 and message in r.output, r.output
+    monkeypatch.chdir(tmp_path)  # a file named like a set is read as the file
+    (tmp_path / "google").write_text(": s\nparis france rome italy\n")
+    assert json.loads(run("--analogies", "google", "--json").stdout)["analogies"]["questions"] == 1
+
+
+def test_package_data_globs_cover_every_data_file():
+    """pyproject's package-data decides what a (non-editable) install ships; a data file its
+    globs miss would be absent from an installed w2v."""
+    import fnmatch
+
+    from w2v.vectors.evalsets import DATA
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    root = DATA.parents[2]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["w2v"]
+    for file in DATA.iterdir():
+        relative = file.relative_to(root / "w2v").as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), relative

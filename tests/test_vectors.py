@@ -452,3 +452,107 @@ def test_non_finite_vectors_and_overflowing_norms():
     big = np.array([[3e38, 3e38], [1, 1], [1, -1]], np.float32)  # |row 0|² overflows float32
     ref = big.astype(np.float64) / np.linalg.norm(big.astype(np.float64), axis=1, keepdims=True)
     np.testing.assert_allclose(Vectors(["a", "b", "c"], big).unit, ref, atol=1e-7)
+
+
+# ------------------------------------------------------------ several words (w2v similar)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # gensim's own init_sims call
+@pytest.mark.parametrize("positive, negative", [
+    (["w1", "w5"], ["w9"]), (["w1", "w5", "w7"], []), (["w2"], ["w3", "w4"]),
+    (["w1", "w1", "w6"], ["w6"]),  # repeats count each time, as in gensim
+])
+def test_several_words_equal_gensim(monkeypatch, positive, negative):
+    v = random_vectors(seed=7)
+    kv = as_gensim(v)
+
+    def same(ours, theirs, rtol):
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=rtol)
+
+    same(v.most_similar(positive, negative, topn=8),
+         kv.most_similar(positive, negative, topn=8), 1e-5)
+    monkeypatch.setattr(vectors_module, "COSMUL_EPS", 1e-6)  # gensim's epsilon
+    same(v.most_similar(positive, negative, topn=8, method="mul"),
+         kv.most_similar_cosmul(positive, negative, topn=8), 1e-4)
+
+
+def test_several_words_cosmul_against_direct_formula():
+    v = random_vectors(30, seed=2)
+    unit = v.vectors / np.linalg.norm(v.vectors, axis=1, keepdims=True)
+    pos, neg = [1, 4, 9], [2, 6]
+    expected = {}
+    for x in range(30):
+        if x in pos + neg:
+            continue
+        shifted = {y: (1 + unit[x] @ unit[y]) / 2 for y in pos + neg}
+        expected[v.words[x]] = (np.prod([shifted[y] for y in pos])
+                                / (np.prod([shifted[y] for y in neg]) + 1e-3))
+    got = v.most_similar([f"w{i}" for i in pos], [f"w{i}" for i in neg], topn=25, method="mul")
+    assert [w for w, _ in got] == sorted(expected, key=lambda w: -expected[w])
+    for w, s in got:
+        assert s == pytest.approx(expected[w], rel=1e-4)
+
+
+def test_several_words_exclude_inputs_and_reject_bad_methods():
+    v = planted()
+    got = v.most_similar(["king", "female"], ["male"], topn=len(v))
+    assert got[0][0] == "queen" and not {"king", "female", "male"} & {w for w, _ in got}
+    assert len(got) == len(v) - 3
+    assert got == v.analogy("king", "male", "female", topn=len(v))
+    with pytest.raises(VectorsError, match="3CosMul needs at least one positive word"):
+        v.most_similar([], ["male"], method="mul")
+    with pytest.raises(VectorsError, match="unknown method 'cos'"):
+        v.most_similar(["king"], method="cos")
+
+
+# ------------------------------------------------------------ GloVe files (no header line)
+
+
+def glove_text(words, matrix) -> str:
+    return "".join(f"{w} {' '.join(f'{x:.9g}' for x in row)}\n" for w, row in zip(words, matrix))
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_glove_file_equals_gensim_no_header(tmp_path, gz):
+    gensim = pytest.importorskip("gensim")
+    rng = np.random.default_rng(3)
+    words = ["the", ",", "2014", "naïve", "of", "-", "1.5"]  # numeric words are words too
+    matrix = rng.normal(size=(len(words), 5)).astype(np.float32)
+    path = tmp_path / ("g.txt.gz" if gz else "g.txt")
+    data = glove_text(words, matrix).encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    v = Vectors.load(path)
+    kv = gensim.models.KeyedVectors.load_word2vec_format(str(path), no_header=True)
+    assert v.words == kv.index_to_key == words
+    np.testing.assert_array_equal(v.vectors, kv.vectors)
+    np.testing.assert_array_equal(v.vectors, matrix)
+
+
+def test_glove_in_several_blocks_and_one_dimension(tmp_path, monkeypatch):
+    from w2v.vectors import glove
+
+    monkeypatch.setattr(glove, "BLOCK_VALUES", 7)  # 7 // 3 tokens: 2 rows per block
+    words = [f"w{i}" for i in range(10)]
+    matrix = np.arange(20, dtype=np.float32).reshape(10, 2) / 7
+    path = tmp_path / "g.txt"
+    path.write_text(glove_text(words, matrix))
+    v = Vectors.load(path)
+    assert v.words == words and np.array_equal(v.vectors, matrix)
+    one = tmp_path / "one.txt"
+    one.write_text("a 0.5\nb -1.25\n")  # d = 1: still not a header (0.5 is not a count)
+    v = Vectors.load(one)
+    assert v.words == ["a", "b"] and v.vectors.ravel().tolist() == [0.5, -1.25]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"a 1 2 3\nb 1 2\n", r"line 2 \('b'\) has 2 values but the first row has 3"),
+    (b"a 1 2\nb 1 2\nc 1 2 3 4\n", r"line 3 \('c'\) has 4 values but the first row has 2"),
+    (b"a 1 2\n\nb 1 x\n", "line 3 has a value that is not a number"),
+    (b"a 1 2\na 3 4\n", "the word 'a' twice"),
+])
+def test_glove_rows_that_disagree(tmp_path, content, message):
+    path = tmp_path / "g.txt"
+    path.write_bytes(content)
+    with pytest.raises(VectorsError, match=message):
+        Vectors.load(path)

@@ -267,7 +267,7 @@ def _load_vectors(path):
 
 vectors_option = click.option(
     "--vectors", "vectors_path", type=click.Path(path_type=Path),
-    help="A run folder, vectors.npy, or a word2vec .txt/.bin file.  [default: latest run]",
+    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]",
 )
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Machine-readable output (strict JSON: null for NaN).")
@@ -327,45 +327,59 @@ def analogy(words, vectors_path, topn, method, questions, as_json):
 
 
 @main.command()
-@click.argument("word")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word; repeatable.")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="3CosAdd (gensim's most_similar) or 3CosMul (most_similar_cosmul).")
 @vectors_option
 @top_option
 @json_option
-def similar(word, vectors_path, topn, as_json):
-    """Nearest neighbours of WORD by cosine similarity."""
+def similar(words, minus, method, vectors_path, topn, as_json):
+    """Nearest neighbours of WORDS (summed) minus the --minus words; the query words are never
+    answers.
+
+    \b
+    Example:
+      w2v similar coffee
+      w2v similar king female --minus male
+    """
     vectors = _load_vectors(vectors_path)
-    _echo_ranked(vectors.similar(word, topn=topn), as_json, word)
+    results = vectors.most_similar(words, minus, topn=topn, method=method)
+    _echo_ranked(results, as_json, {"positive": words, "negative": minus, "method": method})
 
 
 @main.command()
 @vectors_option
-@click.option("--analogies", type=click.Path(exists=True, dir_okay=False),
-              help="An analogy file such as questions-words.txt.")
-@click.option("--similarity", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A word-pair file (WordSim-353, SimLex-999, MEN); repeatable.")
+@click.option("--analogies", metavar="FILE|NAME",
+              help="An analogy file such as questions-words.txt, or the built-in 'google'.")
+@click.option("--similarity", multiple=True, metavar="FILE|NAME", help="A word-pair file "
+              "(WordSim-353, SimLex-999, MEN), or the built-in 'wordsim353'; repeatable.")
 @click.option("--restrict-vocab", type=click.IntRange(1), default=300_000, show_default=True,
               help="Only the most frequent words count (as word2vec.c and gensim).")
 @click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
 @json_option
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
-    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage.
+    """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage. Without
+    files, the built-in sets: google (questions-words.txt) and wordsim353.
 
     Undefined correlations (all scores equal) are 'undefined' (null in --json), with a note
     on stderr that says why.
     """
     from w2v.util.tables import format_analogy_report, format_pairs_report, to_json
+    from w2v.vectors.evalsets import choose
     from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
 
     if not analogies and not similarity:
-        raise click.UsageError("give --analogies FILE and/or --similarity FILE")
+        note("using the built-in sets google (analogies) and wordsim353 (similarity)")
+    analogies, similarity = choose(analogies, similarity)
     vectors = _load_vectors(vectors_path)
     report = {}
     if analogies:
-        report["analogies"] = evaluate_analogies(vectors, analogies, restrict_vocab,
+        report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
                                                  case_insensitive=not case_sensitive)
     report["similarity"] = {
-        path: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
-        for path in similarity
+        label: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
+        for label, path in similarity
     }
     _echo_notes(n for r in report["similarity"].values() for n in r["notes"])
     if as_json:
@@ -375,6 +389,43 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
         click.echo(format_analogy_report(report["analogies"]))
     for path, r in report["similarity"].items():
         click.echo(format_pairs_report(path, r))
+
+
+@main.command()
+@click.argument("run_path", metavar="RUN", type=click.Path(path_type=Path))
+@json_option
+def info(run_path, as_json):
+    """What the run folder RUN holds: config, vocabulary, progress, loss and evaluation per
+    epoch, files. Works on finished, interrupted and diverged runs."""
+    from w2v.train.info import format_info, run_info
+    from w2v.util.tables import to_json
+
+    report = run_info(run_path)
+    click.echo(to_json(report, indent=1) if as_json else format_info(report))
+    if report["resumable"] and not as_json:
+        note(f"continue with: w2v train --out {shlex.quote(str(run_path))} --resume")
+
+
+@main.command()
+@click.argument("source", metavar="RUN", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy"]), required=True,
+              help="tsv (TensorBoard Projector), word2vec txt/bin, or npy (+ vocab.txt).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+              help="The output file; for tsv a folder (vectors.tsv, metadata.tsv).")
+@click.option("--words", "words_file", type=click.File("r"), help="Only these words, in order.")
+@click.option("--top", type=click.IntRange(1), help="Only the N most frequent words.")
+@click.option("--force", is_flag=True, help="Replace existing output files.")
+def export(source, fmt, out, words_file, top, force):
+    """Write the vectors of RUN (a run folder or a vectors file) in another format."""
+    from w2v.vectors.export import export_vectors
+
+    if words_file and top:
+        raise click.UsageError("give --words FILE or --top N, not both")
+    words = words_file.read().split() if words_file else None
+    done = export_vectors(source, fmt, out, words=words, top=top, force=force)
+    if done["missing"]:
+        note(f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}")
+    click.echo(f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}")
 
 
 @main.command()

@@ -57,6 +57,41 @@ class RunDir:
     def has_vectors(self) -> bool:
         return all(self.vectors(n).is_file() for n in VECTOR_FILES)
 
+    # ---------------------------------------------------------------- for ``w2v info``
+
+    def named_files(self) -> list[Path]:
+        """Every file this module names, in the order a listing shows them."""
+        return [self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
+                *map(self.plot, PLOTS)]
+
+    def checkpoint_dirs(self) -> list[Path]:
+        """The checkpoint folders, oldest first (their names sort by number)."""
+        if not self.checkpoints.is_dir():
+            return []
+        return sorted(p for p in self.checkpoints.iterdir()
+                      if p.is_dir() and p.name.startswith("ckpt-"))
+
+    def is_run(self) -> bool:
+        """Whether the folder holds (part of) a w2v run: a state or a checkpoint, or, for a run
+        stopped while counting or diverged before its first checkpoint, the vocabulary with
+        the encoded corpus (a vocab.txt alone sits beside an exported .npy, too)."""
+        return (self.state.is_file() or bool(self.checkpoint_dirs())
+                or (self.vocab.is_file() and self.ids.is_file()))
+
+    def owns(self, path) -> bool:
+        """Whether ``path`` is one of this run's own files (an export must not replace it)."""
+        path = Path(path).absolute()
+        return path in {p.absolute() for p in (*self.named_files(), self.lock_file)}
+
+    def listing(self) -> list[Path]:
+        """What ``w2v info`` lists: the named files that exist, the checkpoint folders, then
+        anything else visible in the folder (hidden files, the lock among them, are left out)."""
+        named = [p for p in self.named_files() if p.exists()]
+        others = sorted(p for p in self.path.iterdir()
+                        if not p.name.startswith(".") and p not in named
+                        and p != self.checkpoints)
+        return named + self.checkpoint_dirs() + others
+
     def read_state(self) -> dict:
         """RUN/state.json, or a RunError saying why it cannot be read."""
         if not self.state.exists():

@@ -8,7 +8,9 @@ The formats:
   and gensim's ``save_word2vec_format``, with or without a trailing space);
 - word2vec binary: the same header, then ``word``, a space and d little-endian float32, with an
   optional newline after each record (word2vec.c writes one, gensim does not);
-- either word2vec format gzip-compressed (magic ``\\x1f\\x8b``).
+- GloVe text: ``word v1 ... vd`` lines without the header (``glove.py``), told apart by
+  content: a first line that is not ``V d`` but a word followed by numbers;
+- any of these gzip-compressed (magic ``\\x1f\\x8b``).
 
 The header's ``V d`` is checked against the file's size before the (V, d) matrix is allocated:
 a text record takes at least 2d + 1 bytes (a one-byte word, d one-digit values, each after a
@@ -34,6 +36,7 @@ from w2v.errors import VectorsError
 from w2v.text.vocab import Vocab, first_duplicate, unwritable_word
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
+from w2v.vectors import glove
 
 NPY_MAGIC = b"\x93NUMPY"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -111,52 +114,24 @@ def _open_maybe_gzip(path: Path):
 
 
 def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
-    """Parse word2vec text or binary, telling them apart by content:
-
-    - a first record that decodes as UTF-8 with exactly d numbers after its word is read as
-      text (raw float32 bytes essentially never look like that; if they did, the text reader
-      fails and a binary reading that ends exactly at the end of the file wins);
-    - a first record with some numbers is tried as binary (accepted only if the V records end
-      the file), then as text, so a malformed text file gets the text reader's error;
-    - anything else is binary.
-    """
+    """Parse word2vec text or binary, or GloVe text (no header line: see ``glove.py``),
+    optionally gzipped, telling them apart by content (see ``_read_records``)."""
     path = Path(path)
     opened, most = _open_maybe_gzip(path)
     try:
         with opened as f:
-            V, d = _read_header(f.readline(256), path)
-            start = f.tell()
-            room = most - start
-            first = f.readline(64 * d + 4096)
-            tokens = _record_tokens(first)
-            numbers = sum(_is_number(t) for t in tokens or ())
-
-            def text():
-                f.seek(start)
-                return _read_text_records(f, V, d, path, room)
-
-            def binary(whole_file: bool):
-                f.seek(start)
-                words, matrix, at_end = _read_binary_records(f, V, d, path, room)
-                if whole_file and not at_end:
-                    raise VectorsError(f"{path} has data after its {V} binary records")
-                return words, matrix
-
-            if (tokens is not None and numbers == len(tokens) == d) or not first.strip():
-                try:
-                    words, matrix = text()
-                except VectorsError as text_error:
-                    try:
-                        words, matrix = binary(whole_file=True)
-                    except VectorsError:
-                        raise text_error from None
-            elif numbers:
-                try:
-                    words, matrix = binary(whole_file=True)
-                except VectorsError:
-                    words, matrix = text()
+            header = _parse_header(f.readline(256))
+            if header is not None:
+                words, matrix = _read_records(f, *header, path, most)
             else:
-                words, matrix = binary(whole_file=False)
+                f.seek(0)
+                if not glove.is_record(f.readline(glove.MAX_FIRST_LINE)):
+                    raise VectorsError(
+                        f"{path} is not a word2vec file (expected a 'count dim' header line, "
+                        "as word2vec.c and gensim write) nor a GloVe file ('word v1 ... vd' "
+                        "lines)")
+                f.seek(0)
+                words, matrix = glove.read_glove(f, path)
             while f.read(1 << 20):  # to the end, so that gzip checks its CRC
                 pass
     except EOFError:
@@ -169,14 +144,55 @@ def read_word2vec(path: Path) -> tuple[list[str], np.ndarray]:
     return words, matrix
 
 
-def _read_header(line: bytes, path: Path) -> tuple[int, int]:
+def _read_records(f, V: int, d: int, path: Path, most: int):
+    """The V word2vec records after the header, text or binary by content:
+
+    - a first record that decodes as UTF-8 with exactly d numbers after its word is read as
+      text (raw float32 bytes essentially never look like that; if they did, the text reader
+      fails and a binary reading that ends exactly at the end of the file wins);
+    - a first record with some numbers is tried as binary (accepted only if the V records end
+      the file), then as text, so a malformed text file gets the text reader's error;
+    - anything else is binary.
+    """
+    start = f.tell()
+    room = most - start
+    first = f.readline(64 * d + 4096)
+    tokens = _record_tokens(first)
+    numbers = sum(_is_number(t) for t in tokens or ())
+
+    def text():
+        f.seek(start)
+        return _read_text_records(f, V, d, path, room)
+
+    def binary(whole_file: bool):
+        f.seek(start)
+        words, matrix, at_end = _read_binary_records(f, V, d, path, room)
+        if whole_file and not at_end:
+            raise VectorsError(f"{path} has data after its {V} binary records")
+        return words, matrix
+
+    if (tokens is not None and numbers == len(tokens) == d) or not first.strip():
+        try:
+            return text()
+        except VectorsError as text_error:
+            try:
+                return binary(whole_file=True)
+            except VectorsError:
+                raise text_error from None
+    if numbers:
+        try:
+            return binary(whole_file=True)
+        except VectorsError:
+            return text()
+    return binary(whole_file=False)
+
+
+def _parse_header(line: bytes) -> tuple[int, int] | None:
+    """``(V, d)`` from a word2vec header line, or None if ``line`` is not one."""
     parts = line.split()
     if len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[1]) > 0:
         return int(parts[0]), int(parts[1])
-    raise VectorsError(
-        f"{path} is not a word2vec file (expected a 'count dim' header line, "
-        "as word2vec.c and gensim write; GloVe files lack it)"
-    )
+    return None
 
 
 def _record_tokens(line: bytes) -> list[str] | None:

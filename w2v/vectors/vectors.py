@@ -2,9 +2,9 @@
 
 Loading (``Vectors.load``) tells formats apart by content, not only by file name: a run folder
 (``RUN/vectors.npy`` with ``RUN/vocab.txt``), a ``.npy`` file (magic ``\\x93NUMPY``) with a
-``vocab.txt`` beside it, or word2vec text or binary, optionally gzipped; ``w2v/formats.py``
-reads and writes them. Evaluation (analogies, word pairs) lives in ``evaluate.py``; the
-methods of the same names here call it.
+``vocab.txt`` beside it, word2vec text or binary, or GloVe text (no header line), optionally
+gzipped; ``formats.py`` (and ``glove.py``) read and write them. Evaluation (analogies, word
+pairs) lives in ``evaluate.py``.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
 of evaluation questions).
@@ -110,18 +110,36 @@ class Vectors:
         close = list(dict.fromkeys(close))[:3]
         return f"; closest: {', '.join(close)}" if close else ""
 
-    def most_similar(self, positive=(), negative=(), topn: int = 10, restrict_vocab=None):
-        """Words nearest by cosine to the mean of the unit vectors of ``positive`` minus those of
-        ``negative`` (word2vec.c's distance/word-analogy, gensim's most_similar); the query
-        words themselves are left out. Returns ``[(word, cosine), ...]``, best first."""
+    def most_similar(self, positive=(), negative=(), topn: int = 10, restrict_vocab=None,
+                     method: str = "add"):
+        """Words nearest to ``positive`` and far from ``negative``; the query words themselves
+        are left out. Returns ``[(word, score), ...]``, best first.
+
+        ``add`` (3CosAdd): cosine to the mean of the unit vectors of ``positive`` minus those of
+        ``negative`` (word2vec.c's distance/word-analogy, gensim's ``most_similar``); the
+        score is that cosine. ``mul`` (3CosMul, Levy & Goldberg 2014, eq. 4, gensim's
+        ``most_similar_cosmul``): the product of cos'(x, p) over the positives divided by the
+        product of cos'(x, n) over the negatives plus ε, with cos' = (1 + cos) / 2 (their
+        footnote 7) and ε = COSMUL_EPS; it needs at least one positive word.
+        """
         positive, negative = _as_list(positive), _as_list(negative)
         ids = [self.id(w) for w in (*positive, *negative)]
         if not ids:
             raise VectorsError("give at least one word")
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        mean = weights @ self.unit[ids]
-        mean /= max(float(np.linalg.norm(mean)), 1e-30)
-        scores = self.unit[: self.cutoff(restrict_vocab)] @ mean
+        rows = self.unit[: self.cutoff(restrict_vocab)]
+        if method == "add":
+            weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), np.float32)
+            mean = weights @ self.unit[ids]
+            mean /= max(float(np.linalg.norm(mean)), 1e-30)
+            scores = rows @ mean
+        elif method == "mul":
+            if not positive:
+                raise VectorsError("3CosMul needs at least one positive word")
+            shifted = (1 + rows @ self.unit[ids].T) / 2  # (V, len(ids))
+            p = len(positive)
+            scores = shifted[:, :p].prod(axis=1) / (shifted[:, p:].prod(axis=1) + COSMUL_EPS)
+        else:
+            raise VectorsError(f"unknown method {method!r}; use 'add' or 'mul'")
         return self._top(scores, set(ids), topn)
 
     def similar(self, word: str, topn: int = 10):
@@ -131,23 +149,17 @@ class Vectors:
     def analogy(self, a: str, b: str, c: str, topn: int = 10, method: str = "add"):
         """a - b + c ≈ ?  (``analogy("king", "male", "female")`` → queen).
 
-        ``add`` is 3CosAdd: argmax cos(x, a - b + c) over unit vectors, word2vec.c's
-        word-analogy and gensim's most_similar([a, c], [b]). ``mul`` is 3CosMul (Levy &
-        Goldberg 2014, eq. 4): argmax cos'(x, a) cos'(x, c) / (cos'(x, b) + ε), cosines shifted
-        to [0, 1] by cos' = (1 + cos) / 2 (their footnote 7) and ε = COSMUL_EPS = 0.001 as in
-        the paper (gensim's most_similar_cosmul uses 1e-6). The inputs are never answers;
-        repeated words are rejected.
+        ``most_similar([a, c], [b])``: 3CosAdd (``add``) is argmax cos(x, a - b + c) over unit
+        vectors, word2vec.c's word-analogy and gensim's most_similar([a, c], [b]); 3CosMul
+        (``mul``) is argmax cos'(x, a) cos'(x, c) / (cos'(x, b) + ε), ε = COSMUL_EPS = 0.001
+        as in the paper (gensim's most_similar_cosmul uses 1e-6). The inputs are never
+        answers; repeated words are rejected.
         """
         if len({self.key(a), self.key(b), self.key(c)}) < 3:
             raise VectorsError(f"the analogy words must differ, got {a} {b} {c}")
-        if method == "add":
-            return self.most_similar([a, c], [b], topn=topn)
-        if method != "mul":
+        if method not in ("add", "mul"):
             raise VectorsError(f"unknown analogy method {method!r}; use 'add' or 'mul'")
-        ids = [self.id(w) for w in (a, b, c)]
-        shifted = (1 + self.unit @ self.unit[ids].T) / 2  # (V, 3)
-        scores = shifted[:, 0] * shifted[:, 2] / (shifted[:, 1] + COSMUL_EPS)
-        return self._top(scores, set(ids), topn)
+        return self.most_similar([a, c], [b], topn=topn, method=method)
 
     def _top(self, scores: np.ndarray, exclude: set[int], topn: int):
         """The ``topn`` best rows of ``scores`` other than ``exclude``: a partial sort of the
@@ -169,8 +181,8 @@ class Vectors:
 
     @classmethod
     def load(cls, path) -> Vectors:
-        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary file
-        (optionally gzipped); the format is recognized by content."""
+        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary or GloVe
+        file (optionally gzipped); the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
             path = RunDir(path).vectors()

@@ -1,0 +1,57 @@
+"""The evaluation sets packaged with w2v (``w2v/data/eval/``; its README.md records where each
+comes from and its licence), and how a name or a path on the command line becomes a file.
+
+>>> resolve("google", "analogies")[0], resolve("wordsim353", "similarity")[1].name
+('google', 'wordsim353.tsv')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from w2v.errors import VectorsError
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "eval"
+
+# name -> (kind, file): kind is "analogies" or "similarity", the evaluation it feeds.
+BUILTIN = {
+    "google": ("analogies", "questions-words.txt"),
+    "wordsim353": ("similarity", "wordsim353.tsv"),
+}
+DEFAULTS = {"analogies": "google", "similarity": ("wordsim353",)}
+KIND = {"analogies": "analogy", "similarity": "word-pair"}  # for messages
+
+
+def choose(analogies, similarity) -> tuple[list, list]:
+    """The analogy file (None or one) and word-pair files (any number) an evaluation reads,
+    as ``(label, path)`` lists; with none given, the built-in ``DEFAULTS``."""
+    if not analogies and not similarity:
+        analogies, similarity = DEFAULTS["analogies"], DEFAULTS["similarity"]
+    return ([resolve(analogies, "analogies")] if analogies else [],
+            [resolve(v, "similarity") for v in similarity])
+
+
+def names(kind: str) -> list[str]:
+    return [name for name, (k, _) in BUILTIN.items() if k == kind]
+
+
+def resolve(value: str, kind: str) -> tuple[str, Path]:
+    """``(label, path)`` for a file path or a built-in set's name; the label is what reports
+    call it (the name, or the path as given). An existing file wins over a name, so a file
+    called ``google`` in the current folder is still read."""
+    path = Path(value)
+    if path.is_file():
+        return value, path
+    if value in BUILTIN:
+        wanted, file = BUILTIN[value]
+        if wanted != kind:
+            raise VectorsError(f"{value!r} is a built-in {KIND[wanted]} set, not "
+                               f"{'an' if kind == 'analogies' else 'a'} {KIND[kind]} set")
+        if not (DATA / file).is_file():
+            raise VectorsError(f"the built-in set {value} ({DATA / file}) is missing from this "
+                               "installation of w2v; reinstall it, or give the file's path")
+        return value, DATA / file
+    if path.is_dir():
+        raise VectorsError(f"{value} is a folder, not a file")
+    raise VectorsError(f"{value} is neither a file nor a built-in {KIND[kind]} set "
+                       f"({', '.join(names(kind))})")

@@ -1,0 +1,148 @@
+"""``w2v export``: the vectors of a run (or of any vectors file ``Vectors.load`` reads) in
+another format, optionally only some rows.
+
+Formats, each written atomically (temporary files renamed into place together):
+
+- ``tsv``: for the TensorBoard Embedding Projector (projector.tensorflow.org, "Load"), a
+  folder holding ``vectors.tsv`` (one row of tab-separated values per word, no header) and
+  ``metadata.tsv`` (the words, one per line: with a single column the projector wants no
+  header). The output path is that folder, created if missing.
+- ``txt`` / ``bin``: word2vec.c's text and binary formats (gensim's ``load_word2vec_format``).
+- ``npy``: the output path is the ``.npy`` matrix; the vocabulary goes to ``vocab.txt`` beside
+  it, as ``Vectors.load`` expects, with the run's word counts (0 when the source has none, a
+  word2vec or GloVe file).
+
+Values are written with ``%.9g``, which round-trips float32 exactly. A run's own files (its
+``vocab.txt``, ``vectors.npy``, ...) are never replaced, so an export into the run folder cannot
+break the run; other existing files are replaced only when asked (``force``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from w2v.errors import VectorsError
+from w2v.text.vocab import Vocab
+from w2v.train.rundir import RunDir
+from w2v.util.atomic import atomic_group
+from w2v.vectors.formats import NPY_MAGIC, write_word2vec
+from w2v.vectors.vectors import Vectors
+
+FORMATS = ("tsv", "txt", "bin", "npy")
+TSV_VECTORS, TSV_METADATA = "vectors.tsv", "metadata.tsv"
+BLOCK_VALUES = 1 << 16  # values formatted per write, as formats.write_records
+
+
+def export_vectors(source, fmt: str, out, words=None, top=None, force=False) -> dict:
+    """Export ``source`` (a run folder or a vectors file) as ``fmt`` to ``out``; ``words``
+    (in their order, repeats dropped) or ``top`` (the most frequent) limit the rows. Returns
+    ``{"paths", "rows", "dim", "missing"}``: ``missing`` are the words not in the vocabulary,
+    which are skipped."""
+    if fmt not in FORMATS:
+        raise VectorsError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    vectors = Vectors.load(source)
+    rows, missing = select_rows(vectors, words, top)
+    paths = targets(fmt, Path(out))
+    _check_targets(paths, fmt, force)
+    matrix = vectors.vectors[rows]  # a slice of a memory-mapped .npy stays on disk
+    chosen = vectors.words[rows] if isinstance(rows, slice) else [vectors.words[i] for i in rows]
+    paths[0].parent.mkdir(parents=True, exist_ok=True)
+    if fmt in ("txt", "bin"):
+        write_word2vec(paths[0], chosen, matrix, binary=fmt == "bin")
+    elif fmt == "tsv":
+        _write_tsv(paths, chosen, matrix)
+    else:
+        _write_npy(paths, chosen, matrix, _source_vocab(Path(source), vectors), rows)
+    return {"paths": [str(p) for p in paths], "rows": len(chosen), "dim": vectors.dim,
+            "missing": missing}
+
+
+def select_rows(vectors: Vectors, words=None, top=None):
+    """The rows to export, as a slice (every word, or the ``top`` most frequent) or a list of
+    row ids (``words``, in their order, each once; case folded as queries are), and the words
+    that are not in the vocabulary."""
+    if top is not None and (not isinstance(top, int) or top < 1):
+        raise VectorsError(f"top must be a positive integer, got {top!r}")
+    if words is None:
+        return slice(0, len(vectors) if top is None else min(top, len(vectors))), []
+    ids, missing, seen = [], [], set()
+    for word in words:
+        if word not in vectors:
+            missing.append(word)
+        elif vectors.id(word) not in seen:
+            seen.add(vectors.id(word))
+            ids.append(vectors.id(word))
+    if not ids:
+        raise VectorsError(f"none of the {len(words)} words is in the vocabulary"
+                           if words else "the word list is empty")
+    return ids[:top] if top is not None else ids, missing
+
+
+def targets(fmt: str, out: Path) -> list[Path]:
+    """The files an export writes."""
+    if fmt == "tsv":
+        return [out / TSV_VECTORS, out / TSV_METADATA]
+    if fmt == "npy":
+        return [out, RunDir(out.parent).vocab]
+    return [out]
+
+
+def _check_targets(paths: list[Path], fmt: str, force: bool) -> None:
+    if fmt == "tsv" and paths[0].parent.exists() and not paths[0].parent.is_dir():
+        raise VectorsError(f"{paths[0].parent} is a file; a tsv export writes a folder")
+    for path in paths:
+        run = RunDir(path.parent)
+        if run.owns(path) and (run.state.is_file() or run.checkpoint_dirs()):
+            beside = " (an npy export writes vocab.txt beside the .npy)" if fmt == "npy" else ""
+            raise VectorsError(f"{path} is a file of the w2v run in {run.path}{beside}; export "
+                               "to another path")
+        if path.is_dir():
+            raise VectorsError(f"{path} is a folder")
+        if path.exists() and not force:
+            raise VectorsError(f"{path} exists; add {{=force}} to replace it")
+
+
+def _write_tsv(paths: list[Path], words: list[str], matrix) -> None:
+    d = matrix.shape[1]
+    row_format = "\t".join(["%.9g"] * d) + "\n"
+    block = max(1, BLOCK_VALUES // max(d, 1))
+    with atomic_group() as stage:
+        with open(stage(paths[0]), "w", encoding="utf-8", newline="\n") as f:
+            for start in range(0, len(words), block):
+                rows = np.asarray(matrix[start : start + block], dtype=np.float32)
+                f.write("".join(row_format % tuple(r) for r in rows.tolist()))
+        with open(stage(paths[1]), "w", encoding="utf-8", newline="\n") as f:
+            _write_metadata(f, words)
+
+
+def _write_metadata(f, words: list[str]) -> None:
+    """The projector's metadata: one word per line, no header (a single column)."""
+    f.writelines(f"{w}\n" for w in words)
+
+
+def _write_npy(paths: list[Path], words: list[str], matrix, vocab: Vocab | None, rows) -> None:
+    """The matrix and a ``vocab.txt`` with the source's counts for the chosen rows."""
+    if vocab is None:
+        counts, total = np.zeros(len(words), np.int64), 0
+    else:
+        counts, total = vocab.counts[rows], vocab.total_words
+    with atomic_group() as stage:
+        with open(stage(paths[0]), "wb") as f:
+            np.save(f, np.asarray(matrix, dtype=np.float32))
+        Vocab(words, counts, total_words=total).save(stage(paths[1]))
+
+
+def _source_vocab(source: Path, vectors: Vectors) -> Vocab | None:
+    """The vocabulary (with counts) of a run folder or of a ``.npy`` beside ``vocab.txt``; None
+    for a word2vec or GloVe file, which carry no counts."""
+    if source.is_dir():
+        path = RunDir(source).vocab
+    else:
+        with open(source, "rb") as f:
+            if f.read(len(NPY_MAGIC)) != NPY_MAGIC:
+                return None
+        path = RunDir(source.parent).vocab
+    vocab = Vocab.load(path)
+    return vocab if vocab.words == vectors.words else None
