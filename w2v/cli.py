@@ -1,22 +1,23 @@
-"""The command line: thin Click commands that parse, call the library, and echo.
+"""The command line: Click options, and one call to ``commands`` (or the training session).
 
-Heavy modules (numpy, numba, matplotlib, scikit-learn) are imported inside the commands, so
-``w2v --help`` stays fast. Library errors (``W2VError``) become one line and exit 1; usage errors
-exit 2; ``--debug`` or ``W2V_DEBUG=1`` shows the traceback instead.
+Heavy modules are imported inside the commands, so ``w2v --help`` stays fast. Errors are one
+line (``errors.describe``: exit 1, 2 for usage, 130 for Ctrl-C; ``--debug`` or ``W2V_DEBUG=1``
+shows the traceback). Only this module spells flags: library messages say ``{=key}``.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
+import typing
+from dataclasses import fields
 from pathlib import Path
 
 import click
 
-from w2v import __version__
-from w2v.errors import ConfigError, Interrupted, W2VError
-from w2v.train.rundir import RunDir, latest_run
+from w2v import __version__, commands
+from w2v.config import Config
+from w2v.errors import W2VError, describe
 
 
 class Failed(click.ClickException):
@@ -32,17 +33,6 @@ def flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-def _message(e: W2VError) -> str:
-    """A library error in the CLI's words: settings named by their flag (config errors name
-    the config key too, since the value may come from a TOML file)."""
-    if isinstance(e, ConfigError):
-        return e.render(lambda key: f"{key} ({flag(key)})")
-    if isinstance(e, Interrupted) and e.details.get("resumable"):
-        command = f"w2v train --out {shlex.quote(e.details['out'])} --resume"
-        return f"{e.render(flag)}; continue with: {command}"
-    return e.render(flag)
-
-
 class Group(click.Group):
     """Turns library errors, Ctrl-C and unexpected exceptions into one-line messages."""
 
@@ -51,59 +41,60 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except KeyboardInterrupt:
-            raise Failed("interrupted", exit_code=130) from None
         except Exception as e:  # noqa: BLE001 - the user sees one line, --debug the rest
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            raise _failure(e) from None
+            raise Failed(*describe(e, flag)) from None
+        except KeyboardInterrupt:
+            raise Failed("interrupted", exit_code=130) from None
 
 
-def _failure(e: Exception) -> click.ClickException:
-    if isinstance(e, Interrupted):
-        return Failed(_message(e), exit_code=130)
-    if isinstance(e, ConfigError):
-        return click.UsageError(_message(e))
-    if isinstance(e, W2VError):
-        return Failed(_message(e))
-    if isinstance(e, MemoryError):
-        return Failed("out of memory; try a smaller --dim or --max-vocab")
-    if isinstance(e, OSError):
-        return Failed(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
-    return Failed(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the "
-                  "traceback and report it)")
+def _set(key):
+    """An option callback that records the flag in the context (and --debug at the root)."""
 
-
-def _set_debug(ctx, param, value):
-    if value:
-        ctx.find_root().obj["debug"] = True
-
-
-def _set_quiet(ctx, param, value):
-    ctx.meta["w2v.quiet"] = value
+    def callback(ctx, param, value):
+        if key == "debug" and value:
+            ctx.find_root().obj["debug"] = True
+        ctx.meta[key] = value
+    return callback
 
 
 class Command(click.Command):
-    """Every command takes -q/--quiet and --debug (also after the command's name)."""
+    """Every command takes -q/--quiet and --debug (also after the command's name), and
+    answers a word2vec.c or gensim flag (``--size``) with w2v's (``--dim``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.params += [
             click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
-                         callback=_set_quiet, help="Print nothing but results and errors."),
+                         callback=_set("quiet"), help="Print nothing but results and errors."),
             click.Option(["--debug"], is_flag=True, expose_value=False, hidden=True,
-                         callback=_set_debug),
-        ]
+                         callback=_set("debug"))]
+
+    def parse_args(self, ctx, args):
+        if self.name == "train":
+            from w2v.config import peer_hints
+
+            hints = peer_hints(flag)
+            for arg in args[: args.index("--") if "--" in args else len(args)]:
+                if arg.split("=", 1)[0] in hints:
+                    raise Failed(hints[arg.split("=", 1)[0]].render(flag), exit_code=2)
+        return super().parse_args(ctx, args)
 
 
 def quiet() -> bool:
-    return click.get_current_context().meta.get("w2v.quiet", False)
+    return click.get_current_context().meta.get("quiet", False)
 
 
-def note(text: str) -> None:
-    """A line for the person at the terminal (stderr), unless -q."""
-    if not quiet():
-        click.echo(text, err=True)
+def reply(r) -> None:
+    """Print a ``commands.Reply``: its notes on stderr (unless -q), its result on stdout, and
+    its error, if any, as the one-line failure."""
+    for text in [] if quiet() else r.notes:
+        click.echo(W2VError(text).render(flag), err=True)
+    if r.out:
+        click.echo(r.out)
+    if r.error:
+        raise Failed(r.error)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,7 +102,7 @@ def note(text: str) -> None:
 @click.option("--debug", is_flag=True, envvar="W2V_DEBUG", help="Show tracebacks on errors.")
 @click.pass_context
 def main(ctx, debug):
-    """w2v: train word2vec skip-gram vectors and query them.
+    """w2v: train word2vec vectors and query them.
 
     \b
     Example:
@@ -122,25 +113,17 @@ def main(ctx, debug):
 
 
 main.command_class = Command
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Machine-readable output (strict JSON: null for NaN).")
 
 
 @main.command()
 @click.option("--tol", type=float, default=1e-6, show_default=True, help="Max relative error.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random problems.")
-def gradcheck(tol, seed):
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the problems.")
+@json_option
+def gradcheck(tol, seed, as_json):
     """Check every loss gradient against centered finite differences."""
-    from w2v.objectives.gradcheck import format_table, run_gradcheck
-
-    if not 0 < tol < float("inf"):  # NaN or negative: every check fails; inf: all pass
-        raise click.BadParameter(f"tol must be a positive finite number, got {tol}",
-                                 param_hint="'--tol'")
-
-    rows = run_gradcheck(seed=seed, tol=tol)
-    click.echo(format_table(rows))
-    failed = [r for r in rows if not r.passed]
-    if failed:
-        raise Failed(f"{len(failed)} of {len(rows)} gradient checks failed (tol {tol:g})")
-    click.echo(f"all {len(rows)} checks passed (tol {tol:g})")
+    reply(commands.gradcheck(tol, seed, as_json))
 
 
 @main.command()
@@ -150,62 +133,30 @@ def gradcheck(tol, seed):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sentences.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def demo(out, tokens, seed, force):
-    """Write the built-in demo corpus (planted word groups and analogies) to OUT (.gz, .bz2
-    and .xz are compressed)."""
-    from w2v.demo import write
-
-    write(out, n_tokens=tokens, seed=seed, overwrite=force)
-    note(f"wrote the demo corpus to {out}")
-
-
-# ------------------------------------------------------------------------------ train
-
-class TrainCommand(Command):
-    """``train`` answers a peer's flag name with w2v's before Click's "no such option"."""
-
-    def parse_args(self, ctx, args):
-        from w2v.config import peer_hints
-
-        hints = {typed: text.render(flag) for typed, text in peer_hints(flag).items()}
-        for arg in args:
-            if arg == "--":
-                break
-            if arg.split("=", 1)[0] in hints:
-                raise click.UsageError(hints[arg.split("=", 1)[0]], ctx)
-        return super().parse_args(ctx, args)
+    """Write the built-in demo corpus (planted groups and analogies) to OUT (.gz/.bz2/.xz
+    compressed)."""
+    reply(commands.demo(out, tokens, seed, force))
 
 
 def config_options(command):
-    """One option per Config field: type, choices and help from its metadata, default None
-    (not given), so a TOML file and the run's stored config can fill what is not given."""
-    import typing
-    from dataclasses import fields
-
-    from w2v.config import Config
-
+    """One option per Config field, typed and helped by its metadata, default None (not
+    given), so a TOML file and a resumed run's stored config fill what is not given."""
     hints = typing.get_type_hints(Config)
     for f in reversed(fields(Config)):
         shown = {True: "true", False: "false"}.get(f.default, f.default)
-        help_text = f"{f.metadata['help']}  [default: {shown}]"
+        kind, decls = {}, [flag(f.name)]
         if hints[f.name] is bool:
-            decls, kind = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"], {}
+            decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]
         else:
             choices = f.metadata.get("choices")
-            kind = {"type": click.Choice(choices) if choices else
-                    {int: int, float: float}.get(hints[f.name], str)}
-            decls = [flag(f.name)]
-        command = click.option(*decls, f.name, default=None, help=help_text, **kind)(command)
+            kind["type"] = (click.Choice(choices) if choices
+                            else {int: int, float: float}.get(hints[f.name], str))
+        command = click.option(*decls, f.name, default=None, **kind,
+                               help=f"{f.metadata['help']}  [default: {shown}]")(command)
     return command
 
 
-def _default_out(corpus: str) -> Path:
-    name = "stdin" if corpus == "-" else Path(corpus).name
-    for suffix in (".gz", ".bz2", ".xz", ".txt"):
-        name = name.removesuffix(suffix)
-    return Path("runs") / (name or "corpus")
-
-
-@main.command(cls=TrainCommand)
+@main.command()
 @click.argument("corpus", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="TOML file with the same keys as these options; options override it.")
@@ -216,8 +167,8 @@ def _default_out(corpus: str) -> Path:
 @click.option("--force", is_flag=True, help="Replace the run already in --out.")
 @config_options
 def train(corpus, config_file, out, resume, force, **options):
-    """Train skip-gram vectors with negative sampling on CORPUS: text files (.gz, .bz2, .xz
-    too), or - for standard input.
+    """Train word2vec vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard
+    input.
 
     \b
     Example:
@@ -225,127 +176,50 @@ def train(corpus, config_file, out, resume, force, **options):
       zcat wiki.txt.gz | w2v train - --out runs/wiki
       w2v train --out runs/wiki --resume
     """
-    from w2v.config import explicit_settings, load_toml
-
-    if resume and force:
-        raise click.UsageError("--resume continues a run and --force replaces it: pick one")
-    if not corpus and not resume:
-        raise click.UsageError("give the corpus: one or more text files, or - for stdin")
-    if out is None and not corpus:
-        raise click.UsageError("--resume needs the run folder: --out RUN")
-    out = out or _default_out(corpus[0])
-    if out.exists() and not out.is_dir():
-        raise click.BadParameter(f"{out} exists and is not a folder", param_hint="--out")
-    settings = explicit_settings(load_toml(config_file) if config_file else None, options)
-    from w2v.progress import Renderer
-    from w2v.train.session import run
-
-    with Renderer(quiet=quiet(), version=__version__, corpus=corpus, out=out) as renderer:
-        written = run(settings, corpus, out, resume=resume, force=force, on_event=renderer)
-    if written and not quiet():
-        click.echo(f"vectors written to {', '.join(written)}")
-
-
-# ------------------------------------------------------------------------------ queries
-
-
-def _source(path) -> Path:
-    """``path``, or the newest run under runs/ (and say which, on stderr)."""
-    if path is None:
-        path = latest_run("runs")
-        note(f"using the latest run: {path}")
-    return Path(path)
-
-
-def _load_vectors(path):
-    """The vectors at ``path`` or the newest run's. A run trained lowercased lowercases its
-    query words (``Vectors.lowercase``, from its state.json)."""
-    from w2v.vectors.vectors import Vectors
-
-    return Vectors.load(_source(path))
+    reply(commands.train(corpus, config_file, out, resume, force, options, quiet()))
 
 
 vectors_option = click.option(
     "--vectors", "vectors_path", type=click.Path(path_type=Path),
-    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]",
-)
-json_option = click.option("--json", "as_json", is_flag=True,
-                           help="Machine-readable output (strict JSON: null for NaN).")
+    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]")
 top_option = click.option("-n", "--top", "topn", type=click.IntRange(1), default=10,
                           show_default=True, help="How many words to list.")
-
-
-def _echo_notes(notes):
-    """The library's notes on degenerate input, one line each on stderr (unless -q): what a
-    Python warning would have said, without its file:line."""
-    for text in notes:
-        note(f"note: {text}")
-
-
-def _echo_ranked(results, as_json, query):
-    """A ranked list as a table, or as JSON through ``to_json`` (NaN scores become null)."""
-    from w2v.util.tables import format_ranked, ranked_records, to_json
-
-    if as_json:
-        click.echo(to_json({"query": query, "results": ranked_records(results)}))
-    else:
-        click.echo(format_ranked(results))
+method_option = click.option("--method", type=click.Choice(["add", "mul"]), default="add",
+                             show_default=True, help="3CosAdd (word2vec.c, gensim's "
+                             "most_similar) or 3CosMul (Levy & Goldberg 2014).")
 
 
 @main.command()
 @click.argument("words", nargs=-1)
 @vectors_option
 @top_option
-@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
-              help="3CosAdd (word2vec.c, gensim) or 3CosMul (Levy & Goldberg 2014).")
+@method_option
 @click.option("--questions", type=click.File("r", errors="replace"),
               help="Many questions 'a b c' one per line, from a file or '-' for stdin.")
 @json_option
 def analogy(words, vectors_path, topn, method, questions, as_json):
-    """Answer A - B + C = ?  (king - male + female = queen).
-
-    With --questions, lines with unknown words or not three different words are skipped and
-    listed at the end (so one typo does not lose the batch); --json then prints one object.
+    """Answer A - B + C = ?  (king - male + female = queen). With --questions, lines with
+    unknown words or not three different words are skipped and listed at the end.
 
     \b
     Example:
       w2v analogy king male female
       printf 'king male female\\nparis france italy\\n' | w2v analogy --questions -
     """
-    if questions is None and len(words) != 3:
-        raise click.UsageError("give three words A B C (for A - B + C), or --questions FILE")
-    if questions is not None and words:
-        raise click.UsageError("give either three words or --questions, not both")
-    vectors = _load_vectors(vectors_path)
-    if questions is None:
-        return _echo_ranked(vectors.analogy(*words, topn=topn, method=method), as_json, words)
-    from w2v.util.tables import answers_record, format_answers, to_json
-    from w2v.vectors.evaluate import answer_questions
-
-    report = answer_questions(vectors, questions, topn, method)
-    click.echo(to_json(answers_record(report)) if as_json else format_answers(report))
+    reply(commands.analogy(words, vectors_path, topn, method, questions, as_json))
 
 
 @main.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word; repeatable.")
-@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
-              help="3CosAdd (gensim's most_similar) or 3CosMul (most_similar_cosmul).")
+@method_option
 @vectors_option
 @top_option
 @json_option
 def similar(words, minus, method, vectors_path, topn, as_json):
-    """Nearest neighbours of WORDS (summed) minus the --minus words; the query words are never
-    answers.
-
-    \b
-    Example:
-      w2v similar coffee
-      w2v similar king female --minus male
-    """
-    vectors = _load_vectors(vectors_path)
-    results = vectors.most_similar(words, minus, topn=topn, method=method)
-    _echo_ranked(results, as_json, {"positive": words, "negative": minus, "method": method})
+    """Nearest neighbours of WORDS (summed) minus the --minus words; the query words are
+    never answers.  Example: w2v similar king female --minus male"""
+    reply(commands.similar(words, minus, method, vectors_path, topn, as_json))
 
 
 @main.command()
@@ -360,35 +234,9 @@ def similar(words, minus, method, vectors_path, topn, as_json):
 @json_option
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
     """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage. Without
-    files, the built-in sets: google (questions-words.txt) and wordsim353.
-
-    Undefined correlations (all scores equal) are 'undefined' (null in --json), with a note
-    on stderr that says why.
-    """
-    from w2v.util.tables import format_analogy_report, format_pairs_report, to_json
-    from w2v.vectors.evalsets import choose
-    from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
-
-    if not analogies and not similarity:
-        note("using the built-in sets google (analogies) and wordsim353 (similarity)")
-    analogies, similarity = choose(analogies, similarity)
-    vectors = _load_vectors(vectors_path)
-    report = {}
-    if analogies:
-        report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
-                                                 case_insensitive=not case_sensitive)
-    report["similarity"] = {
-        label: evaluate_word_pairs(vectors, path, restrict_vocab, not case_sensitive)
-        for label, path in similarity
-    }
-    _echo_notes(n for r in report["similarity"].values() for n in r["notes"])
-    if as_json:
-        click.echo(to_json(report, indent=1))
-        return
-    if analogies:
-        click.echo(format_analogy_report(report["analogies"]))
-    for path, r in report["similarity"].items():
-        click.echo(format_pairs_report(path, r))
+    files, the built-in sets: google (questions-words.txt) and wordsim353."""
+    reply(commands.evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive,
+                            as_json))
 
 
 @main.command()
@@ -397,13 +245,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 def info(run_path, as_json):
     """What the run folder RUN holds: config, vocabulary, progress, loss and evaluation per
     epoch, files. Works on finished, interrupted and diverged runs."""
-    from w2v.train.info import format_info, run_info
-    from w2v.util.tables import to_json
-
-    report = run_info(run_path)
-    click.echo(to_json(report, indent=1) if as_json else format_info(report))
-    if report["resumable"] and not as_json:
-        note(f"continue with: w2v train --out {shlex.quote(str(run_path))} --resume")
+    reply(commands.info(run_path, as_json))
 
 
 @main.command()
@@ -417,15 +259,7 @@ def info(run_path, as_json):
 @click.option("--force", is_flag=True, help="Replace existing output files.")
 def export(source, fmt, out, words_file, top, force):
     """Write the vectors of RUN (a run folder or a vectors file) in another format."""
-    from w2v.vectors.export import export_vectors
-
-    if words_file and top:
-        raise click.UsageError("give --words FILE or --top N, not both")
-    words = words_file.read().split() if words_file else None
-    done = export_vectors(source, fmt, out, words=words, top=top, force=force)
-    if done["missing"]:
-        note(f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}")
-    click.echo(f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}")
+    reply(commands.export(source, fmt, out, words_file, top, force))
 
 
 @main.command()
@@ -437,43 +271,21 @@ def export(source, fmt, out, words_file, top, force):
 @click.option("--loss", "loss_run", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Plot the loss curve of this run folder instead.")
 @click.option("-o", "--out", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output .png, .svg or .pdf.  [default: words.png / loss.png in the run]")
-@click.option("--output", "output_alias", type=click.Path(dir_okay=False, path_type=Path),
-              hidden=True)  # the old name of --out
+              help="Output .png, .svg, .pdf (or .html).  [default: words.png / loss.png in "
+                   "the run]")
+@click.option("--output", "alias", type=click.Path(dir_okay=False, path_type=Path), hidden=True)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the KMeans clustering (the colors).")
-@click.option("--html", "as_html", is_flag=True,
-              help="Write one self-contained .html page to explore: hover, zoom, search a word "
-                   "and see its nearest neighbours (above 500 words: 10 MiniBatchKMeans clusters "
-                   "unless --clusters).")
+@click.option("--html", "as_html", is_flag=True, help="One self-contained .html page to "
+              "explore: hover, zoom, search a word and see its nearest neighbours.")
 @click.option("--top", type=click.IntRange(2),
               help="With --html: plot the N most frequent words.  [default: 2000]")
 @click.option("--tsne", is_flag=True,
               help="With --html: add a t-SNE projection (slow: ~2 minutes for 10,000 words).")
-def plot(vectors_path, words_file, clusters, loss_run, output, output_alias, seed, as_html, top,
-         tsne):
+def plot(vectors_path, words_file, clusters, loss_run, output, alias, seed, as_html, top, tsne):
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
-    from w2v.vectors import html
-    from w2v.vectors import plot as plots
-
-    output = output or output_alias
-    if loss_run is not None:
-        output = output or RunDir(loss_run).plot("loss.png")
-        plots.plot_loss(loss_run, output)  # reads state.json defensively: one line if damaged
-        return click.echo(f"wrote {output}")
-    if not as_html and (top or tsne or (output and output.suffix.lower() in html.SUFFIXES)):
-        raise Failed("--top, --tsne and an .html output need --html")
-    source = _source(vectors_path)
-    vectors, words = _load_vectors(source), words_file.read().split() if words_file else None
-    folder = source if source.is_dir() else source.parent
-    if as_html:
-        info = html.write_page(vectors, words, top, output or folder / "words.html", seed=seed,
-                               clusters=clusters, tsne=tsne, name=source.name)
-    else:
-        info = plots.plot_words(vectors, plots.DEFAULT_WORDS if words is None else words,
-                                output or folder / "words.png", clusters=clusters, seed=seed)
-    _echo_notes(info["notes"])
-    click.echo("\n".join(info["summary"]))
+    reply(commands.plot(vectors_path, words_file, clusters, loss_run, output or alias, seed,
+                        as_html, top, tsne))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ and the user of either sees a name they can type.
 from __future__ import annotations
 
 import re
+import shlex
 
 _SETTING = re.compile(r"\{=([a-z_]+)\}")
 
@@ -40,6 +41,10 @@ class W2VError(Exception):
 
 class ConfigError(W2VError):
     """A setting is unknown, of the wrong type, or out of range."""
+
+
+class UsageError(W2VError):
+    """Options that do not go together, or a value no option accepts (exit code 2)."""
 
 
 class CorpusError(W2VError):
@@ -69,3 +74,30 @@ class VectorsError(W2VError):
 class Interrupted(W2VError):
     """SIGINT or SIGTERM arrived. ``details``: ``out`` (the run folder) and ``resumable``
     (whether a checkpoint lets ``resume`` continue), so the CLI can print the command."""
+
+
+def describe(error: BaseException, flag) -> tuple[str, int]:
+    """The one line and exit code a command-line user gets for ``error``: settings rendered
+    by ``flag(key)`` (config errors name the key too, since the value may come from a TOML
+    file); 2 for a usage error, 130 for an interruption, 1 otherwise.
+
+    >>> describe(ConfigError("{=dim} must be positive"), lambda k: "--" + k)
+    ('dim (--dim) must be positive', 2)
+    """
+    if isinstance(error, ConfigError):
+        return error.render(lambda key: f"{key} ({flag(key)})"), 2
+    if isinstance(error, UsageError):
+        return error.render(flag), 2
+    if isinstance(error, Interrupted):
+        out = shlex.quote(error.details.get("out", ""))
+        how = f"; continue with: w2v train {{=out}} {out} {{=resume}}"
+        text = error.template + (how if error.details.get("resumable") else "")
+        return W2VError(text).render(flag), 130
+    if isinstance(error, W2VError):
+        return error.render(flag), 1
+    if isinstance(error, MemoryError):
+        return W2VError("out of memory; try a smaller {=dim} or {=max_vocab}").render(flag), 1
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1
+    return (f"internal error: {type(error).__name__}: {error} (rerun with "
+            + W2VError("{=debug}").render(flag) + " for the traceback and report it)"), 1

@@ -152,6 +152,18 @@ class RunDir:
             path.unlink(missing_ok=True)
 
 
+def default_run(corpus: str, root="runs") -> Path:
+    """``runs/<corpus name>`` (compression and .txt suffixes dropped; ``stdin`` for ``-``).
+
+    >>> str(default_run("data/wiki.txt.gz")), str(default_run("-"))
+    ('runs/wiki', 'runs/stdin')
+    """
+    name = "stdin" if corpus == "-" else Path(corpus).name
+    for suffix in (".gz", ".bz2", ".xz", ".txt"):
+        name = name.removesuffix(suffix)
+    return Path(root) / (name or "corpus")
+
+
 def latest_run(root="runs") -> Path:
     """The run folder under ``root`` whose ``vectors.npy`` was written last."""
     runs = [p.parent for p in Path(root).glob(f"*/{VECTOR_FILES[0]}")]

@@ -95,6 +95,13 @@ def format_pairs_report(path, report: dict) -> str:
             f"{report['pairs']}/{total} pairs ({_percent(report['oov_ratio'])} out of vocabulary)")
 
 
+def format_evaluation(report: dict) -> str:
+    """``evaluate.evaluate``'s report: the analogy table, then one line per word-pair file."""
+    lines = [format_analogy_report(report["analogies"])] if "analogies" in report else []
+    lines += [format_pairs_report(label, r) for label, r in report["similarity"].items()]
+    return "\n".join(lines)
+
+
 def format_skipped(report: dict) -> list[str]:
     """The lines that end an ``answer_questions`` batch: what was skipped and where, so a
     batch with a typo is answered rather than aborted, and the typo is still found."""

@@ -204,6 +204,21 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
     return report
 
 
+def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_000,
+             case_insensitive=True) -> dict:
+    """``w2v evaluate``: ``analogies`` and ``similarity`` are [(label, path)] (see
+    ``evalsets.choose``). Returns ``{"analogies": report or absent, "similarity": {label:
+    report}}``; each word-pair report carries its notes (undefined correlations)."""
+    report = {}
+    if analogies:
+        report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
+                                                 case_insensitive)
+    report["similarity"] = {label: evaluate_word_pairs(vectors, path, restrict_vocab,
+                                                       case_insensitive)
+                            for label, path in similarity}
+    return report
+
+
 def _folded_index(
     vectors: Vectors, n: int, case_insensitive: bool
 ) -> tuple[list[str], dict[str, int]]:

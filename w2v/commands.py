@@ -1,0 +1,181 @@
+"""What each command does between the options Click parsed and the lines it prints: check the
+combination of options, load the vectors, call the library, and build a ``Reply``.
+
+No Click here, and no flag is spelled: a bad combination of options is a ``UsageError`` whose
+message names the options as ``{=key}``, and a reply's notes may do the same; ``cli.py``
+renders both with its flags. ``train`` is not here: its progress is drawn live from the
+session's events (``progress.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w2v.errors import UsageError
+from w2v.train.rundir import RunDir, default_run, latest_run
+from w2v.util.tables import to_json
+
+
+@dataclass
+class Reply:
+    """``out`` for stdout (the result), ``notes`` for stderr (unless quiet), and ``error``
+    when the command failed after printing ``out`` (a failed gradient check)."""
+
+    out: str = ""
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _source(path, notes: list) -> Path:
+    """``path``, or the newest run under runs/ (with a note saying which)."""
+    if path is None:
+        path = latest_run("runs")
+        notes.append(f"using the latest run: {path}")
+    return Path(path)
+
+
+def _load(path, notes: list):
+    """The vectors at ``path`` or the newest run's (a lowercased run lowercases queries)."""
+    from w2v.vectors.vectors import Vectors
+
+    return Vectors.load(_source(path, notes))
+
+
+def _ranked(results, as_json: bool, query, notes) -> Reply:
+    from w2v.util.tables import format_ranked, ranked_records
+
+    out = to_json({"query": query, "results": ranked_records(results)}) if as_json \
+        else format_ranked(results)
+    return Reply(out, notes)
+
+
+def demo(out, tokens, seed, force) -> Reply:
+    from w2v.demo import write
+
+    write(out, n_tokens=tokens, seed=seed, overwrite=force)
+    return Reply(notes=[f"wrote the demo corpus to {out}"])
+
+
+def train_folder(corpus, out, resume: bool, force: bool) -> Path:
+    """The run folder of ``w2v train``, once the options agree with each other."""
+    if resume and force:
+        raise UsageError("{=resume} continues a run and {=force} replaces it: pick one")
+    if not corpus and not resume:
+        raise UsageError("give the corpus: one or more text files, or - for stdin")
+    if out is None and not corpus:
+        raise UsageError("{=resume} needs the run folder: {=out} RUN")
+    out = Path(out) if out is not None else default_run(corpus[0])
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder; give {{=out}} a folder")
+    return out
+
+
+def train(corpus, config_file, out, resume, force, options: dict, quiet: bool) -> Reply:
+    """Train, drawing the session's events as they come (``progress.Renderer``)."""
+    from w2v import __version__
+    from w2v.config import explicit_settings, load_toml
+    from w2v.progress import Renderer
+    from w2v.train.session import run
+
+    out = train_folder(corpus, out, resume, force)
+    settings = explicit_settings(load_toml(config_file) if config_file else None, options)
+    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out) as renderer:
+        written = run(settings, corpus, out, resume=resume, force=force, on_event=renderer)
+    return Reply(f"vectors written to {', '.join(written)}" if written and not quiet else "")
+
+
+def gradcheck(tol: float, seed: int, as_json: bool) -> Reply:
+    from w2v.objectives.gradcheck import format_table, run_gradcheck
+
+    if not 0 < tol < float("inf"):  # NaN or negative: every check fails; inf: all pass
+        raise UsageError(f"{{=tol}} must be a positive finite number, got {tol}")
+    rows = run_gradcheck(seed=seed, tol=tol)
+    failed = sum(not r.passed for r in rows)
+    out = to_json([vars(r) for r in rows]) if as_json else format_table(rows) + (
+        "" if failed else f"\nall {len(rows)} checks passed (tol {tol:g})")
+    error = f"{failed} of {len(rows)} gradient checks failed (tol {tol:g})" if failed else None
+    return Reply(out, error=error)
+
+
+def analogy(words, vectors_path, topn, method, questions, as_json) -> Reply:
+    if (questions is None) == (len(words) != 3) or (questions is not None and words):
+        raise UsageError("give three words A B C (for A - B + C), or {=questions} FILE")
+    notes = []
+    vectors = _load(vectors_path, notes)
+    if questions is None:
+        return _ranked(vectors.analogy(*words, topn=topn, method=method), as_json, words, notes)
+    from w2v.util.tables import answers_record, format_answers
+    from w2v.vectors.evaluate import answer_questions
+
+    report = answer_questions(vectors, questions, topn, method)
+    return Reply(to_json(answers_record(report)) if as_json else format_answers(report), notes)
+
+
+def similar(words, minus, method, vectors_path, topn, as_json) -> Reply:
+    notes = []
+    results = _load(vectors_path, notes).most_similar(words, minus, topn=topn, method=method)
+    query = {"positive": list(words), "negative": list(minus), "method": method}
+    return _ranked(results, as_json, query, notes)
+
+
+def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive,
+             as_json) -> Reply:
+    from w2v.util.tables import format_evaluation
+    from w2v.vectors.evalsets import choose
+    from w2v.vectors.evaluate import evaluate as run_evaluation
+
+    notes = [] if analogies or similarity else [
+        "using the built-in sets google (analogies) and wordsim353 (similarity)"]
+    analogies, similarity = choose(analogies, similarity)
+    report = run_evaluation(_load(vectors_path, notes), analogies, similarity, restrict_vocab,
+                            not case_sensitive)
+    notes += [f"note: {n}" for r in report["similarity"].values() for n in r["notes"]]
+    return Reply(to_json(report, indent=1) if as_json else format_evaluation(report), notes)
+
+
+def info(run_path, as_json) -> Reply:
+    from w2v.train.info import format_info, run_info
+
+    report = run_info(run_path)
+    if as_json:
+        return Reply(to_json(report, indent=1))
+    resume = f"continue with: w2v train {{=out}} {run_path} {{=resume}}"
+    return Reply(format_info(report), [resume] if report["resumable"] else [])
+
+
+def export(source, fmt, out, words_file, top, force) -> Reply:
+    from w2v.vectors.export import export_vectors
+
+    if words_file and top:
+        raise UsageError("give {=words} FILE or {=top} N, not both")
+    words = words_file.read().split() if words_file else None
+    done = export_vectors(source, fmt, out, words=words, top=top, force=force)
+    notes = [f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}"] \
+        if done["missing"] else []
+    text = f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}"
+    return Reply(text, notes)
+
+
+def plot(vectors_path, words_file, clusters, loss_run, output, seed, as_html, top,
+         tsne) -> Reply:
+    from w2v.vectors import html
+    from w2v.vectors import plot as plots
+
+    if loss_run is not None:
+        output = output or RunDir(loss_run).plot("loss.png")
+        plots.plot_loss(loss_run, output)  # reads state.json defensively: one line if damaged
+        return Reply(f"wrote {output}")
+    if not as_html and (top or tsne or (output and output.suffix.lower() in html.SUFFIXES)):
+        raise UsageError("{=top}, {=tsne} and an .html output need {=html}")
+    notes = []
+    source = _source(vectors_path, notes)
+    vectors, words = _load(source, notes), words_file.read().split() if words_file else None
+    folder = source if source.is_dir() else source.parent
+    if as_html:
+        done = html.write_page(vectors, words, top, output or folder / "words.html", seed=seed,
+                               clusters=clusters, tsne=tsne, name=source.name)
+    else:
+        done = plots.plot_words(vectors, plots.DEFAULT_WORDS if words is None else words,
+                                output or folder / "words.png", clusters=clusters, seed=seed)
+    return Reply("\n".join(done["summary"]), notes + [f"note: {n}" for n in done["notes"]])
