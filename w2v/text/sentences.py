@@ -121,13 +121,14 @@ def _sentences(
 
 def sources(paths) -> list[Source]:
     """One path or a list of them, each checked before anything is read, so a typo in the
-    last file fails at once, not after an hour of counting."""
-    if isinstance(paths, (str, bytes)) or not isinstance(paths, Iterable):
+    last file fails at once, not after an hour of counting. A ``Source`` given (a rank's
+    shard, ``shard.py``) is taken as it is."""
+    if isinstance(paths, (str, bytes, Source)) or not isinstance(paths, Iterable):
         paths = [paths]
-    checked = [check_path(p) for p in paths]
+    checked = [p if isinstance(p, Source) else check_path(p) for p in paths]
     if sum(str(p) == "-" for p in checked) > 1:
         raise CorpusError("standard input ('-') can be read only once; give it once")
-    return [Source(p) for p in checked]
+    return [p if isinstance(p, Source) else Source(p) for p in checked]
 
 
 def total_size(srcs: list[Source]) -> int | None:
