@@ -1,0 +1,122 @@
+"""When the ranks of a distributed run meet, and which rows they sum: a schedule in words.
+
+Every rank trains its shard on its own replica of ``W_in`` and ``W_out``. An epoch is cut into
+``R`` *periods*, the same number on every rank (``R`` from the largest shard and
+``SyncPlan.every``, the words a rank trains per period), each rank's period being ``1/R`` of its
+shard. After each period the ranks meet: one small Allreduce of flags and losses, then one of
+the hot rows. Nothing here depends on time, so a run is a deterministic function of its inputs,
+and every rank makes the same collective calls in the same order however long its shard.
+
+Which rows (pWord2Vec's scheme, Ji et al. 2016): ids are sorted by count, so the hot rows are
+a prefix. After period ``k`` the top ``rows * growth**j`` rows are summed, ``j`` the number of
+times ``growth`` divides ``k``: the top 1,024 every period, the top 2,048 every second period,
+the top 4,096 every fourth, and so on. A tier that covers the vocabulary is a *full* sync, which
+also happens every ``full_every`` periods and at each epoch's end: only after a full sync are
+the replicas equal, so only then can a checkpoint be written (and a stop take effect).
+
+How (``mode``): ``"sum"`` adds every rank's change since the rows were last synced to their
+last synced value (so a row that one rank alone updated keeps its whole update, as with
+threads); ``"average"`` replaces the rows by the ranks' mean (model averaging, which divides
+an update seen by one rank by the number of ranks). docs/distributed.md measures both.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from w2v.errors import ConfigError
+from w2v.text.encoded import read_ids
+
+MODES = ("sum", "average")
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """The schedule's parameters, stored with the run (a resumed run keeps its own)."""
+
+    every: int = 100_000  # words each rank trains per period
+    rows: int = 1024  # rows summed after every period
+    growth: int = 2  # tier j (rows * growth**j rows) every growth**j periods
+    full_every: int = 64  # periods between full syncs, at most
+    mode: str = "sum"
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ConfigError(f"the sync mode must be one of {', '.join(MODES)}, not "
+                              f"{self.mode!r}")
+        if min(self.every, self.rows, self.full_every) < 1 or self.growth < 2:
+            raise ConfigError(f"invalid sync plan {self}")
+
+    def rows_at(self, k: int, rounds: int, vocab_rows: int) -> int:
+        """Rows summed after period ``k`` (1-based) of ``rounds`` in an epoch.
+
+        >>> plan = SyncPlan(rows=2, full_every=8)
+        >>> [plan.rows_at(k, 10, 100) for k in range(1, 11)]
+        [2, 4, 2, 8, 2, 4, 2, 100, 2, 100]
+        >>> [SyncPlan(rows=2).rows_at(k, 10, 5) for k in (1, 2, 3)]
+        [2, 4, 2]
+        """
+        if k >= rounds or k % self.full_every == 0:
+            return vocab_rows
+        j = 0
+        while k % self.growth == 0:
+            k //= self.growth
+            j += 1
+        return min(vocab_rows, self.rows * self.growth**j)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SyncPlan:
+        return cls(**data)
+
+
+def rounds_per_epoch(largest_shard_words: int, every: int) -> int:
+    """Periods per epoch: enough that the largest shard trains at most ``every`` words per
+    period.
+
+    >>> rounds_per_epoch(250, 100), rounds_per_epoch(0, 100)
+    (3, 1)
+    """
+    return max(1, math.ceil(largest_shard_words / every))
+
+
+def round_bounds(n_ids: int, rounds: int) -> np.ndarray:
+    """Where each period starts in a rank's encoded shard (``rounds + 1`` id positions).
+
+    >>> round_bounds(10, 3).tolist()
+    [0, 3, 6, 10]
+    """
+    return np.array([n_ids * k // rounds for k in range(rounds + 1)], dtype=np.int64)
+
+
+def words_before(path, positions, block: int = 1 << 22) -> np.ndarray:
+    """For each position (ascending, at most the file's length), how many words (ids >= 0) of
+    the encoded file precede it: one pass over the file."""
+    positions = np.asarray(positions, dtype=np.int64)
+    out = np.zeros(len(positions), dtype=np.int64)
+    total = start = 0
+    while True:
+        ids = read_ids(path, start, block)
+        if not len(ids):
+            break
+        cumulative = np.concatenate(([0], np.cumsum(ids >= 0)))
+        inside = (positions >= start) & (positions < start + len(ids))
+        out[inside] = total + cumulative[positions[inside] - start]
+        total += int(cumulative[-1])
+        start += len(ids)
+    out[positions >= start] = total
+    return out
+
+
+def tier_rows_per_period(plan: SyncPlan, rounds: int, vocab_rows: int) -> float:
+    """The mean rows summed per period over an epoch (for the cost model and the run's note).
+
+    >>> tier_rows_per_period(SyncPlan(rows=1, full_every=4), 4, 8)
+    3.0
+    """
+    return sum(plan.rows_at(k, rounds, vocab_rows) for k in range(1, rounds + 1)) / rounds
