@@ -44,6 +44,8 @@ class Group(click.Group):
         except Exception as e:  # noqa: BLE001 - the user sees one line, --debug the rest
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            if getattr(e, "quiet", False):  # an MPI rank other than 0, which prints it for all
+                raise click.exceptions.Exit(describe(e, flag)[1]) from None
             raise Failed(*describe(e, flag)) from None
         except KeyboardInterrupt:
             raise Failed("interrupted", exit_code=130) from None

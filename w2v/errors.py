@@ -90,7 +90,8 @@ def describe(error: BaseException, flag) -> tuple[str, int]:
         return error.render(flag), 2
     if isinstance(error, Interrupted):
         out = shlex.quote(error.details.get("out", ""))
-        how = f"; continue with: w2v train {{=out}} {out} {{=resume}}"
+        launch = error.details.get("launch", "")  # "mpiexec -n 4 " for a distributed run
+        how = f"; continue with: {launch}w2v train {{=out}} {out} {{=resume}}"
         text = error.template + (how if error.details.get("resumable") else "")
         return W2VError(text).render(flag), 130
     if isinstance(error, W2VError):

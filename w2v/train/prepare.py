@@ -25,6 +25,7 @@ from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
 from w2v.train.export import write_vectors
 from w2v.train.loop import TrainState
+from w2v.train.mpi import check_ranks
 from w2v.train.rundir import RunDir
 
 
@@ -92,6 +93,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     ckpt = checkpoint.latest(rundir, warn=skipped.append)
     for message in skipped:
         yield events.Note(message)
+    check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     cfg = resume_config(ckpt.state["config"], given)
     yield events.Configured(cfg.to_dict(), resumed=True)

@@ -4,6 +4,7 @@ A run folder holds::
 
     RUN/vocab.txt                  the vocabulary (w2v-vocab text format)
     RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences)
+    RUN/corpus.rank-000.ids, ...   a distributed run's encoded shards, one per rank
     RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, state.json (see checkpoint.py)
     RUN/state.json                 a copy of the last checkpoint's state (config, loss history)
     RUN/vectors.npy, vectors.txt, vectors.bin   the final vectors
@@ -43,6 +44,9 @@ class RunDir:
     state = property(lambda self: self.path / "state.json")
     checkpoints = property(lambda self: self.path / "checkpoints")
     lock_file = property(lambda self: self.path / ".lock")
+
+    def rank_ids(self, rank: int) -> Path:
+        return self.path / f"corpus.rank-{rank:03d}.ids"
 
     def vectors(self, name: str = "vectors.npy") -> Path:
         return self.path / name
@@ -150,6 +154,8 @@ class RunDir:
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
                      *map(self.plot, PLOTS)):
             path.unlink(missing_ok=True)
+        for path in self.path.glob("corpus.rank-*.ids"):
+            path.unlink()
 
 
 def default_run(corpus: str, root="runs") -> Path:

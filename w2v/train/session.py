@@ -22,7 +22,7 @@ from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events, prepare
+from w2v.train import checkpoint, dsession, events, mpi, prepare
 from w2v.train.export import write_vectors
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
@@ -48,6 +48,10 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
     ``settings`` is a Config, or the settings the user gave (``config.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
     """
+    comm = mpi.world()  # under mpiexec with several ranks: a distributed run
+    if comm is not None:
+        return (yield from dsession.train(comm, settings, corpus, out, resume=resume,
+                                          force=force, make_kernel=make_kernel))
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
     with rundir.lock(), SignalTrap() as trap:

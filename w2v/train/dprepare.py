@@ -1,0 +1,213 @@
+"""Getting every rank of a distributed run ready: the distributed ``prepare.fresh`` and
+``prepare.resume``. Generators yield events and return ``(cfg, vocab, state, W_in, W_out,
+dist)``, or None when nothing is left to train; ``dist`` is the run's distributed record
+(ranks, the inputs' decompressed sizes; from a checkpoint also the schedule and each rank's
+position and rng state).
+
+Each step that can fail runs through ``Comm.agreed``/``settle``, so every rank raises the same
+error at the same point (rank 0 prints it) instead of some ranks waiting for the others.
+
+A fresh run: rank 0 (which holds the folder's lock) clears or refuses an old run; the ranks
+measure the inputs' decompressed sizes, each counts and encodes its shard
+(``RUN/corpus.rank-000.ids``, ...), rank 0 merges the counts one shard at a time (memory: the
+merged table and one shard's) and chooses the vocabulary (``text/merge.py``), every rank
+re-encodes its shard with it, and rank 0 initialises the weights and broadcasts them. A
+resumed run: rank 0 loads the newest good checkpoint and broadcasts it; a rank whose encoded
+shard is missing encodes it again from the stored sizes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from w2v.config import Config, resume_config
+from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
+from w2v.kernels.registry import check_supported
+from w2v.text import encoded
+from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
+from w2v.text.sentences import CorpusStats
+from w2v.text.shard import check_shardable, shard_sources, stream_size
+from w2v.text.vocab import Vocab
+from w2v.train import checkpoint, events
+from w2v.train.export import write_vectors
+from w2v.train.loop import TrainState
+from w2v.train.mpi import Comm, check_ranks
+from w2v.train.prepare import fingerprint, init_weights
+from w2v.train.rundir import RunDir
+from w2v.util.atomic import atomic_write
+
+
+def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None):
+    def configure():
+        cfg = settings if isinstance(settings, Config) else Config(**settings)
+        check_supported("sg", cfg.loss, cfg.backend)
+        return cfg, check_shardable(corpus)
+
+    cfg, paths = comm.agreed(configure)
+    yield events.Configured(cfg.to_dict(), resumed=False)
+    comm.agreed(_claim, comm, rundir, force)
+    t0 = time.perf_counter()
+    sizes = _stream_sizes(comm, paths)
+    stats = CorpusStats()
+    local = yield from _count_shard(comm, rundir, cfg, shard_sources(
+        paths, sizes, comm.rank, comm.size), stats, trap, prune_at)
+    totals = comm.control([stats.tokens, stats.replacements, stats.invalid_bytes,
+                           stats.dropped_long_tokens]).astype(np.int64).tolist()
+    vocab = _merge(comm, cfg, local, totals[0])
+    comm.agreed(remap_file, rundir.rank_ids(comm.rank), remap_table(local, vocab))
+    comm.agreed(lambda: comm.rank == 0 and vocab.save(rundir.vocab))
+    yield from _notes(*totals[1:])
+    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
+    rng = np.random.default_rng(cfg.seed)
+    if comm.rank == 0:
+        W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
+    else:
+        W_in, W_out = (np.empty((len(vocab), cfg.dim), np.float32) for _ in range(2))
+    comm.bcast_array(W_in)
+    comm.bcast_array(W_out)
+    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(paths),
+                       rng=rng.bit_generator.state)
+    return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
+
+
+def _claim(comm: Comm, rundir: RunDir, force: bool) -> None:
+    """Rank 0 refuses to overwrite a run, or clears it with ``force``; the others check that
+    they see the folder rank 0 created (a shared filesystem)."""
+    if comm.rank != 0:
+        if not rundir.path.is_dir():
+            raise RunError(f"the run folder {rundir.path} is not visible on this rank: a "
+                           "distributed run needs it on a filesystem every rank shares")
+        return
+    if rundir.has_checkpoint() and not force:
+        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
+                       "{=force} to replace it, or choose another {=out}")
+    if force:
+        rundir.clear()
+
+
+def _stream_sizes(comm: Comm, paths: list[str]) -> list[int]:
+    """Every input's decompressed size; rank r measures inputs r, r + N, ... ."""
+    mine = comm.agreed(lambda: {j: stream_size(p) for j, p in enumerate(paths)
+                                if j % comm.size == comm.rank})
+    sizes = {}
+    for part in comm.allgather(mine):
+        sizes.update(part)
+    return [sizes[j] for j in range(len(paths))]
+
+
+def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, prune_at):
+    """Count and encode this rank's shard under its own vocabulary (min_count 1: a word rare
+    here may be frequent overall); None for an empty shard. A signal stops every rank here."""
+    path = rundir.rank_ids(comm.rank)
+    extra = {} if prune_at is None else {"prune_at": prune_at}
+    counting = encoded.count_and_encode(
+        srcs, path, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length, min_count=1,
+        max_vocab=None, stats=stats, **extra)
+    size, local, error, stopped = sum(s.size for s in srcs), None, None, False
+    try:
+        while not stopped:
+            if trap.caught:
+                stopped = True
+                counting.close()  # the unfinished file is discarded
+                break
+            try:
+                progress = next(counting)
+            except StopIteration as done:
+                local = done.value
+                break
+            yield events.Counting(progress.tokens, progress.bytes_read, size)
+    except VocabError:  # an empty shard, or one whose every word was pruned: no ids
+        with atomic_write(path):
+            pass
+    except (W2VError, OSError) as e:
+        error = e
+    comm.settle(error)
+    if comm.control([stopped])[0] > 0:
+        error = Interrupted("interrupted before the first checkpoint: nothing to resume",
+                            out=str(rundir.path), resumable=False)
+        error.collective = True
+        raise error
+    return local
+
+
+def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int) -> Vocab:
+    """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary; every
+    rank gets it."""
+    table = comm.fold(shard_table(local), _add)
+    vocab = comm.agreed(lambda: comm.rank == 0 and merged_vocab(
+        [table], total, cfg.min_count, cfg.max_vocab or None))
+    words, counts = comm.bcast((vocab.words, vocab.counts) if comm.rank == 0 else None)
+    return Vocab(words, counts, total_words=total)
+
+
+def _add(merged: dict, table: dict) -> None:
+    for word, count in table.items():
+        merged[word] = merged.get(word, 0) + count
+
+
+def _notes(replacements: int, invalid_bytes: int, dropped: int):
+    if replacements:
+        yield events.Note(f"replaced {replacements:,} invalid UTF-8 sequences "
+                          f"({invalid_bytes:,} bytes) in the corpus")
+    if dropped:
+        yield events.Note(f"skipped {dropped:,} 'words' of over a million characters without "
+                          "whitespace (binary data?)")
+
+
+def resume(comm: Comm, rundir: RunDir, settings, corpus):
+    skipped = []
+    ckpt = comm.agreed(lambda: comm.rank == 0 and checkpoint.latest(rundir,
+                                                                    warn=skipped.append))
+    for message in skipped:
+        yield events.Note(message)
+    stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
+    comm.agreed(check_ranks, stored, comm.size)
+    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
+    cfg = comm.agreed(resume_config, stored["config"], given)
+    yield events.Configured(cfg.to_dict(), resumed=True)
+    state, dist = TrainState.from_json(stored), stored["distributed"]
+    comm.agreed(_check_same_corpus, state.corpus, corpus)
+    vocab = comm.bcast(Vocab.load(rundir.vocab) if comm.rank == 0 else None)
+    comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
+    if state.epoch >= cfg.epochs:
+        if rundir.has_vectors():
+            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
+                                     f"are in {rundir.path}")
+        else:
+            written = comm.agreed(lambda: comm.rank == 0 and write_vectors(rundir, vocab,
+                                                                           ckpt.W_in))
+            yield events.Written(tuple(written or ()))
+        return None
+    yield events.Resuming(str(ckpt.path) if comm.rank == 0 else "", state.epoch + 1,
+                          state.words_done)
+    shapes = comm.bcast((ckpt.W_in.shape, ckpt.W_out.shape) if comm.rank == 0 else None)
+    W_in, W_out = (ckpt.W_in, ckpt.W_out) if comm.rank == 0 else \
+        (np.empty(s, np.float32) for s in shapes)
+    comm.bcast_array(W_in)
+    comm.bcast_array(W_out)
+    return cfg, vocab, state, W_in, W_out, dist
+
+
+def _check_same_corpus(stored: list[dict], corpus) -> None:
+    """The corpus given on resume (optional) must be the stored one, each file its size."""
+    if not corpus:
+        return
+    now = fingerprint(corpus)
+    if [c["path"] for c in stored] != [c["path"] for c in now]:
+        raise CheckpointError("cannot resume on a different corpus: the run was trained on "
+                              + ", ".join(c["path"] for c in stored))
+    if stored != now:
+        raise CheckpointError("cannot resume: the corpus file changed since the run started")
+
+
+def _ensure_ids(comm: Comm, rundir: RunDir, cfg: Config, vocab: Vocab, corpus, dist) -> None:
+    """This rank's encoded shard, as the checkpoint knew it: encoded again if missing."""
+    path, expected = rundir.rank_ids(comm.rank), dist["rank_state"][comm.rank]["ids"]
+    if not path.exists():
+        srcs = shard_sources([c["path"] for c in corpus], dist["sizes"], comm.rank, comm.size)
+        encoded.encode(srcs, vocab, path, cfg.lowercase, cfg.max_sentence_length)
+    if path.stat().st_size // 4 != expected:
+        raise CheckpointError(f"{path} holds {path.stat().st_size // 4:,} ids but the "
+                              f"checkpoint expects {expected:,}: the run folder was changed")

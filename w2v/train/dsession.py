@@ -1,0 +1,196 @@
+"""A distributed training session: ``session.train`` under ``mpiexec -n N`` (N > 1), on every
+rank, as a generator of the same events; rank 0's are shown, the other ranks stay quiet.
+
+- Rank 0 alone takes the run folder's lock (``RunDir.lock``, an flock): it is what keeps a
+  second job, or a single process, out of the folder, and the other ranks write only their own
+  ``corpus.rank-NNN.ids`` after rank 0 holds it. (One lock per rank would refuse the job's own
+  ranks on a shared node; flock over NFS needs a server that supports it, Lustre the ``flock``
+  mount option.)
+- Signals are only noted (``SignalTrap.deferred``) and take effect where the ranks meet: during
+  counting at the vocabulary merge, during training at the next full sync, which writes a
+  checkpoint first. ``mpiexec`` (hydra) forwards SIGINT and SIGTERM to every rank.
+- Errors every rank raises together are marked ``collective``; only rank 0 prints them (the
+  others' are marked ``quiet`` for the CLI). Any other error is one rank's alone: its process
+  aborts the job when it exits (``Comm.abort_at_exit``), since the others would wait forever.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+import numpy as np
+
+from w2v.config import available_cores
+from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.text.encoded import count_ids
+from w2v.train import checkpoint, dprepare, events
+from w2v.train.distributed import RankLoop, Replicas
+from w2v.train.export import write_vectors
+from w2v.train.loop import StopRequested, check_finite
+from w2v.train.mpi import Comm
+from w2v.train.rundir import RunDir
+from w2v.train.signals import SignalTrap
+from w2v.train.sync import SyncPlan, round_bounds, rounds_per_epoch, words_before
+
+
+def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
+          plan: dict | None = None, prune_at: int | None = None):
+    """``session.train`` on one rank of ``comm``. ``make_kernel(cfg, vocab)`` builds the
+    rank's LocalTrainer (session's); ``plan`` overrides SyncPlan fields of a fresh run (the
+    benchmarks use it), ``prune_at`` the counting's pruning threshold (the tests)."""
+    rundir, corpus = RunDir(out), [str(p) for p in corpus]
+    try:
+        with SignalTrap() as trap, trap.deferred(), ExitStack() as held:
+            comm.agreed(lambda: comm.rank == 0 and held.enter_context(rundir.lock()))
+            session = _session(comm, rundir, settings, corpus, resume, force, trap,
+                               make_kernel, plan or {}, prune_at)
+            if comm.rank == 0:
+                yield from session
+            else:
+                for _ in session:
+                    pass
+    except StopRequested:
+        error = interrupted(rundir, comm.size)
+        error.collective = True  # every rank stops at the same full sync
+        _mark(comm, error)
+        raise error from None
+    except BaseException as e:
+        _mark(comm, e)
+        raise
+
+
+def _mark(comm: Comm, error: BaseException) -> None:
+    if not getattr(error, "collective", False):
+        comm.abort_at_exit()
+    elif comm.rank != 0:
+        error.quiet = True
+
+
+def interrupted(rundir: RunDir, ranks: int) -> Interrupted:
+    if rundir.has_checkpoint():
+        return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
+                           out=str(rundir.path), resumable=True, launch=f"mpiexec -n {ranks} ")
+    return Interrupted("interrupted before the first checkpoint: nothing to resume",
+                       out=str(rundir.path), resumable=False)
+
+
+def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at):
+    if resume:
+        setup = yield from dprepare.resume(comm, rundir, settings, corpus)
+    else:
+        setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap, prune_at)
+    if setup is None:
+        return
+    cfg, vocab, state, W_in, W_out, dist = setup
+    if "plan" not in dist:
+        dist["plan"] = SyncPlan(**{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}
+                                ).to_json()
+    comm.agreed(check_finite, W_in, W_out, state.words_done)
+    threads = cfg.threads or max(1, available_cores() // comm.local_size())
+    with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
+        if trainer.needs_compile():
+            yield events.Compiling()
+        trainer.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+        loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap)
+        yield events.Note(describe(comm, loop, threads))
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                yield from loop.epochs()
+                yield events.CheckpointSaved(loop.save(), state.words_done)
+        except DivergenceError as e:
+            raise _diverged(rundir, e) from None
+    yield events.Trained(state.words_done, state.train_seconds)
+    yield events.Note(sync_report(comm, loop))
+    written = comm.agreed(lambda: comm.rank == 0 and write_vectors(rundir, vocab, W_in))
+    yield events.Written(tuple(written or ()))
+
+
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoop:
+    """The rank's loop: its periods' bounds and the global word counts at each, and its rng
+    (fresh from the seed and the rank, or the checkpoint's)."""
+    path = rundir.rank_ids(comm.rank)
+    n_ids, words = count_ids(path)
+    shards = comm.allgather((n_ids, words))
+    if sum(w for _, w in shards) == 0:
+        error = CorpusError("no in-vocabulary words to train on; lower {=min_count}")
+        error.collective = True
+        raise error
+    plan = SyncPlan.from_json(dist["plan"])
+    rounds = rounds_per_epoch(max(w for _, w in shards), plan.every)
+    bounds = round_bounds(n_ids, rounds)
+    mine = words_before(path, bounds)
+    glob = comm.control(mine).astype(np.int64)
+    if "rank_state" in dist:  # resumed
+        rng = np.random.default_rng()
+        rng.bit_generator.state = dist["rank_state"][comm.rank]["rng"]
+        round_ = int(dist["round"])
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
+        round_ = 0
+    dist.update(rounds=rounds, shards=[list(s) for s in shards])
+    loop = RankLoop(comm, cfg, state, Replicas(comm, plan, W_in, W_out), trainer.train_chunk,
+                    trainer.chunk_words, path, bounds, mine, glob, round_, rng,
+                    save=lambda: _save(comm, rundir, loop, dist),
+                    stop=lambda: bool(trap.caught))
+    return loop
+
+
+def _save(comm: Comm, rundir: RunDir, loop: RankLoop, dist: dict) -> str:
+    """The collective checkpoint, after a full sync: every rank's position and rng go to
+    rank 0, which writes the (shared) weights."""
+    state = loop.state
+    state.close_checkpoint_period()
+    ranks = comm.gather({**loop.rank_state(), "ids": int(loop.bounds[-1])})
+    W_in, W_out = loop.replicas.matrices
+
+    def write() -> str:
+        check_finite(W_in, W_out, state.words_done)
+        if comm.rank != 0:
+            return ""
+        state.rng = ranks[0]["rng"]
+        record = {**dist, "round": loop.round, "rank_state": ranks, "stats": stats(comm, loop)}
+        return str(checkpoint.save(rundir, {**state.to_json(), "distributed": record},
+                                   W_in, W_out))
+
+    return comm.agreed(write)
+
+
+def stats(comm: Comm, loop: RankLoop) -> dict:
+    """What the syncs cost on this rank so far (rank 0's figures go into the checkpoint)."""
+    r = loop.replicas
+    return {"syncs": r.syncs, "full_syncs": r.full_syncs, "rows_synced": r.rows_synced,
+            "bytes_reduced": 4 * comm.elements_reduced,
+            "allreduce_seconds": round(comm.allreduce_seconds, 4),
+            "wait_seconds": round(comm.wait_seconds, 4),
+            "train_seconds": round(loop.state.train_seconds, 4)}
+
+
+def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
+    plan, V = loop.replicas.plan, len(loop.replicas.matrices[0])
+    return (f"distributed: {comm.size} ranks x {threads} thread(s), {loop.words_per_epoch:,} "
+            f"words per epoch in {loop.rounds:,} periods (<= {plan.every:,} words per rank "
+            f"each); after period k the ranks {plan.mode} the top {plan.rows:,} x "
+            f"{plan.growth}^j of {V:,} rows ({plan.growth}^j the largest power dividing k), "
+            f"all of them every {plan.full_every}th period and at epoch ends. MPI is not "
+            "fault-tolerant: if a "
+            "rank dies the job ends, the last checkpoint stays whole, and the run resumes on "
+            "the same number of ranks")
+
+
+def sync_report(comm: Comm, loop: RankLoop) -> str:
+    s, seconds = stats(comm, loop), max(loop.state.train_seconds, 1e-9)
+    return (f"sync: {s['syncs']:,} syncs ({s['full_syncs']:,} full), "
+            f"{s['bytes_reduced'] / 1e6:,.1f} MB summed per rank; Allreduce "
+            f"{s['allreduce_seconds']:.2f}s ({100 * s['allreduce_seconds'] / seconds:.1f}% "
+            f"of training), waiting for other ranks {s['wait_seconds']:.2f}s")
+
+
+def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
+    if rundir.has_checkpoint():
+        kept = f"the last good checkpoint in {rundir.checkpoints} is kept"
+    else:
+        kept = "no checkpoint had been written"
+    new = DivergenceError(f"{error}; {kept}; start again with a lower {{=lr}} ({{=force}} "
+                          "replaces this run)", **error.details)
+    new.collective = getattr(error, "collective", False)
+    return new
