@@ -1,0 +1,142 @@
+"""Distributed training measured on one machine: the tables of docs/distributed.md.
+
+    python scripts/mpi_bench.py headline   # wiki-17m: mpiexec -n 2 --threads 1 vs 1 process x 2
+    python scripts/mpi_bench.py ranks      # N = 1, 2, 4, 8 ranks (1 thread each), both corpora
+    python scripts/mpi_bench.py periods    # the sync period at N = 8 on wiki-1.5m and wiki-17m
+    python scripts/mpi_bench.py variants   # sum vs average, tier growth 2 vs 4 (wiki-1.5m)
+
+Each row is one training run into ``--out`` (default ``bench-runs/``), then ``w2v evaluate`` on
+questions-words.txt and WordSim-353. Wall time is the whole command (start-up, counting,
+training, export); words/s and the Allreduce time come from the run's ``state.json`` (rank 0's
+figures). Ranks beyond the cores are oversubscribed, which slows them but does not change what
+they compute: the quality columns are those of a real cluster with as many ranks; the speed
+columns are not. Other jobs sharing the machine disturb the speed columns, never the quality
+ones (one thread per rank is deterministic).
+
+Runs that need sync settings the command line does not have (the mode, the growth) re-invoke
+this script under mpiexec (``_rank``), which calls the library with those settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mpiexec() -> str:
+    """The venv's mpiexec (the mpich wheel's), else the one on PATH."""
+    found = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or \
+        shutil.which("mpiexec")
+    return found or sys.exit("mpiexec not found: pip install 'w2v[mpi]'")
+
+
+def train_command(spec: dict, corpus: Path, out: Path) -> list[str]:
+    settings = {"epochs": spec["epochs"], "dim": spec["dim"], "threads": spec["threads"],
+                **spec.get("config", {})}
+    if spec["ranks"] > 1 and spec.get("plan"):
+        cfg = json.dumps(settings)
+        return [mpiexec(), "-n", str(spec["ranks"]), sys.executable, __file__, "_rank",
+                str(corpus), str(out), cfg, json.dumps(spec["plan"])]
+    flags = [a for k, v in settings.items() for a in (f"--{k.replace('_', '-')}", str(v))]
+    base = [sys.executable, "-m", "w2v", "train", str(corpus), "--out", str(out), "--force",
+            "-q", *flags]
+    return [mpiexec(), "-n", str(spec["ranks"]), *base] if spec["ranks"] > 1 else base
+
+
+def evaluate(out: Path, data: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "w2v", "evaluate", "--vectors", str(out), "--json",
+         "--analogies", str(data / "eval" / "questions-words.txt"),
+         "--similarity", str(data / "eval" / "wordsim353.tsv")],
+        capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout)
+    (pairs,) = report["similarity"].values()
+    return {"analogy": 100 * report["analogies"]["total"]["accuracy"],
+            "ws353": pairs["spearman"]}
+
+
+def run(spec: dict, data: Path, runs: Path) -> dict:
+    corpus = data / "wiki" / f"{spec['corpus']}.txt.gz"
+    out = runs / spec["label"].replace(" ", "_").replace("/", "-")
+    t0 = time.perf_counter()
+    subprocess.run(train_command(spec, corpus, out), check=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    state = json.loads((out / "state.json").read_text())
+    stats = state.get("distributed", {}).get("stats", {})
+    row = {**spec, "wall": wall, "words_per_s": state["words_done"] / state["train_seconds"],
+           "train_seconds": state["train_seconds"], "loss": state["loss_history"]["epoch"][-1],
+           "allreduce_pct": 100 * stats.get("allreduce_seconds", 0) / wall,
+           "wait_pct": 100 * stats.get("wait_seconds", 0) / wall,
+           "mb_per_rank": stats.get("bytes_reduced", 0) / 1e6, **evaluate(out, data)}
+    print(json.dumps(row), flush=True)
+    with open(runs / "results.jsonl", "a") as f:
+        f.write(json.dumps(row) + "\n")
+    return row
+
+
+def spec(label, corpus, ranks, threads, epochs=5, dim=100, config=None, plan=None) -> dict:
+    return {"label": label, "corpus": corpus, "ranks": ranks, "threads": threads,
+            "epochs": epochs, "dim": dim, "config": config or {}, "plan": plan or {}}
+
+
+def suites(args) -> dict[str, list[dict]]:
+    corpora = ["wiki-1.5m", "wiki-17m"]
+    return {
+        "headline": [spec("17m 1x2", "wiki-17m", 1, 2), spec("17m 2x1", "wiki-17m", 2, 1)],
+        "ranks": [spec(f"{c} {n}x1", c, n, 1) for c in corpora for n in (1, 2, 4, 8)],
+        "periods": [spec(f"{c} 8x1 every {e}", c, 8, 1, config={"sync_every": e})
+                    for c in corpora for e in args.periods],
+        "variants": [spec(f"1.5m {n}x1 {mode} g{g}", "wiki-1.5m", n, 1,
+                          plan={"mode": mode, "growth": g})
+                     for n in (2, 4, 8) for mode in ("sum", "average") for g in (2, 4)],
+    }
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| run | ranks x threads | wall s | words/s | Allreduce % of wall | waiting % | "
+            "MB per rank | loss | analogy % | WS353 |\n|---|---|---|---|---|---|---|---|---|---|")
+    body = [f"| {r['label']} | {r['ranks']} x {r['threads']} | {r['wall']:.1f} | "
+            f"{r['words_per_s'] / 1e3:,.0f}k | {r['allreduce_pct']:.1f} | {r['wait_pct']:.1f} | "
+            f"{r['mb_per_rank']:,.0f} | {r['loss']:.4f} | {r['analogy']:.1f} | "
+            f"{r['ws353']:.3f} |" for r in rows]
+    return "\n".join([head, *body])
+
+
+def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
+    """One rank of a run with sync settings beyond the command line's (under mpiexec)."""
+    sys.path.insert(0, str(ROOT))
+    from w2v.config import Config
+    from w2v.train import dsession, mpi
+    from w2v.train.session import make_kernel
+
+    comm = mpi.world()
+    for _ in dsession.train(comm, Config(**json.loads(cfg)), [corpus], out, force=True,
+                            make_kernel=make_kernel, plan=json.loads(plan)):
+        pass
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_rank":
+        return rank_main(*sys.argv[2:6])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("suite", nargs="+", choices=["headline", "ranks", "periods", "variants"])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-runs")
+    parser.add_argument("--periods", type=int, nargs="+", default=[25_000, 50_000, 100_000,
+                                                                   200_000])
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.suite:
+        rows = [run(s, args.data, args.out) for s in suites(args)[name]]
+        print(f"\n## {name}\n\n{table(rows)}\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
