@@ -3,7 +3,7 @@
     python scripts/mpi_bench.py headline   # wiki-17m: mpiexec -n 2 --threads 1 vs 1 process x 2
     python scripts/mpi_bench.py ranks      # N = 1, 2, 4, 8 ranks (1 thread each), both corpora
     python scripts/mpi_bench.py periods    # the sync period at N = 8 on wiki-1.5m and wiki-17m
-    python scripts/mpi_bench.py variants   # sum vs average, tier growth 2 vs 4 (wiki-1.5m)
+    python scripts/mpi_bench.py variants   # how rows are combined, tier growth (wiki-1.5m)
 
 Each row is one training run into ``--out`` (default ``bench-runs/``), then ``w2v evaluate`` on
 questions-words.txt and WordSim-353. Wall time is the whole command (start-up, counting,
@@ -93,9 +93,12 @@ def suites(args) -> dict[str, list[dict]]:
         "ranks": [spec(f"{c} {n}x1", c, n, 1) for c in corpora for n in (1, 2, 4, 8)],
         "periods": [spec(f"{c} 8x1 every {e}", c, 8, 1, config={"sync_every": e})
                     for c in corpora for e in args.periods],
-        "variants": [spec(f"1.5m {n}x1 {mode} g{g}", "wiki-1.5m", n, 1,
-                          plan={"mode": mode, "growth": g})
-                     for n in (2, 4, 8) for mode in ("sum", "average") for g in (2, 4)],
+        "variants": [spec(f"1.5m {n}x1 {mode}", "wiki-1.5m", n, 1, plan={"mode": mode})
+                     for n in (2, 4, 8) for mode in args.modes]
+        + [spec(f"1.5m {n}x1 scaled growth {g}", "wiki-1.5m", n, 1, plan={"growth": g})
+           for n in (2, 4, 8) for g in args.growths]
+        + [spec(f"1.5m {n}x1 scaled all rows", "wiki-1.5m", n, 1, plan={"rows": 10**9})
+           for n in (2, 4, 8)],
     }
 
 
@@ -129,8 +132,10 @@ def main() -> None:
     parser.add_argument("suite", nargs="+", choices=["headline", "ranks", "periods", "variants"])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-runs")
-    parser.add_argument("--periods", type=int, nargs="+", default=[25_000, 50_000, 100_000,
-                                                                   200_000])
+    parser.add_argument("--periods", type=int, nargs="+",
+                        default=[50_000, 200_000, 800_000, 3_200_000])
+    parser.add_argument("--modes", nargs="+", default=["scaled", "average", "sum", "touched"])
+    parser.add_argument("--growths", type=int, nargs="+", default=[4, 8])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.suite:

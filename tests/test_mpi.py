@@ -36,7 +36,7 @@ ANALOGIES = [("king", "male", "female", "queen"), ("man", "male", "female", "wom
 # small sync periods and tiers (the demo's vocabulary has ~230 words), so that syncs of 64,
 # 128 rows and full ones all happen; checkpoints every 100k words
 SETTINGS = ["--dim", "50", "--epochs", "6", "--threads", "1", "--seed", "1",
-            "--sync-every", "15000", "--sync-rows", "64", "--checkpoint-every", "100k", "-q"]
+            "--sync-every", "30000", "--sync-rows", "64", "--checkpoint-every", "100k", "-q"]
 
 
 def command(n: int, *args) -> list[str]:

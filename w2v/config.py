@@ -67,9 +67,9 @@ class Config:
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
     checkpoint_every: str | int = setting(
         "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
-    sync_every: int = setting(100_000, "Under mpiexec: words each rank trains between syncs.",
+    sync_every: int = setting(200_000, "Under mpiexec: words all ranks train between syncs.",
                               range=(100, 10**12))
-    sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows summed at every "
+    sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
 
     def __post_init__(self):

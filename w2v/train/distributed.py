@@ -1,20 +1,21 @@
 """One rank's training in a distributed run: its shard in periods through the local trainer,
-the ranks' replicas summed on the word schedule of ``sync.py``.
+the ranks' replicas combined on the word schedule of ``sync.py``.
 
 Each period a rank trains its slice of the encoded shard in chunks through
 ``LocalTrainer.train_chunk`` (the single-process seam, on the rank's threads), then the ranks
 meet in the same two collectives: ``Comm.control`` sums a small float64 vector (stop and
-checkpoint flags, the loss sum and pair count, a non-finite flag), then ``Replicas.sync`` sums
-the period's hot rows in place. Everything the ranks decide (stop, checkpoint, diverged) comes
-out of that one Allreduce, so they decide it together.
+checkpoint flags, the loss sum and pair count, a non-finite flag), then ``Replicas.sync``
+combines the period's hot rows in place. Everything the ranks decide (stop, checkpoint,
+diverged) comes out of that one Allreduce, so they decide it together.
 
 The lr follows the *global* word count: every rank knows, from one Allreduce at the start,
 how many words all ranks together have trained at each period boundary (``glob``); within a
-period a rank interpolates by its own share of the period. Chunk seeds come from the rank's own
-``np.random.Generator``, whose state each checkpoint records. With one thread per rank a run is
-therefore a deterministic function of its inputs and the number of ranks, and so is a run that
-was interrupted and resumed (checkpoints happen after a full sync, when the replicas are equal,
-and never change what is trained).
+period a rank interpolates by its own share of the period (and multiplies by
+``SyncPlan.lr_scale``: the number of ranks in the default mode). Chunk seeds come from the
+rank's own ``np.random.Generator``, whose state each checkpoint records. With one thread per
+rank a run is therefore a deterministic function of its inputs and the number of ranks, and so
+is a run that was interrupted and resumed (checkpoints happen after a full sync, when the
+replicas are equal, and never change what is trained).
 """
 
 from __future__ import annotations
@@ -34,17 +35,21 @@ from w2v.train.sync import SyncPlan
 
 
 class Replicas:
-    """The rank's ``W_in`` and ``W_out`` and how they are summed with the other ranks'. In
-    "sum" mode each matrix keeps its last synced value (``last``, the same on every rank), and
-    a sync adds every rank's change since then: ``W = last + sum_r (W_r - last)``."""
+    """The rank's ``W_in`` and ``W_out`` and how they are combined with the other ranks'
+    (``SyncPlan.mode``): "scaled" and "average" replace the rows by their mean over the ranks;
+    "sum" and "touched" keep each matrix's last synced value (``last``, the same on every rank)
+    and combine the ranks' changes since then, ``D_r = W_r - last``: "sum" sets
+    ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose
+    change to that row is not zero."""
 
     def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray):
         self.comm, self.plan, self.matrices = comm, plan, (W_in, W_out)
-        self.last = tuple(W.copy() for W in self.matrices) if plan.mode == "sum" else None
+        keep = plan.mode in ("sum", "touched")
+        self.last = tuple(W.copy() for W in self.matrices) if keep else None
         self.syncs = self.full_syncs = self.rows_synced = 0
 
     def sync(self, rows: int) -> None:
-        """Sum the top ``rows`` rows of both matrices over the ranks, in place."""
+        """Combine the top ``rows`` rows of both matrices over the ranks, in place."""
         for i, W in enumerate(self.matrices):
             top = W[: min(rows, len(W))]
             if self.last is None:
@@ -53,7 +58,12 @@ class Replicas:
             else:
                 last = self.last[i][: len(top)]
                 top -= last  # the rank's change since the last sync of these rows
+                if self.plan.mode == "touched":
+                    ranks = np.any(top != 0, axis=1).astype(np.float32)
+                    self.comm.allreduce_sum(ranks)
                 self.comm.allreduce_sum(top)
+                if self.plan.mode == "touched":
+                    top /= np.maximum(ranks, 1)[:, None]
                 top += last
                 last[...] = top
             self.rows_synced += len(top)
@@ -145,13 +155,14 @@ class RankLoop:
         span = int(self.glob[k + 1] - self.glob[k])
         share = max(int(self.mine[k + 1] - self.mine[k]), 1)
         W_in, W_out = self.replicas.matrices
+        scale = self.replicas.plan.lr_scale(self.comm.size)
         loss_sum, pairs, done = 0.0, 0, 0
         position, end = int(self.bounds[k]), int(self.bounds[k + 1])
         while position < end:
             piece = read_ids(self.ids_path, position, min(self.chunk_ids, end - position))
             n = int(np.count_nonzero(piece >= 0))
-            lr0 = lr_at(cfg, g0 + span * done / share, total)
-            lr1 = lr_at(cfg, g0 + span * (done + n) / share, total)
+            lr0 = scale * lr_at(cfg, g0 + span * done / share, total)
+            lr1 = scale * lr_at(cfg, g0 + span * (done + n) / share, total)
             seed = int(self.rng.integers(2**63))
             chunk_loss, chunk_pairs = self.train_chunk(W_in, W_out, piece, lr0, lr1, seed)
             loss_sum += chunk_loss

@@ -116,7 +116,7 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoo
         error.collective = True
         raise error
     plan = SyncPlan.from_json(dist["plan"])
-    rounds = rounds_per_epoch(max(w for _, w in shards), plan.every)
+    rounds = rounds_per_epoch(sum(w for _, w in shards), plan.every)
     bounds = round_bounds(n_ids, rounds)
     mine = words_before(path, bounds)
     glob = comm.control(mine).astype(np.int64)
@@ -167,12 +167,14 @@ def stats(comm: Comm, loop: RankLoop) -> dict:
 
 def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
     plan, V = loop.replicas.plan, len(loop.replicas.matrices[0])
+    how = {"scaled": f"average them (each rank training at {comm.size} x the lr)",
+           "average": "average them", "sum": "sum their changes",
+           "touched": "average the changes of the ranks that made them"}[plan.mode]
     return (f"distributed: {comm.size} ranks x {threads} thread(s), {loop.words_per_epoch:,} "
-            f"words per epoch in {loop.rounds:,} periods (<= {plan.every:,} words per rank "
-            f"each); after period k the ranks {plan.mode} the top {plan.rows:,} x "
-            f"{plan.growth}^j of {V:,} rows ({plan.growth}^j the largest power dividing k), "
-            f"all of them every {plan.full_every}th period and at epoch ends. MPI is not "
-            "fault-tolerant: if a "
+            f"words per epoch in {loop.rounds:,} periods of <= {plan.every:,} words; after "
+            f"period k the ranks {how} for the top {plan.rows:,} x {plan.growth}^j of {V:,} "
+            f"rows ({plan.growth}^j the largest power dividing k), for all rows every "
+            f"{plan.full_every}th period and at epoch ends. MPI is not fault-tolerant: if a "
             "rank dies the job ends, the last checkpoint stays whole, and the run resumes on "
             "the same number of ranks")
 

@@ -1,23 +1,34 @@
-"""When the ranks of a distributed run meet, and which rows they sum: a schedule in words.
+"""When the ranks of a distributed run meet, and how they combine rows: a schedule in words.
 
 Every rank trains its shard on its own replica of ``W_in`` and ``W_out``. An epoch is cut into
-``R`` *periods*, the same number on every rank (``R`` from the largest shard and
-``SyncPlan.every``, the words a rank trains per period), each rank's period being ``1/R`` of its
-shard. After each period the ranks meet: one small Allreduce of flags and losses, then one of
-the hot rows. Nothing here depends on time, so a run is a deterministic function of its inputs,
-and every rank makes the same collective calls in the same order however long its shard.
+``R = ceil(W / every)`` *periods* (``W`` the words of all shards, ``every`` =
+``SyncPlan.every``, the words all ranks together train between syncs), the same number on
+every rank; a rank's period is ``1/R`` of its shard. After each period the ranks meet: one small
+Allreduce of flags and losses, then one of the hot rows. Nothing here depends on time, so a run
+is a deterministic function of its inputs, and every rank makes the same collective calls in
+the same order however long its shard.
 
 Which rows (pWord2Vec's scheme, Ji et al. 2016): ids are sorted by count, so the hot rows are
-a prefix. After period ``k`` the top ``rows * growth**j`` rows are summed, ``j`` the number of
-times ``growth`` divides ``k``: the top 1,024 every period, the top 2,048 every second period,
-the top 4,096 every fourth, and so on. A tier that covers the vocabulary is a *full* sync, which
-also happens every ``full_every`` periods and at each epoch's end: only after a full sync are
-the replicas equal, so only then can a checkpoint be written (and a stop take effect).
+a prefix. After period ``k`` the top ``rows * growth**j`` rows are combined, ``j`` the number
+of times ``growth`` divides ``k``: the top 1,024 every period, the top 2,048 every second
+period, the top 4,096 every fourth, and so on. A tier that covers the vocabulary is a *full*
+sync, which also happens every ``full_every`` periods and at each epoch's end: only after a full
+sync are the replicas equal, so only then can a checkpoint be written (and a stop take effect).
 
-How (``mode``): ``"sum"`` adds every rank's change since the rows were last synced to their
-last synced value (so a row that one rank alone updated keeps its whole update, as with
-threads); ``"average"`` replaces the rows by the ranks' mean (model averaging, which divides
-an update seen by one rank by the number of ranks). docs/distributed.md measures both.
+How (``mode``), measured in docs/distributed.md:
+
+- ``"scaled"`` (the default): model averaging, each rank training with the lr times the number
+  of ranks. To first order the average of N steps of N lr is the sum of N steps of lr, i.e.
+  what one process would have done with all the shards' words; unlike a sum of the ranks'
+  changes, each replica's trajectory is its own, which keeps the frequent rows stable.
+- ``"average"``: model averaging at the configured lr; the frequent rows then progress about N
+  times slower than in one process, and quality drops with N.
+- ``"sum"``: every rank's change since the rows were last synced, added to their last synced
+  value; the frequent rows overshoot (N stale updates in the same direction) and the run
+  diverges beyond two ranks.
+- ``"touched"``: each row gets the mean change of the ranks that changed it (a rare word's
+  update is kept whole, a frequent one's averaged); measured as close to ``"average"``, which
+  shows that the loss of plain averaging is in the frequent rows.
 """
 
 from __future__ import annotations
@@ -30,18 +41,18 @@ import numpy as np
 from w2v.errors import ConfigError
 from w2v.text.encoded import read_ids
 
-MODES = ("sum", "average")
+MODES = ("scaled", "average", "sum", "touched")
 
 
 @dataclass(frozen=True)
 class SyncPlan:
     """The schedule's parameters, stored with the run (a resumed run keeps its own)."""
 
-    every: int = 100_000  # words each rank trains per period
-    rows: int = 1024  # rows summed after every period
+    every: int = 200_000  # words all ranks train per period
+    rows: int = 1024  # rows combined after every period
     growth: int = 2  # tier j (rows * growth**j rows) every growth**j periods
     full_every: int = 64  # periods between full syncs, at most
-    mode: str = "sum"
+    mode: str = "scaled"
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -67,6 +78,10 @@ class SyncPlan:
             j += 1
         return min(vocab_rows, self.rows * self.growth**j)
 
+    def lr_scale(self, ranks: int) -> int:
+        """What a rank multiplies the lr schedule by."""
+        return ranks if self.mode == "scaled" else 1
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -75,14 +90,14 @@ class SyncPlan:
         return cls(**data)
 
 
-def rounds_per_epoch(largest_shard_words: int, every: int) -> int:
-    """Periods per epoch: enough that the largest shard trains at most ``every`` words per
+def rounds_per_epoch(epoch_words: int, every: int) -> int:
+    """Periods per epoch: enough that all ranks together train at most ``every`` words per
     period.
 
     >>> rounds_per_epoch(250, 100), rounds_per_epoch(0, 100)
     (3, 1)
     """
-    return max(1, math.ceil(largest_shard_words / every))
+    return max(1, math.ceil(epoch_words / every))
 
 
 def round_bounds(n_ids: int, rounds: int) -> np.ndarray:
