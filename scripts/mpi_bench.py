@@ -4,6 +4,7 @@
     python scripts/mpi_bench.py ranks      # N = 1, 2, 4, 8 ranks (1 thread each), both corpora
     python scripts/mpi_bench.py periods    # the sync period at N = 8 on wiki-1.5m and wiki-17m
     python scripts/mpi_bench.py variants   # how rows are combined, tier growth (wiki-1.5m)
+    python scripts/mpi_bench.py model --per-core 700000   # the cost model for a cluster
 
 Each row is one training run into ``--out`` (default ``bench-runs/``), then ``w2v evaluate`` on
 questions-words.txt and WordSim-353. Wall time is the whole command (start-up, counting,
@@ -26,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -112,9 +115,43 @@ def table(rows: list[dict]) -> str:
     return "\n".join([head, *body])
 
 
+def cost_model(args) -> str:
+    """Modelled, not measured: a synchronous Allreduce after every period, no overlap with
+    training. Per sync each rank sends and receives 2 (N - 1) / N times the message (ring or
+    Rabenseifner allreduce), plus a latency of 2 log2(N) hops; a node trains at ``cores`` x the
+    measured per-core words/s x ``--thread-efficiency``."""
+    from w2v.train.sync import SyncPlan, rounds_per_epoch, tier_rows_per_period
+
+    n, V, d = args.nodes, args.vocab, args.dim
+    node_speed = args.cores * args.per_core * args.thread_efficiency
+    links = {"10 Gbit/s": (1.25e9, 10e-6), "100 Gbit/s": (12.5e9, 2e-6)}
+    lines = [f"V = {V:,}, d = {d}, {n} nodes x {args.cores} cores at {args.per_core:,.0f} "
+             f"words/s per core x {args.thread_efficiency} = {node_speed / 1e6:.1f}M words/s "
+             f"per node; an epoch of {args.epoch_words:,.0f} words; tiers from "
+             f"{args.rows:,} rows, all rows every {args.full_every} periods", "",
+             "| sync_every (all ranks) | rows per sync (mean) | MB per sync | GB per rank per "
+             "epoch | training per period | " + " | ".join(
+                 f"sync at {k} | speed-up at {k}" for k in links) + " |",
+             "|---" * (5 + 2 * len(links)) + "|"]
+    for every in args.model_periods:
+        plan = SyncPlan(every=every, rows=args.rows, full_every=args.full_every)
+        rounds = rounds_per_epoch(args.epoch_words, every)
+        rows = tier_rows_per_period(plan, rounds, V)
+        message = 8 * d * rows  # float32 rows of W_in and W_out
+        wire = 2 * (n - 1) / n * message
+        compute = every / (n * node_speed)
+        cells = []
+        for bandwidth, latency in links.values():
+            sync = wire / bandwidth + 2 * np.log2(n) * latency
+            cells += [f"{1e3 * sync:.2f} ms", f"{n * compute / (compute + sync):.1f}x"]
+        lines.append(f"| {every:,} | {rows:,.0f} | {message / 1e6:.1f} | "
+                     f"{rounds * wire / 1e9:.1f} | {1e3 * compute:.2f} ms | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
     """One rank of a run with sync settings beyond the command line's (under mpiexec)."""
-    sys.path.insert(0, str(ROOT))
     from w2v.config import Config
     from w2v.train import dsession, mpi
     from w2v.train.session import make_kernel
@@ -126,18 +163,35 @@ def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT))  # this tree's w2v
     if len(sys.argv) > 1 and sys.argv[1] == "_rank":
         return rank_main(*sys.argv[2:6])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("suite", nargs="+", choices=["headline", "ranks", "periods", "variants"])
+    parser.add_argument("suite", nargs="+",
+                        choices=["headline", "ranks", "periods", "variants", "model"])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-runs")
     parser.add_argument("--periods", type=int, nargs="+",
                         default=[50_000, 200_000, 800_000, 3_200_000])
     parser.add_argument("--modes", nargs="+", default=["scaled", "average", "sum", "touched"])
     parser.add_argument("--growths", type=int, nargs="+", default=[4, 8])
+    model = parser.add_argument_group("the cost model (model)")
+    model.add_argument("--per-core", type=float, default=700_000, help="measured words/s")
+    model.add_argument("--thread-efficiency", type=float, default=0.8)
+    model.add_argument("--nodes", type=int, default=32)
+    model.add_argument("--cores", type=int, default=32)
+    model.add_argument("--vocab", type=int, default=71_290)
+    model.add_argument("--dim", type=int, default=100)
+    model.add_argument("--rows", type=int, default=1024)
+    model.add_argument("--full-every", type=int, default=64)
+    model.add_argument("--epoch-words", type=float, default=1e9)
+    model.add_argument("--model-periods", type=int, nargs="+",
+                       default=[200_000, 800_000, 3_200_000, 12_800_000])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if "model" in args.suite:
+        args.suite.remove("model")
+        print(cost_model(args))
     for name in args.suite:
         rows = [run(s, args.data, args.out) for s in suites(args)[name]]
         print(f"\n## {name}\n\n{table(rows)}\n", flush=True)
