@@ -17,7 +17,7 @@ from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats, iter_sentences
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import count_words, select
-from w2v.train.sync import SyncPlan, round_bounds, words_before
+from w2v.train.sync import SyncPlan, round_bounds, sentence_bounds, words_before
 
 WORDS = ["a", "b", "c", "é", "zz", "日本", "x"]
 
@@ -221,3 +221,14 @@ def test_words_before_counts_the_words_ahead(tmp_path_factory, ids, rounds, bloc
     bounds = round_bounds(len(ids), rounds)
     naive = [sum(1 for i in ids[:b] if i >= 0) for b in bounds]
     assert words_before(path, bounds, block=block).tolist() == naive
+
+
+@given(st.lists(st.sampled_from([-1, 0, 1, 2]), max_size=60), st.integers(1, 9),
+       st.integers(1, 7))
+def test_period_bounds_move_to_sentence_starts(tmp_path_factory, ids, rounds, block):
+    path = tmp_path_factory.mktemp("sb") / "c.ids"
+    np.array(ids, dtype="<i4").tofile(path)
+    bounds = round_bounds(len(ids), rounds)
+    expected = [0, *(encoded.sentence_cut(np.array(ids, np.int32), int(b))
+                     for b in bounds[1:-1]), len(ids)]
+    assert sentence_bounds(path, bounds, block=block).tolist() == expected

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from w2v.config import Config
-from w2v.text.encoded import read_ids
+from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
 from w2v.train.loop import CheckpointPolicy, StopRequested, TrainState, diverged, lr_at
 from w2v.train.mpi import Comm
@@ -160,6 +160,9 @@ class RankLoop:
         position, end = int(self.bounds[k]), int(self.bounds[k + 1])
         while position < end:
             piece = read_ids(self.ids_path, position, min(self.chunk_ids, end - position))
+            if position + len(piece) < end:  # end on a sentence break, as loop.Loop does
+                breaks = np.flatnonzero(piece == SEPARATOR)
+                piece = piece[: breaks[-1] + 1] if len(breaks) else piece
             n = int(np.count_nonzero(piece >= 0))
             lr0 = scale * lr_at(cfg, g0 + span * done / share, total)
             lr1 = scale * lr_at(cfg, g0 + span * (done + n) / share, total)

@@ -104,7 +104,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     extra = {} if prune_at is None else {"prune_at": prune_at}
     counting = encoded.count_and_encode(
         srcs, path, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length, min_count=1,
-        max_vocab=None, stats=stats, **extra)
+        max_vocab=None, stats=stats, threads=min(2, comm.threads(cfg.threads)), **extra)
     size, local, error, stopped = sum(s.size for s in srcs), None, None, False
     try:
         while not stopped:

@@ -20,17 +20,15 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.config import available_cores
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text.encoded import count_ids
-from w2v.train import checkpoint, dprepare, events
+from w2v.train import checkpoint, dprepare, events, sync
 from w2v.train.distributed import RankLoop, Replicas
 from w2v.train.export import write_vectors
 from w2v.train.loop import StopRequested, check_finite
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
-from w2v.train.sync import SyncPlan, round_bounds, rounds_per_epoch, words_before
 
 
 def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
@@ -83,10 +81,10 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
         return
     cfg, vocab, state, W_in, W_out, dist = setup
     if "plan" not in dist:
-        dist["plan"] = SyncPlan(**{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}
+        dist["plan"] = sync.SyncPlan(**{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}
                                 ).to_json()
     comm.agreed(check_finite, W_in, W_out, state.words_done)
-    threads = cfg.threads or max(1, available_cores() // comm.local_size())
+    threads = comm.threads(cfg.threads)
     with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
         if trainer.needs_compile():
             yield events.Compiling()
@@ -115,10 +113,10 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoo
         error = CorpusError("no in-vocabulary words to train on; lower {=min_count}")
         error.collective = True
         raise error
-    plan = SyncPlan.from_json(dist["plan"])
-    rounds = rounds_per_epoch(sum(w for _, w in shards), plan.every)
-    bounds = round_bounds(n_ids, rounds)
-    mine = words_before(path, bounds)
+    plan = sync.SyncPlan.from_json(dist["plan"])
+    rounds = sync.rounds_per_epoch(sum(w for _, w in shards), plan.every)
+    bounds = sync.sentence_bounds(path, sync.round_bounds(n_ids, rounds))
+    mine = sync.words_before(path, bounds)
     glob = comm.control(mine).astype(np.int64)
     if "rank_state" in dist:  # resumed
         rng = np.random.default_rng()

@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+from w2v.config import available_cores
 from w2v.errors import CheckpointError, RunError, W2VError
 
 SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
@@ -92,6 +93,11 @@ class Comm:
     def local_size(self) -> int:
         """Ranks on this node (sharing its cores)."""
         return self.comm.Split_type(self.MPI.COMM_TYPE_SHARED).Get_size()
+
+    def threads(self, threads: int) -> int:
+        """A rank's threads: ``threads`` as given (per rank), or for 0 its share of the
+        node's cores."""
+        return threads or max(1, available_cores() // self.local_size())
 
     def _wait(self, request) -> None:
         t0, pause = time.perf_counter(), 2e-5

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from w2v.errors import ConfigError
-from w2v.text.encoded import read_ids
+from w2v.text.encoded import SEPARATOR, read_ids
 
 MODES = ("scaled", "average", "sum", "touched")
 
@@ -107,6 +107,26 @@ def round_bounds(n_ids: int, rounds: int) -> np.ndarray:
     [0, 3, 6, 10]
     """
     return np.array([n_ids * k // rounds for k in range(rounds + 1)], dtype=np.int64)
+
+
+def sentence_bounds(path, bounds, block: int = 1 << 16) -> np.ndarray:
+    """``bounds`` with each interior bound moved to the next sentence start of the encoded
+    file (``encoded.sentence_cut``, read in blocks), so that no window spans two periods."""
+    out = np.array(bounds, dtype=np.int64)
+    n = int(out[-1])
+    for k in range(1, len(out) - 1):
+        if out[k] <= 0:
+            continue
+        position, cut = int(out[k]) - 1, n  # the bound goes just past the first -1 from here
+        while position < n:
+            piece = read_ids(path, position, min(block, n - position))
+            breaks = np.flatnonzero(piece == SEPARATOR)
+            if len(breaks):
+                cut = position + int(breaks[0]) + 1
+                break
+            position += len(piece)
+        out[k] = cut
+    return out
 
 
 def words_before(path, positions, block: int = 1 << 22) -> np.ndarray:
