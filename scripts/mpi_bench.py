@@ -69,8 +69,14 @@ def run(spec: dict, data: Path, runs: Path) -> dict:
     corpus = data / "wiki" / f"{spec['corpus']}.txt.gz"
     out = runs / spec["label"].replace(" ", "_").replace("/", "-")
     t0 = time.perf_counter()
-    subprocess.run(train_command(spec, corpus, out), check=True, cwd=ROOT)
+    done = subprocess.run(train_command(spec, corpus, out), cwd=ROOT, capture_output=True,
+                          text=True)
     wall = time.perf_counter() - t0
+    if done.returncode != 0:  # diverged, say: a row that says so
+        failed = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        row = {**spec, "wall": wall, "failed": failed}
+        print(json.dumps(row), flush=True)
+        return row
     state = json.loads((out / "state.json").read_text())
     stats = state.get("distributed", {}).get("stats", {})
     row = {**spec, "wall": wall, "words_per_s": state["words_done"] / state["train_seconds"],
@@ -109,6 +115,8 @@ def table(rows: list[dict]) -> str:
     head = ("| run | ranks x threads | wall s | words/s | Allreduce % of wall | waiting % | "
             "MB per rank | loss | analogy % | WS353 |\n|---|---|---|---|---|---|---|---|---|---|")
     body = [f"| {r['label']} | {r['ranks']} x {r['threads']} | {r['wall']:.1f} | "
+            + " | ".join(["failed"] * 7) + f" ({r['failed'][:60]}) |" if "failed" in r else
+            f"| {r['label']} | {r['ranks']} x {r['threads']} | {r['wall']:.1f} | "
             f"{r['words_per_s'] / 1e3:,.0f}k | {r['allreduce_pct']:.1f} | {r['wait_pct']:.1f} | "
             f"{r['mb_per_rank']:,.0f} | {r['loss']:.4f} | {r['analogy']:.1f} | "
             f"{r['ws353']:.3f} |" for r in rows]
