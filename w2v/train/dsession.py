@@ -180,7 +180,7 @@ def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
 def sync_report(comm: Comm, loop: RankLoop) -> str:
     s, seconds = stats(comm, loop), max(loop.state.train_seconds, 1e-9)
     return (f"sync: {s['syncs']:,} syncs ({s['full_syncs']:,} full), "
-            f"{s['bytes_reduced'] / 1e6:,.1f} MB summed per rank; Allreduce "
+            f"{s['bytes_reduced'] / 1e6:,.1f} MB through Allreduce per rank, in "
             f"{s['allreduce_seconds']:.2f}s ({100 * s['allreduce_seconds'] / seconds:.1f}% "
             f"of training), waiting for other ranks {s['wait_seconds']:.2f}s")
 
