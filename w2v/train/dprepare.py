@@ -169,7 +169,7 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     yield events.Configured(cfg.to_dict(), resumed=True)
     state, dist = TrainState.from_json(stored), stored["distributed"]
     comm.agreed(_check_same_corpus, state.corpus, corpus)
-    vocab = comm.bcast(Vocab.load(rundir.vocab) if comm.rank == 0 else None)
+    vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
     comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
     if state.epoch >= cfg.epochs:
         if rundir.has_vectors():

@@ -80,9 +80,9 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
     if setup is None:
         return
     cfg, vocab, state, W_in, W_out, dist = setup
-    if "plan" not in dist:
-        dist["plan"] = sync.SyncPlan(**{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}
-                                ).to_json()
+    if "plan" not in dist:  # a fresh run (a resumed one keeps its own)
+        dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
+            **{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}).to_json())
     comm.agreed(check_finite, W_in, W_out, state.words_done)
     threads = comm.threads(cfg.threads)
     with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
