@@ -143,7 +143,8 @@ def config_options(command):
     given), so a TOML file and a resumed run's stored config fill what is not given."""
     hints = typing.get_type_hints(Config)
     for f in reversed(fields(Config)):
-        shown = {True: "true", False: "false"}.get(f.default, f.default)
+        shown = (str(f.default).lower() if isinstance(f.default, bool)  # not {True: ..}: 1 == True
+                 else "none" if f.default == () else f.default)
         kind, decls = {}, [flag(f.name)]
         if hints[f.name] is bool:
             decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]
