@@ -21,6 +21,7 @@ from w2v.config import Config, parse_interval
 from w2v.errors import DivergenceError
 from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
+from w2v.train.extend import decay_start
 
 
 @dataclass
@@ -37,6 +38,7 @@ class TrainState:
     checkpoint_loss: list = field(default_factory=lambda: [0.0, 0])
     loss_history: dict = field(default_factory=lambda: {"epoch": [], "checkpoint": []})
     train_seconds: float = 0.0
+    lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -59,10 +61,12 @@ class TrainState:
         self.checkpoint_loss = [0.0, 0]
 
 
-def lr_at(cfg: Config, done: float, total: float) -> float:
+def lr_at(cfg: Config, done: float, total: float, start=(0, None)) -> float:
     """Linear decay over all epochs' words, floored at min_lr: the one lr schedule (a kernel
-    interpolates linearly between the values at the ends of what it is given)."""
-    return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * done / max(total, 1))
+    interpolates linearly between the values at the ends of what it is given). ``start``:
+    (words, lr) where the current decay began, for a run given more epochs (extend.py)."""
+    words, lr = start[0], cfg.lr if start[1] is None else start[1]
+    return max(cfg.min_lr, lr - (lr - cfg.min_lr) * (done - words) / max(total - words, 1))
 
 
 class CheckpointPolicy:
@@ -126,8 +130,9 @@ class Loop:
             last = np.flatnonzero(piece == SEPARATOR)
             piece = piece[: last[-1] + 1] if len(last) else piece
         n_words = int(np.count_nonzero(piece >= 0))
-        lr0 = lr_at(cfg, state.words_done, total)
-        lr1 = lr_at(cfg, state.words_done + n_words, total)
+        start = decay_start(state, cfg)
+        lr0 = lr_at(cfg, state.words_done, total, start)
+        lr1 = lr_at(cfg, state.words_done + n_words, total, start)
         seed = int(rng.integers(2**63))
         loss_sum, pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1, seed)
         if not np.isfinite(loss_sum):
