@@ -148,6 +148,8 @@ def config_options(command):
         kind, decls = {}, [flag(f.name)]
         if hints[f.name] is bool:
             decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]
+        elif typing.get_origin(hints[f.name]) is tuple:  # repeatable; not given: None, not ()
+            kind = {"multiple": True, "callback": lambda c, p, v: v or None}
         else:
             choices = f.metadata.get("choices")
             kind["type"] = (click.Choice(choices) if choices
@@ -176,6 +178,7 @@ def train(corpus, config_file, out, resume, force, **options):
       w2v train wiki.txt.gz --epochs 5 --out runs/wiki
       zcat wiki.txt.gz | w2v train - --out runs/wiki
       w2v train --out runs/wiki --resume
+      w2v train --out runs/wiki --resume --epochs 10       # 5 more
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet()))
 
