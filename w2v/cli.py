@@ -168,8 +168,10 @@ def config_options(command):
 @click.option("--resume", is_flag=True,
               help="Continue the run in --out from its latest checkpoint, with its settings.")
 @click.option("--force", is_flag=True, help="Replace the run already in --out.")
+@click.option("--init", "init", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
-def train(corpus, config_file, out, resume, force, **options):
+def train(corpus, config_file, out, resume, force, init, **options):
     """Train word2vec vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard
     input.
 
@@ -179,8 +181,9 @@ def train(corpus, config_file, out, resume, force, **options):
       zcat wiki.txt.gz | w2v train - --out runs/wiki
       w2v train --out runs/wiki --resume
       w2v train --out runs/wiki --resume --epochs 10       # 5 more
+      w2v train news.txt --init runs/wiki --out runs/wiki-news
     """
-    reply(commands.train(corpus, config_file, out, resume, force, options, quiet()))
+    reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init))
 
 
 vectors_option = click.option(

@@ -40,6 +40,7 @@ class TrainState:
     train_seconds: float = 0.0
     eval_history: list = field(default_factory=list)  # evaluation.py: one entry per epoch
     lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
+    init: dict | None = None  # init.py: the run whose vectors this one started from
 
     def to_json(self) -> dict:
         return asdict(self)

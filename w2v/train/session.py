@@ -23,6 +23,7 @@ from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, evaluation, events, prepare
+from w2v.train import init as init_run
 from w2v.train.export import write_vectors
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
@@ -42,11 +43,13 @@ def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
-def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -> Iterator:
+def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
+          init=None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
     ``settings`` is a Config, or the settings the user gave (``config.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
+    ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
     """
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
@@ -54,6 +57,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
         try:
             if resume:
                 setup = yield from prepare.resume(rundir, settings, corpus)
+            elif init is not None:
+                setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
             else:
                 setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
