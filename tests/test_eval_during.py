@@ -149,16 +149,19 @@ def test_an_undefined_correlation_is_null_in_strict_json(files, tmp_path):
 
 
 @pytest.mark.parametrize("key, content, message", [
-    ("eval_analogies", None, "does not exist"),
+    ("eval_analogies", None, "neither a file nor a built-in analogy set"),
     ("eval_analogies", "king queen man woman\n", "before any ': section' line"),
     ("eval_analogies", "just text\n", "no analogy questions"),
-    ("eval_similarity", None, "does not exist"),
+    ("eval_similarity", None, "neither a file nor a built-in word-pair set"),
+    ("eval_similarity", "google", "is a built-in analogy set"),
     ("eval_similarity", "zzz\tyyy\t3\n", "need at least two"),
 ])
 def test_a_bad_file_fails_before_training(files, tmp_path, key, content, message):
     corpus, qw, ws = files
     bad = tmp_path / "bad.txt"
-    if content is not None:
+    if content == "google":
+        bad = "google"
+    elif content is not None:
         bad.write_text(content)
     out = tmp_path / "run"
     with pytest.raises(ConfigError, match=message) as e:
@@ -182,7 +185,7 @@ def test_cli_repeatable_flags_print_scores_with_the_loss(files, tmp_path):
     assert "after every epoch; repeatable. [default: none]" in " ".join(r.output.split())
     r = CliRunner().invoke(main, ["train", str(corpus), "--out", str(tmp_path / "x"),
                                   "--eval-similarity", str(tmp_path / "missing.tsv")])
-    assert r.exit_code == 2 and "--eval-similarity" in r.output and "does not exist" in r.output
+    assert r.exit_code == 2 and "--eval-similarity" in r.output and "neither a file" in r.output
 
 
 def test_config_takes_lists_and_prints_toml_that_reads_back(tmp_path):
@@ -247,3 +250,19 @@ def test_plot_loss_draws_the_scores_beside_the_loss(tmp_path, monkeypatch):
                     [{"epoch": 1, "similarity": {"a": {"rho": 0.1}}}]):
         with pytest.raises(VectorsError, match="evaluation history is damaged"):
             plot.plot_loss({**state, "eval_history": damaged}, tmp_path / "bad.png")
+
+
+def test_built_in_sets_by_name(files, tmp_path):
+    """'google' and 'wordsim353' are the packaged files; the history is keyed by the name."""
+    from w2v.vectors.evalsets import DATA
+
+    corpus, _, _ = files
+    out = tmp_path / "run"
+    session.run(Config(dim=8, epochs=1, min_count=2, threads=1, eval_analogies=("google",),
+                       eval_similarity=("wordsim353",)), [corpus], out)
+    (entry,) = _state(out)["eval_history"]
+    assert list(entry["analogies"]) == ["google"] and list(entry["similarity"]) == ["wordsim353"]
+    want = _expected(Vectors.load(out), DATA / "questions-words.txt", DATA / "wordsim353.tsv")
+    assert entry["analogies"]["google"] == next(iter(want["analogies"].values()))
+    assert entry["similarity"]["wordsim353"] == next(iter(want["similarity"].values()))
+    assert entry["analogies"]["google"]["questions"] == 19_544

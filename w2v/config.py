@@ -69,9 +69,9 @@ class Config:
     checkpoint_every: str | int = setting(
         "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
     eval_analogies: tuple[str, ...] = setting(
-        (), "Analogy file (questions-words.txt) scored after every epoch; repeatable.")
+        (), "Analogy file, or 'google' (built in), scored after every epoch; repeatable.")
     eval_similarity: tuple[str, ...] = setting(
-        (), "Word-pair file (WordSim-353) scored after every epoch; repeatable.")
+        (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
     eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
                                        "of the most frequent words.", range=(1, 10**9))
 

@@ -6,8 +6,11 @@ own corpus; it keeps falling while the vectors stop improving, or get worse on a
 Each epoch adds one entry to the run state's ``eval_history``::
 
     {"epoch": 3,
-     "analogies": {PATH: {"total": accuracy, "seen": n, "questions": n}},
-     "similarity": {PATH: {"spearman": rho, "pairs": n}}}
+     "analogies": {FILE: {"total": accuracy, "seen": n, "questions": n}},
+     "similarity": {FILE: {"spearman": rho, "pairs": n}}}
+
+FILE is the value given: a path, or the name of a set packaged with w2v (``google``,
+``wordsim353``: ``w2v.vectors.evalsets``), as ``w2v evaluate`` takes them.
 
 ``accuracy`` is None when no question was in the vocabulary, ``rho`` None when it is
 undefined (all scores equal), so the state stays strict JSON. Analogies look at the
@@ -21,17 +24,21 @@ an error at once, not after the first hour-long epoch.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
 from w2v.config import Config
 from w2v.errors import ConfigError, VectorsError
+from w2v.vectors import evalsets
 from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
 from w2v.vectors.vectors import Vectors
 
 
 class EpochEvaluator:
-    """``evaluator(W_in, epoch)`` -> the epoch's ``eval_history`` entry."""
+    """``evaluator(W_in, epoch)`` -> the epoch's ``eval_history`` entry. ``analogies`` and
+    ``similarity`` are ``(label, path)`` pairs; the label (a path as given, or a built-in
+    set's name) is the entry's key."""
 
     def __init__(self, words: list[str], analogies=(), similarity=(),
                  restrict_vocab: int = 30_000):
@@ -42,15 +49,15 @@ class EpochEvaluator:
     def __call__(self, W_in: np.ndarray, epoch: int) -> dict:
         vectors = Vectors(self.words, W_in)  # a view: W_in is not copied
         entry = {"epoch": int(epoch), "analogies": {}, "similarity": {}}
-        for path in self.analogies:
+        for label, path in self.analogies:
             r = evaluate_analogies(vectors, path, self.restrict_vocab)
-            entry["analogies"][path] = {"total": r["total"]["accuracy"], "seen": r["seen"],
-                                        "questions": r["questions"]}
-        for path in self.similarity:
+            entry["analogies"][label] = {"total": r["total"]["accuracy"], "seen": r["seen"],
+                                         "questions": r["questions"]}
+        for label, path in self.similarity:
             r = evaluate_word_pairs(vectors, path)
             rho = r["spearman"]
-            entry["similarity"][path] = {"spearman": None if math.isnan(rho) else rho,
-                                         "pairs": r["pairs"]}
+            entry["similarity"][label] = {"spearman": None if math.isnan(rho) else rho,
+                                          "pairs": r["pairs"]}
         return entry
 
     def check(self) -> None:
@@ -62,19 +69,32 @@ class EpochEvaluator:
                    Vectors([" "], np.zeros((1, 1), np.float32))),
                   ("eval_similarity", self.similarity, evaluate_word_pairs,
                    Vectors(self.words, np.zeros((len(self.words), 1), np.float32))))
-        for key, paths, evaluate, vectors in probes:
-            for path in paths:
-                try:
+        for key, files, evaluate, vectors in probes:
+            for _, path in files:
+                with _naming(key):
                     evaluate(vectors, path)
-                except VectorsError as e:
-                    raise ConfigError(f"{{={key}}}: {e}") from None
+
+
+@contextmanager
+def _naming(key: str):
+    """A VectorsError inside becomes a ConfigError that names the setting ``key``."""
+    try:
+        yield
+    except VectorsError as e:
+        raise ConfigError(f"{{={key}}}: {e}") from None
 
 
 def evaluator(cfg: Config, words: list[str]) -> EpochEvaluator | None:
-    """The run's evaluator, its files checked (None when it evaluates nothing)."""
+    """The run's evaluator, each value a file or a built-in set's name (``evalsets``), its
+    files checked; None when it evaluates nothing."""
     if not cfg.eval_analogies and not cfg.eval_similarity:
         return None
-    ev = EpochEvaluator(words, cfg.eval_analogies, cfg.eval_similarity, cfg.eval_restrict_vocab)
+    chosen = {}
+    for key, kind in (("eval_analogies", "analogies"), ("eval_similarity", "similarity")):
+        with _naming(key):
+            chosen[kind] = [evalsets.resolve(value, kind) for value in getattr(cfg, key)]
+    ev = EpochEvaluator(words, chosen["analogies"], chosen["similarity"],
+                        cfg.eval_restrict_vocab)
     ev.check()
     return ev
 
