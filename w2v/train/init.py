@@ -70,7 +70,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     stats, t0 = CorpusStats(), time.perf_counter()
     counting = encoded.count_and_encode(  # every word: merge() decides which are kept
         corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=1, max_vocab=None, stats=stats)
+        min_count=1, max_vocab=None, stats=stats, threads=min(2, cfg.workers))
     text_vocab = yield from prepare._counting(counting, total_size(srcs))
     yield from prepare._corpus_notes(stats)
     vocab, remap, added = merge(old_vocab, text_vocab, cfg.min_count, cfg.max_vocab)
