@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """What evaluation during training costs: ``w2v train`` with and without ``--eval-analogies``
-and ``--eval-similarity``, same corpus and settings, runs alternating so that a noisy shared
-machine's slow spells hit both.
+and ``--eval-similarity``, same corpus and settings, in pairs whose order alternates, so that
+a noisy shared machine's slow spells hit both.
 
 Two figures per pair of runs:
 
 - ``scored``: the seconds the epochs' evaluations took (the "scored in" of each epoch line)
   over the training seconds ("trained ... in Xs", which leaves evaluation out): the cost
   itself, and little disturbed by other load;
+- ``cpu``: the whole command's CPU time (user + system, all its threads) with evaluation
+  over without: what evaluation costs end to end (including anything it did to the training
+  after it), far less disturbed by other processes than wall time;
 - ``wall``: the whole command's wall time with evaluation over without: what the user sees,
   noisy on a shared machine.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,14 +43,20 @@ def train(corpus: Path, out: Path, args, evaluate: bool) -> dict:
     if evaluate:
         cmd += ["--eval-analogies", str(args.analogies), "--eval-similarity",
                 str(args.similarity)]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
     if done.returncode:
         sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
     trained = float(re.search(r"trained [\d,]+ words in ([\d.]+)s", done.stderr).group(1))
     scored = [float(s) for s in re.findall(r"scored in ([\d.]+)s", done.stderr)]
-    return {"wall": wall, "train": trained, "scored": sum(scored), "epochs": len(scored)}
+    return {"wall": wall, "cpu": cpu, "train": trained, "scored": sum(scored),
+            "epochs": len(scored)}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv=None) -> None:
@@ -64,19 +74,26 @@ def main(argv=None) -> None:
               True)  # compiles (or loads) the kernel and the analogy scan once
         pairs = []
         for rep in range(args.repeats):
-            plain = train(args.corpus, work / "plain", args, False)
-            timed = train(args.corpus, work / "eval", args, True)
+            if rep % 2:  # alternate which goes first
+                timed = train(args.corpus, work / "eval", args, True)
+                plain = train(args.corpus, work / "plain", args, False)
+            else:
+                plain = train(args.corpus, work / "plain", args, False)
+                timed = train(args.corpus, work / "eval", args, True)
             pairs.append((plain, timed))
-            print(f"repeat {rep + 1}: without {plain['wall']:.1f}s wall ({plain['train']:.1f}s "
-                  f"training); with {timed['wall']:.1f}s wall ({timed['train']:.1f}s training "
-                  f"+ {timed['scored']:.2f}s scoring {timed['epochs']} epochs)", flush=True)
+            print(f"repeat {rep + 1}: without {plain['wall']:.1f}s wall, {plain['cpu']:.1f}s CPU "
+                  f"({plain['train']:.1f}s training); with {timed['wall']:.1f}s wall, "
+                  f"{timed['cpu']:.1f}s CPU ({timed['train']:.1f}s training + "
+                  f"{timed['scored']:.2f}s scoring {timed['epochs']} epochs)", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     scored = statistics.median(t["scored"] / t["train"] for _, t in pairs)
     wall = statistics.median(t["wall"] / p["wall"] - 1 for p, t in pairs)
+    cpu = statistics.median(t["cpu"] / p["cpu"] - 1 for p, t in pairs)
     per_epoch = statistics.median(t["scored"] / t["epochs"] for _, t in pairs)
     print(f"scoring: {per_epoch:.2f}s per epoch, {100 * scored:.1f}% of the training time; "
-          f"wall time with evaluation {100 * wall:+.1f}% (medians of {args.repeats})")
+          f"with evaluation, CPU time {100 * cpu:+.1f}%, wall time {100 * wall:+.1f}% "
+          f"(medians of {args.repeats})")
 
 
 if __name__ == "__main__":
