@@ -104,6 +104,14 @@ def test_continued_training(texts, tmp_path):
         assert after.vectors[after.id(w)].tobytes() == before.vectors[before.id(w)].tobytes()
     assert not np.array_equal(after.vectors[after.id("coffee")],
                               before.vectors[before.id("coffee")])
+    # the old words' planted structure survives: the analogy, and each probe's nearest word
+    # in its own group (drinks, weather, praise, complaint), as before continued training
+    groups = [DRINKS | {"smoothie"}, set(demo.TOPICS["weather"]["word"]),
+              set(demo.REVIEWS["good"]["adj"]), set(demo.REVIEWS["bad"]["adj"])]
+    for v in (before, after):
+        assert v.analogy("king", "male", "female", topn=1)[0][0] == "queen"
+        for probe, group in zip(("coffee", "rain", "great", "boring"), groups):
+            assert v.similar(probe, topn=1)[0][0] in group, (probe, v.similar(probe, topn=3))
     # the new word is trained into its group
     assert "smoothie" not in before and "smoothie" in after
     near = {w for w, _ in after.similar("smoothie", topn=5)}
