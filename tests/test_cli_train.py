@@ -301,3 +301,12 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_130(command, tmp_path, monke
     monkeypatch.setattr(Vectors, "load", interrupted)
     r = run(*command, "--vectors", tmp_path)
     assert r.exit_code == 130 and r.output.strip() == "Error: interrupted", r.output
+
+
+def test_train_help_shows_the_real_defaults():
+    """Before the fix, 1 and 0 were looked up in {True: "true", False: "false"} and shown as
+    "true" / "false" (--seed, --threads, --max-vocab)."""
+    r = CliRunner().invoke(main, ["train", "--help"], terminal_width=200)
+    flat = " ".join(r.output.split())
+    assert "sampling). [default: 1]" in flat and "0: all cores. [default: 0]" in flat
+    assert "0: all. [default: 0]" in flat

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import re
 import sys
@@ -67,6 +68,12 @@ class Config:
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
     checkpoint_every: str | int = setting(
         "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
+    eval_analogies: tuple[str, ...] = setting(
+        (), "Analogy file, or 'google' (built in), scored after every epoch; repeatable.")
+    eval_similarity: tuple[str, ...] = setting(
+        (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
+    eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
+                                       "of the most frequent words.", range=(1, 10**9))
 
     def __post_init__(self):
         _validate(self)
@@ -75,7 +82,10 @@ class Config:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """The settings as JSON has them (lists, not tuples), so that a config stored in
+        state.json and read back compares equal."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(self).items()}
 
     @property
     def backend(self) -> str:
@@ -100,10 +110,13 @@ def available_cores() -> int:
 
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
-RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every"})
+RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "eval_analogies", "eval_similarity",
+                               "eval_restrict_vocab"})
 
 
 def _type_ok(value, hint) -> bool:
+    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: a TOML array or repeated flag
+        return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return any(_type_ok(value, h) for h in typing.get_args(hint))
     if hint is float:
@@ -114,6 +127,8 @@ def _type_ok(value, hint) -> bool:
 
 
 def _type_name(hint) -> str:
+    if typing.get_origin(hint) is tuple:
+        return "a list of strings"
     return " or ".join(getattr(h, "__name__", str(h)) for h in typing.get_args(hint) or (hint,))
 
 
@@ -125,6 +140,8 @@ def _validate(cfg: Config) -> None:
             raise ConfigError(f"{{={f.name}}} must be {_type_name(hint)}, got {value!r}")
         if hint is float and not isinstance(value, float):
             object.__setattr__(cfg, f.name, float(value))  # 1 in TOML means 1.0
+        if isinstance(value, list):
+            object.__setattr__(cfg, f.name, tuple(value))  # hashable, as the default ()
         _check_limits(f, getattr(cfg, f.name))
     if not 0 < cfg.lr <= 100:
         raise ConfigError(f"{{=lr}} must be > 0 (and at most 100), got {cfg.lr}")
@@ -266,6 +283,8 @@ def format_config(cfg: Config) -> str:
         text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
         if isinstance(value, str):
             text = f'"{value}"'
+        if isinstance(value, list):
+            text = "[" + ", ".join(json.dumps(v) for v in value) + "]"
         note = {"threads": "  # 0: all cores", "kernel": "  # auto"}.get(key, "")
         if getattr(cfg, key) != value and note:
             text += note

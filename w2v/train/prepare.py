@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, resume_config
+from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError, RunError
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
@@ -24,6 +24,7 @@ from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
 from w2v.train.export import write_vectors
+from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.rundir import RunDir
 
@@ -93,9 +94,11 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     for message in skipped:
         yield events.Note(message)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    cfg = resume_config(ckpt.state["config"], given)
-    yield events.Configured(cfg.to_dict(), resumed=True)
     state = TrainState.from_json(ckpt.state)
+    cfg, extension = resumed_config(ckpt.state["config"], given, state)
+    yield events.Configured(cfg.to_dict(), resumed=True)
+    if extension:
+        yield events.Note(extension)
     _check_same_corpus(state.corpus, corpus)
     vocab = Vocab.load(rundir.vocab)
     if not rundir.ids.exists():

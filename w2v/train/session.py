@@ -22,7 +22,8 @@ from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events, prepare
+from w2v.train import checkpoint, evaluation, events, prepare
+from w2v.train import init as init_run
 from w2v.train.export import write_vectors
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
@@ -42,11 +43,13 @@ def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
-def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -> Iterator:
+def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
+          init=None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
     ``settings`` is a Config, or the settings the user gave (``config.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
+    ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
     """
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
@@ -54,6 +57,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
         try:
             if resume:
                 setup = yield from prepare.resume(rundir, settings, corpus)
+            elif init is not None:
+                setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
             else:
                 setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
@@ -94,6 +99,7 @@ def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W
 
 
 def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
+    scorer = evaluation.evaluator(cfg, vocab.words)  # a bad file fails before compiling
     if kernel.needs_compile():
         yield events.Compiling()
     kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
@@ -103,7 +109,7 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
                 n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
                                                                     W_in, W_out)),
-                lambda: bool(trap.caught))
+                lambda: bool(trap.caught), scorer)
     try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
         with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
             yield from loop.epochs()
