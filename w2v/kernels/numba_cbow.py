@@ -25,15 +25,15 @@ from w2v.kernels import numba_ops as ops
 from w2v.kernels.base import Settings, Tables, output_rows
 
 
-def compile_kernels(ops_digest: str):
-    """(NS, HS) CBOW ``train_segment`` compiled for the digest of what they inline (see
-    ``numba_sg.compile_kernels``)."""
+def compile_ns(ops_digest: str):
+    """The (cbow, ns) ``train_segment``, compiled for the digest of what it inlines (see
+    ``numba_sg.compile_ns``)."""
 
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
     def train_ns(W_in, W_out, ids, keep, noise, sig, window, negative, mean, true_gradient,
                  lr_start, lr_end, seed):
         """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, windows)."""
-        ops_digest  # noqa: B018 (in the cache key, see compile_kernels)
+        ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         state = np.empty(1, dtype=np.uint64)
         state[0] = np.uint64(seed)
         neg_state = np.empty(1, dtype=np.uint64)
@@ -73,11 +73,17 @@ def compile_kernels(ops_digest: str):
             n_windows += 1
         return loss, n_windows
 
+    return train_ns
+
+
+def compile_hs(ops_digest: str):
+    """The (cbow, hs) ``train_segment``, compiled for the digest (see ``compile_ns``)."""
+
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
     def train_hs(W_in, U_inner, ids, keep, points, codes, lengths, sig, window, mean,
                  true_gradient, lr_start, lr_end, seed):
         """``train_ns`` with h predicting the center's path in ``U_inner`` (eq 115)."""
-        ops_digest  # noqa: B018 (in the cache key, see compile_kernels)
+        ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         state = np.empty(1, dtype=np.uint64)
         state[0] = np.uint64(seed)
         ops.splitmix64(state)  # the negatives' seed in train_ns: the same windows follow
@@ -114,10 +120,11 @@ def compile_kernels(ops_digest: str):
             n_windows += 1
         return loss, n_windows
 
-    return train_ns, train_hs
+    return train_hs
 
 
-train_ns, train_hs = compile_kernels(ops.SOURCE_DIGEST)
+train_ns = compile_ns(ops.SOURCE_DIGEST)
+train_hs = compile_hs(ops.SOURCE_DIGEST)
 
 
 class _CBOW:

@@ -15,7 +15,7 @@ The block updates (negative sampling, hierarchical softmax, CBOW's hidden row) a
 
 numba's ``cache=True`` keys a compiled kernel on its own source file only, not on the files of
 the functions it inlines; ``SOURCE_DIGEST`` (of this file, ``numba_blocks.py`` and ``base.py``)
-lets a kernel put them into its cache key (see ``numba_sg.compile_kernels``).
+lets a kernel put them into its cache key (see ``numba_sg.compile_ns``).
 """
 
 from __future__ import annotations

@@ -37,10 +37,10 @@ from w2v.kernels import numba_ops as ops
 from w2v.kernels.base import Settings, Tables, output_rows
 
 
-def compile_kernels(ops_digest: str):
-    """(NS, HS) ``train_segment`` compiled (or loaded from numba's cache) for the given digest
-    of what they inline (``numba_ops.SOURCE_DIGEST``): numba keys a cached function on its own
-    file and on the values it closes over, so an edit to the inlined pieces recompiles it
+def compile_ns(ops_digest: str):
+    """The (sg, ns) ``train_segment``, compiled (or loaded from numba's cache) for the given
+    digest of what it inlines (``numba_ops.SOURCE_DIGEST``): numba keys a cached function on its
+    own file and on the values it closes over, so an edit to the inlined pieces recompiles it
     instead of loading a stale copy (which would silently run the old code)."""
 
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
@@ -48,7 +48,7 @@ def compile_kernels(ops_digest: str):
         """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, number of pairs).
 
         ``keep``, ``noise`` and ``sig`` are ``Tables.keep``, ``.noise`` and ``.sigmoid``."""
-        ops_digest  # noqa: B018 (in the cache key, see compile_kernels)
+        ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         d = W_in.shape[1]
         state = np.empty(1, dtype=np.uint64)
         state[0] = np.uint64(seed)
@@ -84,12 +84,18 @@ def compile_kernels(ops_digest: str):
             pairs += m
         return loss, pairs
 
+    return train_ns
+
+
+def compile_hs(ops_digest: str):
+    """The (sg, hs) ``train_segment``, compiled for the digest (see ``compile_ns``)."""
+
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
     def train_hs(W_in, U_inner, ids, keep, points, codes, lengths, sig, window, lr_start, lr_end,
                  seed):
         """``train_ns`` with each pair walking the center's path in ``U_inner`` (the points,
         codes and lengths of ``Tables.huffman``) instead of the center and K negatives."""
-        ops_digest  # noqa: B018 (in the cache key, see compile_kernels)
+        ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         d = W_in.shape[1]
         state = np.empty(1, dtype=np.uint64)
         state[0] = np.uint64(seed)
@@ -122,10 +128,11 @@ def compile_kernels(ops_digest: str):
             pairs += m
         return loss, pairs
 
-    return train_ns, train_hs
+    return train_hs
 
 
-train_ns, train_hs = compile_kernels(ops.SOURCE_DIGEST)
+train_ns = compile_ns(ops.SOURCE_DIGEST)
+train_hs = compile_hs(ops.SOURCE_DIGEST)
 train_segment = train_ns  # the (sg, ns) kernel under its former name
 
 
