@@ -243,15 +243,18 @@ def test_tables_build_word2vec_cs_tree_once_and_the_same_on_a_rebuild():
 
 @pytest.mark.parametrize("arch, loss", [("sg", "hs"), ("cbow", "ns"), ("cbow", "hs")])
 def test_hogwild_threads_train_the_same_windows(arch, loss):
-    """Two threads cut a chunk into seeded segments; the count of pairs (windows for CBOW)
-    equals that of the same segments run one after another."""
+    """Two threads cut a chunk into seeded segments (each cut moved to the next sentence
+    break); the count of pairs (windows for CBOW) equals that of the same segments run one
+    after another."""
     counts, ids, W_in, W_out, _ = _setup(5, V=50, n=70_000, loss=loss)
     kernel = make_kernel(arch, loss, "numba", Tables(counts, counts.sum(), 1e-2),
                          Settings(window=3, negative=4))
     with LocalTrainer(kernel, threads=2) as trainer:
         loss_sum, pairs = trainer.train_chunk(W_in.copy(), W_out.copy(), ids, 0.05, 0.01, 3)
         parts = 2 * LocalTrainer.segments_per_thread
-        bounds = np.linspace(0, len(ids), parts + 1).astype(int)
+        equal = np.linspace(0, len(ids), parts + 1).astype(int)
+        bounds = [next((i + 1 for i in range(b - 1, len(ids)) if ids[i] == -1), len(ids))
+                  if b > 0 else 0 for b in equal]  # the first position after a break, naively
         lrs = np.linspace(0.05, 0.01, parts + 1)
         seq = [kernel.train_segment(W_in.copy(), W_out.copy(), ids[a:b], l0, l1, s)
                for a, b, l0, l1, s in zip(bounds, bounds[1:], lrs, lrs[1:],
