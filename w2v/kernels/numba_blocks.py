@@ -42,8 +42,8 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
         v = W_in[contexts[j]]
         gj = grad_in[j]
         gj[:] = 0.0
-        k = 0
-        while k + 4 <= n_t:
+        full = n_t - n_t % 4
+        for k in range(0, full, 4):
             u0, u1 = W_out[targets[k]], W_out[targets[k + 1]]
             u2, u3 = W_out[targets[k + 2]], W_out[targets[k + 3]]
             x0 = x1 = x2 = x3 = np.float32(0.0)
@@ -60,8 +60,7 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
             coef[j, k], coef[j, k + 1], coef[j, k + 2], coef[j, k + 3] = g0, g1, g2, g3
             for i in range(d):
                 gj[i] += g0 * u0[i] + g1 * u1[i] + g2 * u2[i] + g3 * u3[i]
-            k += 4
-        for k in range(k, n_t):
+        for k in range(full, n_t):
             u = W_out[targets[k]]
             x = np.float32(0.0)
             for i in range(d):
@@ -81,16 +80,15 @@ def block_update_outputs(W_in, W_out, contexts, m, targets, n_t, coef, lr):
     d = W_in.shape[1]
     for k in range(n_t):
         u = W_out[targets[k]]
-        j = 0
-        while j + 4 <= m:
+        full = m - m % 4
+        for j in range(0, full, 4):
             v0, v1 = W_in[contexts[j]], W_in[contexts[j + 1]]
             v2, v3 = W_in[contexts[j + 2]], W_in[contexts[j + 3]]
             c0, c1 = lr * coef[j, k], lr * coef[j + 1, k]
             c2, c3 = lr * coef[j + 2, k], lr * coef[j + 3, k]
             for i in range(d):
                 u[i] += c0 * v0[i] + c1 * v1[i] + c2 * v2[i] + c3 * v3[i]
-            j += 4
-        for j in range(j, m):
+        for j in range(full, m):
             v = W_in[contexts[j]]
             g = lr * coef[j, k]
             for i in range(d):
