@@ -172,10 +172,8 @@ def config_options(command):
               help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
 def train(corpus, config_file, out, resume, force, init, **options):
-    """Train word vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
-    Skip-gram (--arch sg) or CBOW (--arch cbow), with negative sampling (--loss ns) or
-    hierarchical softmax (--loss hs --negative 0); configs/cbow.toml and configs/hs.toml are
-    presets.
+    """Train skip-gram or CBOW vectors (--arch; --loss ns or hs, configs/cbow.toml, hs.toml)
+    on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
 
     \b
     Example:

@@ -1,8 +1,7 @@
 """Training settings: one frozen dataclass whose fields carry their help, limits and peers' names.
 
 Defaults are word2vec.c's and gensim's skip-gram defaults (``configs/default.toml`` gives the
-reason for each; ``configs/cbow.toml`` and ``configs/hs.toml`` are the CBOW and hierarchical
-softmax presets). Each field's metadata holds its help text, its range or choices, and the names
+reason for each). Each field's metadata holds its help text, its range or choices, and the names
 word2vec.c and gensim use for it; the CLI builds its options from them, so the help, the
 validation and the TOML keys cannot drift apart. A TOML file uses the field names as keys;
 unknown keys (with a did-you-mean) and wrong types are errors that name the setting.
@@ -42,8 +41,7 @@ class Config:
                        peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
     window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
                           peers=[("word2vec.c", "-window"), ("gensim", "window")])
-    negative: int = setting(5, "Negatives per pair (K) for loss ns; 0 with loss hs.",
-                            range=(0, 1_000),
+    negative: int = setting(5, "Negatives per pair (K); 0 with loss hs.", range=(0, 1_000),
                             peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
                             peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
@@ -57,18 +55,13 @@ class Config:
                         peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
     min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
                             peers=[("gensim", "min_alpha")])
-    arch: str = setting("sg", "Architecture: sg (skip-gram: each context word predicts the "
-                        "center; better for rare words) or cbow (the mean of the context "
-                        "predicts it; several times faster, good for frequent words).",
+    arch: str = setting("sg", "sg (skip-gram) or cbow (faster, for frequent words; lr 0.05).",
                         choices=("sg", "cbow"), peers=[("word2vec.c", "-cbow"), ("gensim", "sg")])
-    loss: str = setting("ns", "Objective: ns (negative sampling), hs (hierarchical softmax: "
-                        "log2 V inner nodes per prediction, suits rare words and large "
-                        "vocabularies; needs negative = 0), or softmax (the seed's naive "
-                        "softmax, sg only, numpy teaching path).",
+    loss: str = setting("ns", "ns (negative sampling), hs (hierarchical softmax, negative 0: "
+                        "for rare words, large vocabularies) or softmax (the seed's, sg only).",
                         choices=("ns", "hs", "softmax"),
                         peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
-    cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
-                              "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
+    cbow_mean: bool = setting(True, "CBOW: h = mean (else sum).", peers=[("gensim", "cbow_mean")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
@@ -161,20 +154,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=min_lr}} must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
-    _check_loss(cfg)
+    if cfg.loss != "softmax" and (cfg.negative > 0) != (cfg.loss == "ns"):  # HS alone, not +NS
+        raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns, and 0 with "
+                          f"{{=loss}} hs (w2v trains it alone), got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
-
-
-def _check_loss(cfg: Config) -> None:
-    """negative belongs to negative sampling: at least 1 with it, 0 with hierarchical softmax
-    (word2vec.c and gensim train both at once when hs and negative > 0; w2v does not)."""
-    if cfg.loss == "ns" and cfg.negative < 1:
-        raise ConfigError(f"{{=negative}} must be between 1 and 1000 for negative sampling "
-                          f"({{=loss}} ns), got {cfg.negative}")
-    if cfg.loss == "hs" and cfg.negative != 0:
-        raise ConfigError(f"{{=loss}} hs is hierarchical softmax alone: set {{=negative}} to 0 "
-                          f"(got {cfg.negative}; word2vec.c and gensim add negative sampling to "
-                          "it when negative > 0, which w2v does not)")
 
 
 def _check_limits(f, value) -> None:
