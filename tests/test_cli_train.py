@@ -253,7 +253,8 @@ def test_ctrl_c_while_counting_exits_130_with_one_line(corpus, tmp_path, monkeyp
 @pytest.mark.parametrize("typed, ours", [
     ("--size", "--dim"), ("-size", "--dim"), ("--vector-size", "--dim"), ("--iter", "--epochs"),
     ("--alpha", "--lr"), ("--workers", "--threads"), ("--min_count", "--min-count"),
-    ("--cbow", "skip-gram only"), ("--binary", "vectors.bin"),
+    ("--cbow", "-cbow 1 --arch cbow"), ("-sg", "sg=0 --arch cbow"), ("-hs", "--loss hs"),
+    ("--binary", "vectors.bin"),
 ])
 def test_peers_flag_names_get_ours(corpus, typed, ours):
     r = run("train", corpus, typed, "1")

@@ -172,8 +172,8 @@ def config_options(command):
               help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
 def train(corpus, config_file, out, resume, force, init, **options):
-    """Train word2vec vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard
-    input.
+    """Train skip-gram or CBOW vectors (--arch; --loss ns or hs, configs/cbow.toml, hs.toml)
+    on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
 
     \b
     Example:

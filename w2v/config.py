@@ -41,7 +41,7 @@ class Config:
                        peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
     window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
                           peers=[("word2vec.c", "-window"), ("gensim", "window")])
-    negative: int = setting(5, "Negatives per pair (K).", range=(1, 1_000),
+    negative: int = setting(5, "Negatives per pair (K); 0 with loss hs.", range=(0, 1_000),
                             peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
                             peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
@@ -55,10 +55,15 @@ class Config:
                         peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
     min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
                             peers=[("gensim", "min_alpha")])
-    loss: str = setting("ns", "Objective: negative sampling or the seed's naive softmax.",
-                        choices=("ns", "softmax"), peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
+    arch: str = setting("sg", "sg (skip-gram) or cbow (faster, for frequent words; lr 0.05).",
+                        choices=("sg", "cbow"), peers=[("word2vec.c", "-cbow"), ("gensim", "sg")])
+    loss: str = setting("ns", "ns (negative sampling), hs (hierarchical softmax, negative 0: "
+                        "for rare words, large vocabularies) or softmax (the seed's, sg only).",
+                        choices=("ns", "hs", "softmax"),
+                        peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
+    cbow_mean: bool = setting(True, "CBOW: h = mean (else sum).", peers=[("gensim", "cbow_mean")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
-                          "ns, numpy for softmax).", choices=("auto", "numba", "numpy"))
+                          "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
                            peers=[("word2vec.c", "-threads"), ("gensim", "workers")])
     seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
@@ -89,7 +94,7 @@ class Config:
 
     @property
     def backend(self) -> str:
-        """The kernel actually used: ``kernel``, or for "auto" numba (ns) / numpy (softmax)."""
+        """The kernel actually used: ``kernel``, or for "auto" numba (ns, hs) / numpy (softmax)."""
         if self.kernel != "auto":
             return self.kernel
         return "numpy" if self.loss == "softmax" else "numba"
@@ -149,6 +154,9 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=min_lr}} must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
+    if cfg.loss != "softmax" and (cfg.negative > 0) != (cfg.loss == "ns"):  # HS alone, not +NS
+        raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns, and 0 with "
+                          f"{{=loss}} hs (w2v trains it alone), got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
 
 
@@ -246,10 +254,10 @@ def resume_config(stored: dict, given: dict) -> Config:
 
 
 PEER_NOTES = {  # peers' options that are not one setting of w2v's
-    "cbow": "w2v trains skip-gram only (word2vec.c's -cbow 0, gensim's sg=1); leave it out",
-    "sg": "w2v trains skip-gram only (gensim's sg=1); leave it out",
-    "hs": "w2v trains with negative sampling or the naive softmax ({=loss}), not hierarchical "
-          "softmax; leave it out",
+    "cbow": "w2v calls word2vec.c's -cbow 1 {=arch} cbow, and -cbow 0 {=arch} sg",
+    "sg": "w2v calls gensim's sg=0 {=arch} cbow, and sg=1 {=arch} sg",
+    "hs": "w2v calls word2vec.c's -hs 1 and gensim's hs=1 {=loss} hs, with {=negative} 0 (w2v "
+          "does not add negative sampling to hierarchical softmax)",
     "binary": "w2v writes both vectors.bin (word2vec.c's -binary 1) and vectors.txt; leave it "
               "out",
     "train": "w2v takes the corpus as an argument: w2v train CORPUS",

@@ -57,7 +57,11 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
     cfg = init_config(ckpt.state["config"], settings)
-    check_supported("sg", cfg.loss, cfg.backend)
+    check_supported(cfg.arch, cfg.loss, cfg.backend)
+    if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
+        raise RunError("continued training ({=init}) carries W_out over word by word, which "
+                       "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
+                       "start a fresh run")
     srcs = sources(corpus)
     yield events.Configured(cfg.to_dict(), resumed=False)
     for message in skipped:

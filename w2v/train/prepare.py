@@ -17,6 +17,7 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError, RunError
+from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
@@ -44,7 +45,7 @@ def fingerprint(paths) -> list[dict]:
 
 def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     cfg = settings if isinstance(settings, Config) else Config(**settings)
-    check_supported("sg", cfg.loss, cfg.backend)
+    check_supported(cfg.arch, cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
     yield events.Configured(cfg.to_dict(), resumed=False)
     if rundir.has_checkpoint() and not force:
@@ -63,7 +64,7 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
+    W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
                        rng=rng.bit_generator.state)
     return cfg, vocab, state, W_in, W_out

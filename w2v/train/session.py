@@ -32,14 +32,14 @@ from w2v.train.signals import SignalTrap
 
 
 def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
-    """The SGD step: the registry's (skip-gram, loss, backend) kernel on the config's threads;
+    """The SGD step: the registry's (arch, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
     from w2v.kernels.registry import make_kernel as registry_kernel
 
     tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
-    settings = Settings(window=cfg.window, negative=cfg.negative)
-    kernel = registry_kernel("sg", cfg.loss, cfg.backend, tables, settings)
+    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
+    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
