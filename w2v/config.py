@@ -67,6 +67,12 @@ class Config:
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
     checkpoint_every: str | int = setting(
         "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
+    save: str = setting("npy,bin", "Vector formats written at the end, comma-separated: npy "
+                        "(with vocab.txt; shares the checkpoint's file), bin (word2vec binary, "
+                        "gensim and word2vec.c read it), txt (word2vec text).")
+    keep_ids: bool = setting(False, "Keep corpus.ids (4 bytes per token) after the run, to "
+                             "extend it without reading the corpus again (a run from standard "
+                             "input cannot be extended without it).")
 
     def __post_init__(self):
         _validate(self)
@@ -100,7 +106,22 @@ def available_cores() -> int:
 
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
-RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every"})
+RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "save", "keep_ids"})
+SAVE_FORMATS = ("npy", "bin", "txt")  # what ``save`` chooses from, in the order written
+
+
+def save_formats(text: str) -> tuple[str, ...]:
+    """The formats of a ``save`` value, in ``SAVE_FORMATS`` order, each once.
+
+    >>> save_formats("txt, npy,txt")
+    ('npy', 'txt')
+    """
+    given = [part.strip() for part in str(text).split(",")]
+    unknown = [g for g in given if g not in SAVE_FORMATS]
+    if unknown or not given:
+        raise ConfigError(f"{{=save}} must be formats from {', '.join(SAVE_FORMATS)} separated "
+                          f"by commas (at least one), got {text!r}")
+    return tuple(f for f in SAVE_FORMATS if f in given)
 
 
 def _type_ok(value, hint) -> bool:
@@ -133,6 +154,7 @@ def _validate(cfg: Config) -> None:
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
     parse_interval(cfg.checkpoint_every)
+    object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
 def _check_limits(f, value) -> None:
@@ -233,8 +255,8 @@ PEER_NOTES = {  # peers' options that are not one setting of w2v's
     "sg": "w2v trains skip-gram only (gensim's sg=1); leave it out",
     "hs": "w2v trains with negative sampling or the naive softmax ({=loss}), not hierarchical "
           "softmax; leave it out",
-    "binary": "w2v writes both vectors.bin (word2vec.c's -binary 1) and vectors.txt; leave it "
-              "out",
+    "binary": "w2v writes vectors.bin (word2vec.c's -binary 1) by default and vectors.txt "
+              "when {=save} includes txt",
     "train": "w2v takes the corpus as an argument: w2v train CORPUS",
     "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, resume_config
+from w2v.config import Config, resume_config, save_formats
 from w2v.errors import CheckpointError, CorpusError, RunError
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
@@ -23,7 +23,7 @@ from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
-from w2v.train.export import write_vectors
+from w2v.train.export import finish
 from w2v.train.loop import TrainState
 from w2v.train.rundir import RunDir
 
@@ -101,15 +101,16 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     state = TrainState.from_json(ckpt.state)
     _check_same_corpus(state.corpus, corpus)
     vocab = Vocab.load(rundir.vocab)
-    if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus)
     if state.epoch >= cfg.epochs:
-        if rundir.has_vectors():
+        ids_done = cfg.keep_ids or not rundir.ids.exists()
+        if rundir.saved_formats() == save_formats(cfg.save) and ids_done:
             yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
                                      f"are in {rundir.path}")
             return None
-        yield events.Written(tuple(write_vectors(rundir, vocab, ckpt.W_in)))
+        yield from finish(rundir, cfg, vocab.words, ckpt.W_in, ckpt.path, skip_existing=True)
         return None
+    if not rundir.ids.exists():
+        _reencode(rundir, cfg, vocab, state.corpus)
     yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
     return cfg, vocab, state, ckpt.W_in, ckpt.W_out
 
@@ -132,7 +133,8 @@ def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> 
     paths = [c["path"] for c in stored]
     if any(c["size"] is None for c in stored):
         raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream "
-                          f"({', '.join(paths)}), which cannot be read again")
+                          f"({', '.join(paths)}), which cannot be read again (a run keeps it "
+                          "with {=keep_ids})")
     encoded.encode(paths, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
 
 

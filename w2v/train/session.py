@@ -8,7 +8,9 @@ final vectors, as a generator of ``events``.
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
-  corpus and the three vector files are written atomically) and raise ``Interrupted`` too.
+  corpus and the vector files are written atomically) and raise ``Interrupted`` too.
+- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
+  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events, prepare
-from w2v.train.export import write_vectors
+from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.rundir import RunDir
@@ -107,13 +109,14 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
         with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
             yield from loop.epochs()
-            yield events.CheckpointSaved(loop.checkpoint(), state.words_done)
+            final = loop.checkpoint()
+            yield events.CheckpointSaved(final, state.words_done)
     except StopRequested:
         raise interrupted(rundir) from None
     except DivergenceError as e:
         raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
-    yield events.Written(tuple(write_vectors(rundir, vocab, W_in)))
+    yield from finish(rundir, cfg, vocab.words, W_in, final)
 
 
 def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
