@@ -61,3 +61,27 @@ def test_init_weights_allocates_each_matrix_once_and_is_word2vec_c(out_rows):
     assert np.array_equal(W_in, reference) and W_in.dtype == np.float32
     assert not W_out.any() and W_out.shape == (out_rows, d) and W_out.dtype == np.float32
     assert peak < 1.05 * (W_in.nbytes + W_out.nbytes), peak / W_in.nbytes  # nothing more
+
+
+def test_no_vocabulary_object_is_held_while_training(tmp_path):
+    """A Vocab's word list and index cost ~200 bytes a word (211 MB at V = 1M) for the whole
+    run; training needs only the counts, the export only the words (TrainingVocab)."""
+    import gc
+
+    from w2v.config import Config
+    from w2v.text.vocab import Vocab
+    from w2v.train import events, session
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("".join(f"a b c w{i % 50} d w{i % 7}\n" for i in range(3000)))
+    cfg = Config(dim=8, epochs=1, min_count=1, threads=1)
+    alive = None
+    for event in session.train(cfg, [str(corpus)], tmp_path / "run"):
+        if isinstance(event, events.Progress) and alive is None:
+            gc.collect()
+            alive = [o for o in gc.get_objects() if isinstance(o, Vocab)]
+    assert alive == []
+    words = [line.split("\t")[0] for line in (tmp_path / "run" / "vocab.txt").read_text()
+             .splitlines()[1:]]
+    binary = (tmp_path / "run" / "vectors.bin").read_bytes()
+    assert binary.startswith(f"{len(words)} 8\n".encode()) and b"\nw49 " in binary

@@ -23,16 +23,16 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
-from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events, prepare
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
+from w2v.train.prepare import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
 
 
-def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
+def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     """The SGD step: the registry's (skip-gram, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
@@ -89,7 +89,8 @@ def interrupted(rundir) -> Interrupted:
                        out=str(rundir.path), resumable=False)
 
 
-def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W_out, trap):
+def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
+           trap):
     check_finite(W_in, W_out, state.words_done)
     with make_kernel(cfg, vocab) as trainer:
         yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
