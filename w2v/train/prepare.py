@@ -96,6 +96,20 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     return cfg, TrainingVocab(vocab), state, W_in, W_out
 
 
+def return_freed_memory() -> None:
+    """Give the heap memory freed so far back to the OS (glibc's ``malloc_trim``), once the
+    run is prepared. glibc keeps freed blocks mapped for reuse, so the counting pass's
+    grown-and-dropped word tables and its Vocab stayed resident beside the matrices for the
+    whole run: about 100 MB at V = 622k. A no-op without malloc_trim (macOS, musl)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 def _counting(counting, size):
     """Relay the counting pass's progress; return its vocabulary."""
     while True:

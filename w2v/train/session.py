@@ -30,6 +30,7 @@ from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.prepare import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
+from w2v.train.startup import skip_blas_probe
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
@@ -52,6 +53,7 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
     """
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
+    skip_blas_probe()  # before the first compiled call (the tokenizer's)
     with rundir.lock(), SignalTrap() as trap:
         try:
             if resume:
@@ -91,6 +93,7 @@ def interrupted(rundir) -> Interrupted:
 
 def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
            trap):
+    prepare.return_freed_memory()  # the counting pass's and the Vocab's, before the long run
     check_finite(W_in, W_out, state.words_done)
     with make_kernel(cfg, vocab) as trainer:
         yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
