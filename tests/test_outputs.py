@@ -204,3 +204,14 @@ def test_hashed_reader_counts_trailing_bytes_and_refuses_short_files(tmp_path):
     path.write_bytes(data[:-5])
     with pytest.raises(ValueError, match="shorter"):
         checkpoint.read_npy(path)
+
+
+def test_a_header_claiming_a_huge_matrix_is_corrupt_not_out_of_memory(tmp_path):
+    path = checkpoint.save(tmp_path, {}, np.ones((7, 3), np.float32), np.ones((7, 3), np.float32))
+    file = path / "W_out.npy"
+    data = file.read_bytes()
+    huge = data.replace(b"(7, 3), }" + b" " * 10, b"(99999999999, 3), }")  # the same length
+    assert len(huge) == len(data) and huge != data
+    file.write_bytes(huge)
+    with pytest.raises(CheckpointError, match="W_out.npy is corrupt"):
+        checkpoint.load(path)

@@ -178,23 +178,28 @@ def load(path: Path) -> Checkpoint:
             f"checkpoint {path} has format version {state.get('version')}; this w2v reads "
             f"version {VERSION}; train again or use the w2v version that wrote it"
         )
-    arrays = []
     for name in ARRAYS:
-        file = path / f"{name}.npy"
-        if not file.is_file():
+        if not (path / f"{name}.npy").is_file():
             raise CheckpointError(f"checkpoint {path} is missing {name}.npy")
-        try:
-            array, sha = read_npy(file)
-        except ValueError as e:
-            sha, error = sha256_file(file), e  # a damaged file: say so by its digest first
-        else:
-            error = None
-        if sha != state.get("sha256", {}).get(name):
-            raise CheckpointError(f"checkpoint {path}: {name}.npy is corrupt (sha256 mismatch)")
-        if error is not None:
-            raise CheckpointError(f"checkpoint {path}: {name}.npy is unreadable ({error})")
-        arrays.append(array)
+    with ThreadPoolExecutor(len(ARRAYS)) as pool:  # hashing releases the GIL: one per core
+        arrays = list(pool.map(lambda name: _verified(path, name, state), ARRAYS))
     return Checkpoint(path, state, *arrays)
+
+
+def _verified(path: Path, name: str, state: dict) -> np.ndarray:
+    """``name``.npy of the checkpoint, if its sha256 is the one ``state`` records."""
+    file = path / f"{name}.npy"
+    try:
+        array, sha = read_npy(file)
+    except ValueError as e:
+        sha, error = sha256_file(file), e  # a damaged file: say so by its digest first
+    else:
+        error = None
+    if sha != state.get("sha256", {}).get(name):
+        raise CheckpointError(f"checkpoint {path}: {name}.npy is corrupt (sha256 mismatch)")
+    if error is not None:
+        raise CheckpointError(f"checkpoint {path}: {name}.npy is unreadable ({error})")
+    return array
 
 
 def latest(run, warn=print) -> Checkpoint:
