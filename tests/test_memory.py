@@ -107,3 +107,14 @@ def test_freed_heap_goes_back_to_the_os():
     after = _rss_mb()
     assert before - after > 80, (before, after)
     assert len(kept) == 3000
+
+
+def test_checkpoint_writes_from_the_matrices_without_copies(tmp_path):
+    from w2v.train import checkpoint
+
+    W_in = np.random.default_rng(0).random((40_000, 300), dtype=np.float32)  # 48 MB each
+    W_out = W_in[::-1].copy()
+    _, peak = peak_bytes(checkpoint.save, tmp_path, {}, W_in, W_out)
+    assert peak < 4_000_000, peak  # np.save through a file-like object copied 16 MB blocks
+    ckpt = checkpoint.latest(tmp_path)
+    assert np.array_equal(ckpt.W_in, W_in) and np.array_equal(ckpt.W_out, W_out)

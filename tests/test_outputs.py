@@ -185,8 +185,10 @@ def test_save_is_one_spelling_and_resumable():
 
 @pytest.mark.parametrize("shape, dtype", [((0, 3), "<f4"), ((5, 7), "<f4"), ((3000, 1500), "<f4"),
                                           ((4,), "<i8"), ((2, 3, 2), ">f8")])
-def test_hashed_npy_writer_and_reader_match_numpy(tmp_path, shape, dtype):
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+def test_hashed_npy_writer_and_reader_match_numpy(tmp_path, shape, dtype, order):
     a = np.random.default_rng(1).random(shape).astype(dtype)  # 18 MB: more than one block
+    a = {"C": a, "F": np.asfortranarray(a), "strided": a[::2]}[order]
     path, ref = tmp_path / "a.npy", tmp_path / "ref.npy"
     np.save(ref, a)
     assert checkpoint.write_npy(path, a) == sha256(ref)

@@ -7,12 +7,13 @@ A crash at any moment therefore leaves the previous checkpoint complete. ``state
 carries the format version, the full config, the position, the rng state, the loss history and
 the sha256 of each array, which ``load`` verifies.
 
-The arrays are large (2.4 GB at V = 1M, d = 300), so each is hashed as it is written and as it
-is read, never read back a second time (``write_npy``, ``read_npy``), and the two are written on
-two threads (hashing and file writes release the GIL). The final vectors share this file:
-``vectors.npy`` is a hard link to the final checkpoint's ``W_in.npy`` (``export.py``), so the
-sha256 recorded here is also that of ``vectors.npy``, and editing ``vectors.npy`` in place would
-make the checkpoint fail its check (it is replaced, never rewritten, by w2v itself).
+The arrays are large (2.4 GB at V = 1M, d = 300), so each is hashed from memory when written
+and as it is read, never read back a second time (``write_npy``, ``read_npy``), and the two are
+written and read on two threads (hashing and file I/O release the GIL). The final vectors share
+this file: ``vectors.npy`` is a hard link to the final checkpoint's ``W_in.npy``
+(``export.py``), so the sha256 recorded here is also that of ``vectors.npy``, and editing
+``vectors.npy`` in place would make the checkpoint fail its check (w2v itself replaces it,
+never rewrites it).
 """
 
 from __future__ import annotations
@@ -56,26 +57,24 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-class _Hashing:
-    """A write-only file that hashes what passes through it (np.save writes a non-file object
-    in blocks of 16 MB, so the file's bytes are exactly np.save's)."""
-
-    def __init__(self, f):
-        self.f, self.sha = f, hashlib.sha256()
-
-    def write(self, data) -> int:
-        self.sha.update(data)
-        return self.f.write(data)
-
-
 def write_npy(path: Path, array: np.ndarray) -> str:
-    """``np.save(path, array)``, fsync'd; returns the file's sha256, computed while writing."""
-    with open(path, "wb") as f:
-        hashing = _Hashing(f)
-        np.save(hashing, array)
+    """``np.save(path, array)``, fsync'd; returns the file's sha256. np.save writes a real file
+    straight from the array's memory (a file-like wrapper would make it copy 16 MB blocks),
+    so the digest is taken from the header it wrote and from the array's memory, which is the
+    rest of the file (C order), rather than by reading gigabytes back."""
+    with open(path, "wb") as f:  # "wb": np.save takes the direct path for a BufferedWriter only
+        np.save(f, array)
         f.flush()
         os.fsync(f.fileno())
-    return hashing.sha.hexdigest()
+        end = f.tell()
+    if not array.flags.c_contiguous:  # the file is in C order, the memory is not
+        return sha256_file(path)
+    with open(path, "rb") as f:
+        sha = hashlib.sha256(f.read(end - array.nbytes))
+    data = memoryview(array.reshape(-1)).cast("B")
+    for start in range(0, len(data), BLOCK):
+        sha.update(data[start : start + BLOCK])
+    return sha.hexdigest()
 
 
 def read_npy(path: Path) -> tuple[np.ndarray, str]:
