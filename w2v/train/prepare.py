@@ -98,9 +98,10 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
 
 def return_freed_memory() -> None:
     """Give the heap memory freed so far back to the OS (glibc's ``malloc_trim``), once the
-    run is prepared. glibc keeps freed blocks mapped for reuse, so the counting pass's
-    grown-and-dropped word tables and its Vocab stayed resident beside the matrices for the
-    whole run: about 100 MB at V = 622k. A no-op without malloc_trim (macOS, musl)."""
+    run is prepared and its kernel loaded. glibc keeps freed blocks mapped for reuse, so the
+    counting pass's grown-and-dropped word tables and its Vocab, and LLVM's buffers from
+    loading the kernel, stayed resident beside the matrices for the whole run: about 100 MB
+    at V = 622k (9 MB of them LLVM's). A no-op without malloc_trim (macOS, musl)."""
     import ctypes
 
     try:

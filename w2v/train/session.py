@@ -93,7 +93,6 @@ def interrupted(rundir) -> Interrupted:
 
 def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
            trap):
-    prepare.return_freed_memory()  # the counting pass's and the Vocab's, before the long run
     check_finite(W_in, W_out, state.words_done)
     with make_kernel(cfg, vocab) as trainer:
         yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
@@ -103,6 +102,7 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     if kernel.needs_compile():
         yield events.Compiling()
     kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+    prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
