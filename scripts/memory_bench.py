@@ -144,7 +144,9 @@ def run_w2v(corpus: Path, out: Path, s: dict, extra: list[str], sample: bool) ->
     m = re.search(r"trained [\d,]+ words in ([\d.]+)s", text)
     v = re.search(r"vocabulary: ([\d,]+) words", text)
     r.update(train_seconds=float(m.group(1)), vocab=int(v.group(1).replace(",", "")))
-    r["disk_mb"] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
+    inodes = {(st.st_dev, st.st_ino): st.st_size for st in (p.stat() for p in out.rglob("*")
+                                                             if p.is_file())}
+    r["disk_mb"] = sum(inodes.values()) / 1e6  # a hard link's file counted once
     shutil.rmtree(out, ignore_errors=True)
     return r
 
