@@ -20,7 +20,7 @@ from w2v import config
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, CorpusError
-from w2v.train import checkpoint, events, export, session
+from w2v.train import checkpoint, events, export, info, session
 from w2v.train.rundir import RunDir
 from w2v.vectors.vectors import Vectors
 
@@ -61,7 +61,8 @@ def test_each_save_set_is_written_alone_and_loads_back(corpus, tmp_path, formats
     out = tmp_path / "run"
     written = next(e for e in train(cfg(save=",".join(formats)), [corpus], out)
                    if isinstance(e, events.Written))
-    assert RunDir(out).saved_formats() == formats
+    assert RunDir(out).saved_formats() == formats and RunDir(out).has_vectors()
+    assert info.run_info(out)["status"] == "finished"  # whichever formats it saved
     assert written.paths == tuple(str(RunDir(out).vector_file(f)) for f in formats)
     W = final_checkpoint(out).W_in
     folder = Vectors.load(out)  # the folder loads from whichever format it has

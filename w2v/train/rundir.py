@@ -61,7 +61,11 @@ class RunDir:
         """The final vectors in one format of ``VECTOR_FORMATS`` ("npy", "bin", "txt")."""
         return self.path / VECTOR_FORMATS[fmt]
 
-    def has_vectors(self, formats=tuple(VECTOR_FORMATS)) -> bool:
+    def has_vectors(self, formats=None) -> bool:
+        """Whether the final vectors were written: a file of any format (an export writes all
+        the formats of ``save`` at once), or of each of ``formats``."""
+        if formats is None:
+            return bool(self.saved_formats())
         return all(self.vector_file(f).is_file() for f in formats)
 
     def saved_formats(self) -> tuple[str, ...]:
