@@ -26,31 +26,8 @@ from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
 from w2v.train.export import finish
 from w2v.train.loop import TrainState
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
-
-
-class TrainingVocab:
-    """What a session keeps of the vocabulary while it trains: the counts and raw token total
-    (the kernels' tables), and the words packed in one UTF-8 string for the export. A Vocab's
-    word list and index cost about 200 bytes a word in Python (211 MB at V = 1M, held beside
-    the matrices for the whole run); packed, a word costs its length plus one byte. The words
-    never hold whitespace (``Vocab.save`` refuses them), so a newline separates them.
-
-    >>> v = TrainingVocab(Vocab(["the", "café"], [3, 1]))
-    >>> len(v), v.words, v.total_words
-    (2, ['the', 'café'], 4)
-    """
-
-    def __init__(self, vocab: Vocab):
-        self.counts, self.total_words = vocab.counts, vocab.total_words
-        self._packed = "\n".join(vocab.words).encode()
-
-    def __len__(self) -> int:
-        return len(self.counts)
-
-    @property
-    def words(self) -> list[str]:
-        return self._packed.decode().split("\n")
 
 
 def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):

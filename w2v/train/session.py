@@ -27,7 +27,7 @@ from w2v.train import checkpoint, events, prepare
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
-from w2v.train.prepare import TrainingVocab
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
 from w2v.train.startup import skip_blas_probe
