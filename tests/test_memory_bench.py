@@ -11,7 +11,7 @@ bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
 CHILD = ("import time, numpy as np; a = np.ones(200 * 2**20 // 8); print('held', flush=True); "
-         "time.sleep(0.3); del a; print('freed', flush=True); time.sleep(0.2)")
+         "time.sleep(1); del a; print('freed', flush=True); time.sleep(1)")  # a loaded machine
 
 
 def test_peak_rss_and_phases_of_a_child_holding_200_mb():
