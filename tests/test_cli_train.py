@@ -117,7 +117,7 @@ def test_interrupted_export_leaves_no_vectors_and_resume_writes_them(corpus, con
     out = tmp_path / "x"
     with monkeypatch.context() as m:
         m.setattr(export, "write_records", write_records)
-        r = run("train", corpus, "--config", config, "--out", out)
+        r = run("train", corpus, "--config", config, "--out", out, "--save", "npy,txt,bin")
     assert r.exit_code == 130 and "continue with" in r.output
     assert not [p.name for p in out.iterdir() if p.name.startswith(("vectors", ".vectors"))]
     r = run("train", "--out", out, "--resume")

@@ -2,6 +2,7 @@
 reference, old-only words bitwise unchanged, a new word trained into its group, the encoded
 corpus equal to encoding the text with the merged vocabulary, exact resume, and the errors."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -87,7 +88,7 @@ def test_continued_training(texts, tmp_path):
     old_text, new_text, old_run = texts
     out = tmp_path / "new"
     seen = []
-    session.run({}, [new_text], out, init=old_run, on_event=seen.append)
+    session.run({"keep_ids": True}, [new_text], out, init=old_run, on_event=seen.append)
     before, after = Vectors.load(old_run), Vectors.load(out)
     new_counts, old_vocab = _counts(new_text), Vocab.load(old_run / "vocab.txt")
     vocab = Vocab.load(out / "vocab.txt")
@@ -121,7 +122,7 @@ def test_continued_training(texts, tmp_path):
     assert state["init"]["run"] == str(old_run.resolve())
     assert state["init"]["added_words"] == len(set(vocab.words) - set(old_vocab.words)) == 1
     assert state["init"]["absent_words"] == len(absent)
-    assert Config(**state["config"]) == CFG
+    assert Config(**state["config"]) == dataclasses.replace(CFG, keep_ids=True)
     assert any("1 new words" in getattr(e, "text", "") for e in seen)
     # the encoded corpus is the new text encoded with the merged vocabulary
     ref = tmp_path / "ref.ids"

@@ -144,7 +144,7 @@ def test_divergence_keeps_last_good_checkpoint(small_corpus, tmp_path, kernel):
 
 def test_gensim_reads_both_formats(small_corpus, tmp_path):
     gensim = pytest.importorskip("gensim")
-    out = train(_cfg("numba", epochs=1), [small_corpus], tmp_path)
+    out = train(_cfg("numba", epochs=1, save="npy,bin,txt"), [small_corpus], tmp_path)
     W = _vectors(out)
     words = [line.split("\t")[0] for line in (out / "vocab.txt").read_text().splitlines()[1:]]
     for name, binary in (("vectors.txt", False), ("vectors.bin", True)):

@@ -79,6 +79,12 @@ class Config:
         (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
     eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
                                        "of the most frequent words.", range=(1, 10**9))
+    save: str = setting("npy,bin", "Vector formats written at the end, comma-separated: npy "
+                        "(with vocab.txt; shares the checkpoint's file), bin (word2vec binary, "
+                        "gensim and word2vec.c read it), txt (word2vec text).")
+    keep_ids: bool = setting(False, "Keep corpus.ids (4 bytes per token) after the run, to "
+                             "extend it without reading the corpus again (a run from standard "
+                             "input cannot be extended without it).")
 
     def __post_init__(self):
         _validate(self)
@@ -116,7 +122,22 @@ def available_cores() -> int:
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
 RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "eval_analogies", "eval_similarity",
-                               "eval_restrict_vocab"})
+                               "eval_restrict_vocab", "save", "keep_ids"})
+SAVE_FORMATS = ("npy", "bin", "txt")  # what ``save`` chooses from, in the order written
+
+
+def save_formats(text: str) -> tuple[str, ...]:
+    """The formats of a ``save`` value, in ``SAVE_FORMATS`` order, each once.
+
+    >>> save_formats("txt, npy,txt")
+    ('npy', 'txt')
+    """
+    given = [part.strip() for part in str(text).split(",")]
+    unknown = [g for g in given if g not in SAVE_FORMATS]
+    if unknown or not given:
+        raise ConfigError(f"{{=save}} must be formats from {', '.join(SAVE_FORMATS)} separated "
+                          f"by commas (at least one), got {text!r}")
+    return tuple(f for f in SAVE_FORMATS if f in given)
 
 
 def _type_ok(value, hint) -> bool:
@@ -158,6 +179,7 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns, and 0 with "
                           f"{{=loss}} hs (w2v trains it alone), got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
+    object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
 def _check_limits(f, value) -> None:
@@ -258,8 +280,8 @@ PEER_NOTES = {  # peers' options that are not one setting of w2v's
     "sg": "w2v calls gensim's sg=0 {=arch} cbow, and sg=1 {=arch} sg",
     "hs": "w2v calls word2vec.c's -hs 1 and gensim's hs=1 {=loss} hs, with {=negative} 0 (w2v "
           "does not add negative sampling to hierarchical softmax)",
-    "binary": "w2v writes both vectors.bin (word2vec.c's -binary 1) and vectors.txt; leave it "
-              "out",
+    "binary": "w2v writes vectors.bin (word2vec.c's -binary 1) by default and vectors.txt "
+              "when {=save} includes txt",
     "train": "w2v takes the corpus as an argument: w2v train CORPUS",
     "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
 }

@@ -38,6 +38,7 @@ from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
 from w2v.train import checkpoint, events, prepare
 from w2v.train.loop import TrainState
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
@@ -93,7 +94,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
                       f"not in the new text and stay as they are), {added:,} new words")
     state = TrainState(config=cfg.to_dict(), corpus=prepare.fingerprint(corpus),
                        rng=rng.bit_generator.state, init=record)
-    return cfg, vocab, state, W_in, W_out
+    return cfg, TrainingVocab(vocab), state, W_in, W_out
 
 
 def init_config(stored: dict, given) -> Config:

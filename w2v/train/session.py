@@ -8,7 +8,9 @@ final vectors, as a generator of ``events``.
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
-  corpus and the three vector files are written atomically) and raise ``Interrupted`` too.
+  corpus and the vector files are written atomically) and raise ``Interrupted`` too.
+- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
+  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
 """
 
 from __future__ import annotations
@@ -21,18 +23,19 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
-from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, evaluation, events, prepare
 from w2v.train import init as init_run
-from w2v.train.export import write_vectors
+from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
+from w2v.train.startup import skip_blas_probe
 
 
-def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
-    """The SGD step: the registry's (arch, loss, backend) kernel on the config's threads;
+def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
+    """The SGD step: the registry's (skip-gram, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
     from w2v.kernels.registry import make_kernel as registry_kernel
@@ -53,6 +56,7 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
     """
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
+    skip_blas_probe()  # before the first compiled call (the tokenizer's)
     with rundir.lock(), SignalTrap() as trap:
         try:
             if resume:
@@ -92,7 +96,8 @@ def interrupted(rundir) -> Interrupted:
                        out=str(rundir.path), resumable=False)
 
 
-def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W_out, trap):
+def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
+           trap):
     check_finite(W_in, W_out, state.words_done)
     with make_kernel(cfg, vocab) as trainer:
         yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
@@ -103,6 +108,7 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     if kernel.needs_compile():
         yield events.Compiling()
     kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+    prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
@@ -113,13 +119,14 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
         with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
             yield from loop.epochs()
-            yield events.CheckpointSaved(loop.checkpoint(), state.words_done)
+            final = loop.checkpoint()
+            yield events.CheckpointSaved(final, state.words_done)
     except StopRequested:
         raise interrupted(rundir) from None
     except DivergenceError as e:
         raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
-    yield events.Written(tuple(write_vectors(rundir, vocab, W_in)))
+    yield from finish(rundir, cfg, vocab.words, W_in, final)
 
 
 def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
