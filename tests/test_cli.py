@@ -23,7 +23,8 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
     corpus = demo.write(root / "demo.txt", 200_000)
     out = root / "run"
-    result = run("train", corpus, "--out", out, "--dim", 30, "--threads", 1, "-q")
+    result = run("train", corpus, "--out", out, "--dim", 30, "--threads", 1, "-q",
+                 "--save", "npy,bin,txt")
     assert result.exit_code == 0, result.output
     return corpus, out
 

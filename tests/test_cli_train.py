@@ -117,7 +117,7 @@ def test_interrupted_export_leaves_no_vectors_and_resume_writes_them(corpus, con
     out = tmp_path / "x"
     with monkeypatch.context() as m:
         m.setattr(export, "write_records", write_records)
-        r = run("train", corpus, "--config", config, "--out", out)
+        r = run("train", corpus, "--config", config, "--out", out, "--save", "npy,txt,bin")
     assert r.exit_code == 130 and "continue with" in r.output
     assert not [p.name for p in out.iterdir() if p.name.startswith(("vectors", ".vectors"))]
     r = run("train", "--out", out, "--resume")
@@ -253,7 +253,8 @@ def test_ctrl_c_while_counting_exits_130_with_one_line(corpus, tmp_path, monkeyp
 @pytest.mark.parametrize("typed, ours", [
     ("--size", "--dim"), ("-size", "--dim"), ("--vector-size", "--dim"), ("--iter", "--epochs"),
     ("--alpha", "--lr"), ("--workers", "--threads"), ("--min_count", "--min-count"),
-    ("--cbow", "skip-gram only"), ("--binary", "vectors.bin"),
+    ("--cbow", "-cbow 1 --arch cbow"), ("-sg", "sg=0 --arch cbow"), ("-hs", "--loss hs"),
+    ("--binary", "vectors.bin"),
 ])
 def test_peers_flag_names_get_ours(corpus, typed, ours):
     r = run("train", corpus, typed, "1")
@@ -301,3 +302,12 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_130(command, tmp_path, monke
     monkeypatch.setattr(Vectors, "load", interrupted)
     r = run(*command, "--vectors", tmp_path)
     assert r.exit_code == 130 and r.output.strip() == "Error: interrupted", r.output
+
+
+def test_train_help_shows_the_real_defaults():
+    """Before the fix, 1 and 0 were looked up in {True: "true", False: "false"} and shown as
+    "true" / "false" (--seed, --threads, --max-vocab)."""
+    r = CliRunner().invoke(main, ["train", "--help"], terminal_width=200)
+    flat = " ".join(r.output.split())
+    assert "sampling). [default: 1]" in flat and "0: all cores. [default: 0]" in flat
+    assert "0: all. [default: 0]" in flat

@@ -1,5 +1,6 @@
 """The demo corpus: deterministic, the requested size, its structure planted by construction,
-and recovered by training (gensim as the independent reference, then both w2v kernels)."""
+and recovered by training (gensim as the independent reference, then both w2v kernels and
+every architecture and loss)."""
 
 import doctest
 import re
@@ -202,10 +203,14 @@ def test_gensim_recovers_the_planted_structure():
     _assert_planted(kv, unit)
 
 
-@pytest.mark.parametrize("kernel", ["numba", "numpy"])
-def test_w2v_recovers_the_planted_structure(tmp_path, kernel):
+@pytest.mark.parametrize("kernel, arch, loss", [
+    ("numba", "sg", "ns"), ("numpy", "sg", "ns"), ("numba", "sg", "hs"), ("numba", "cbow", "ns"),
+    ("numba", "cbow", "hs"),
+])
+def test_w2v_recovers_the_planted_structure(tmp_path, kernel, arch, loss):
     corpus = demo.write(tmp_path / "demo.txt", 300_000 if kernel == "numba" else 100_000)
-    cfg = Config(dim=50, epochs=5 if kernel == "numba" else 3, threads=1, kernel=kernel)
+    cfg = Config(dim=50, epochs=5 if kernel == "numba" else 3, threads=1, kernel=kernel,
+                 arch=arch, loss=loss, negative=0 if loss == "hs" else 5)
     out = tmp_path / "run"
     train(cfg, [corpus], out)
     v = Vectors.load(out)

@@ -3,6 +3,12 @@
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_cbow import (
+    cbow_ns_missing_1_over_m,
+    cbow_ns_repeated_negative_once,
+    cbow_repeated_context_once,
+)
+from test_hs import hs_flipped_code_bit
 
 from w2v.cli import main
 from w2v.objectives import ns, softmax
@@ -164,3 +170,38 @@ def test_cli_exit_codes(monkeypatch):
                         lambda seed, tol: real(seed=seed, tol=tol, ns_fn=ns_flipped_sign))
     result = CliRunner().invoke(main, ["gradcheck"])
     assert result.exit_code == 1 and "FAIL" in result.output
+
+
+def test_the_table_holds_every_cbow_and_hs_row():
+    """``w2v gradcheck`` is the seed's rows and then every CBOW and HS row of gradcheck_extra."""
+    from w2v.objectives.gradcheck_extra import extra_gradcheck_rows
+
+    rows = run_gradcheck(seed=1)
+    extra = extra_gradcheck_rows(seed=1)
+    assert rows[-len(extra):] == extra and len(rows) > len(extra) > 20
+    found = blocks(rows)
+    for function in ("cbow_ns (mean)", "cbow_ns (sum)", "cbow_hs (mean)", "cbow_hs (sum)"):
+        assert {(function, "h"), (function, "W_in")} <= found  # h and every context row
+    assert {("hs", "u_n path nodes"), ("skipgram+hs", "W_in"), ("skipgram+hs", "U_inner"),
+            ("cbow_ns (mean)", "u_k negatives")} <= found
+
+
+@pytest.mark.parametrize("key, wrong, failing", [
+    ("cbow_ns_fn", cbow_ns_missing_1_over_m, ("cbow_ns (mean)", "W_in")),
+    ("cbow_ns_fn", cbow_ns_repeated_negative_once, ("cbow_ns (mean)", "u_k negatives")),
+    ("cbow_ns_fn", cbow_repeated_context_once, ("cbow_ns (sum)", "W_in")),
+    ("hs_fn", hs_flipped_code_bit, ("skipgram+hs", "U_inner")),
+])
+def test_cli_fails_on_wrong_cbow_and_hs_gradients(monkeypatch, key, wrong, failing):
+    """A missing 1/m, a repeat counted once (negative or context), a flipped code bit: the
+    command prints FAIL on the block and exits 1."""
+    import w2v.objectives.gradcheck as gc
+
+    real = gc.run_gradcheck
+    monkeypatch.setattr(gc, "run_gradcheck",
+                        lambda seed, tol: real(seed=seed, tol=tol, **{key: wrong}))
+    result = CliRunner().invoke(main, ["gradcheck"])
+    assert result.exit_code == 1 and "checks failed" in result.output
+    line = next(ln for ln in result.output.splitlines()
+                if ln.startswith(failing[0]) and failing[1] in ln)
+    assert line.endswith("FAIL"), line

@@ -324,11 +324,13 @@ def test_a_python_kernel_runs_on_one_thread_in_small_chunks():
 def test_registry_builds_every_kernel_and_refuses_the_rest():
     counts = np.array([5, 3, 2, 1])
     tables = Tables(counts, 11, 1e-3)
+    assert {(a, loss) for a, loss, _ in KERNELS} == {("sg", "ns"), ("sg", "hs"), ("cbow", "ns"),
+                                                     ("cbow", "hs"), ("sg", "softmax")}
     for key, cls in KERNELS.items():
         kernel = make_kernel(*key, tables, Settings())
-        assert type(kernel) is cls and kernel.output_rows == 4
+        assert type(kernel) is cls and kernel.output_rows == (3 if key[1] == "hs" else 4)
         assert kernel.nogil == (key[2] == "numba")
-    for key in [("sg", "softmax", "numba"), ("cbow", "ns", "numba"), ("sg", "hs", "numpy")]:
+    for key in [("sg", "softmax", "numba"), ("cbow", "softmax", "numpy"), ("cbow", "ns", "jax")]:
         with pytest.raises(ConfigError, match="kernels exist for: skip-gram \\+ ns on numba or"):
             check_supported(*key)
         with pytest.raises(ConfigError, match=f"no {key[2]} kernel"):
@@ -336,15 +338,20 @@ def test_registry_builds_every_kernel_and_refuses_the_rest():
     assert tables.noise is tables.noise  # built once, shared
 
 
-def test_the_compiled_kernel_is_cached_under_the_digest_of_what_it_inlines():
+@pytest.mark.parametrize("name", ["numba_sg.train_ns", "numba_sg.train_hs",
+                                  "numba_cbow.train_ns", "numba_cbow.train_hs"])
+def test_the_compiled_kernel_is_cached_under_the_digest_of_what_it_inlines(name):
     """numba keys a cached function on its own file and its closure: the closure must hold the
-    digest of numba_ops.py and base.py, or an edit there would load a stale kernel."""
+    digest of numba_ops.py, numba_blocks.py and base.py, or an edit there would load a stale
+    kernel."""
     import hashlib
+    import importlib
     from pathlib import Path
 
-    from w2v.kernels import base, numba_sg
+    from w2v.kernels import base, numba_blocks
 
-    fn = numba_sg.train_segment.py_func
+    module, attr = name.split(".")
+    fn = getattr(importlib.import_module(f"w2v.kernels.{module}"), attr).py_func
     cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__)))
-    files = Path(numba_ops.__file__).read_bytes() + Path(base.__file__).read_bytes()
+    files = b"".join(Path(m.__file__).read_bytes() for m in (numba_ops, numba_blocks, base))
     assert cells["ops_digest"] == numba_ops.SOURCE_DIGEST == hashlib.sha256(files).hexdigest()

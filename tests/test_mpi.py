@@ -95,7 +95,7 @@ def corpus(tmp_path_factory) -> Path:
 def reference(corpus) -> Path:
     """One uninterrupted two-rank run, which the other runs are compared with."""
     out = corpus.parent / "reference"
-    done = mpirun(2, str(corpus), "--out", str(out), *SETTINGS)
+    done = mpirun(2, str(corpus), "--out", str(out), *SETTINGS, "--keep-ids")  # shards read
     assert done.returncode == 0, done.stderr
     return out
 

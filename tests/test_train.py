@@ -77,13 +77,18 @@ def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
     monkeypatch.setattr(session, "make_kernel", make_kernel)
 
 
-@pytest.mark.parametrize("kernel", KERNELS)
-def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, monkeypatch):
-    """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run."""
+@pytest.mark.parametrize("kernel, arch, loss", [
+    ("numpy", "sg", "ns"), ("numba", "sg", "ns"), ("numba", "sg", "hs"), ("numba", "cbow", "ns"),
+    ("numba", "cbow", "hs"),
+])
+def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, monkeypatch):
+    """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run.
+    Each architecture and loss: the Huffman tree is rebuilt from the stored vocabulary."""
     from w2v.train.local import LocalTrainer
 
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
-    cfg = _cfg(kernel, checkpoint_every="20000", epochs=3)
+    cfg = _cfg(kernel, checkpoint_every="20000", epochs=3, arch=arch, loss=loss,
+               negative=0 if loss == "hs" else 5)
     whole = train(cfg, [small_corpus], tmp_path / "whole")
 
     out = tmp_path / "pieces"
@@ -104,14 +109,17 @@ def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, monkeypatch):
     assert whole_state["loss_history"]["epoch"] == out_state["loss_history"]["epoch"]
 
 
-def test_resume_refuses_changed_setting(small_corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("change, message", [({"dim": 32}, "dim = 32"),
+                                             ({"arch": "cbow"}, "arch = 'cbow'"),
+                                             ({"cbow_mean": False}, "cbow_mean = False")])
+def test_resume_refuses_changed_setting(small_corpus, tmp_path, monkeypatch, change, message):
     cfg = _cfg("numpy")
     with monkeypatch.context() as m:
         _interrupt_after(m, 1)
         with pytest.raises(Interrupted):
             train(cfg, [small_corpus], tmp_path)
-    with pytest.raises(ConfigError, match="dim = 32"):
-        train(cfg.replace(dim=32), [small_corpus], tmp_path, resume=True)
+    with pytest.raises(ConfigError, match=message):
+        train(cfg.replace(**change), [small_corpus], tmp_path, resume=True)
 
 
 def test_new_run_refuses_existing_run_and_resume_needs_checkpoint(small_corpus, tmp_path):
@@ -136,7 +144,7 @@ def test_divergence_keeps_last_good_checkpoint(small_corpus, tmp_path, kernel):
 
 def test_gensim_reads_both_formats(small_corpus, tmp_path):
     gensim = pytest.importorskip("gensim")
-    out = train(_cfg("numba", epochs=1), [small_corpus], tmp_path)
+    out = train(_cfg("numba", epochs=1, save="npy,bin,txt"), [small_corpus], tmp_path)
     W = _vectors(out)
     words = [line.split("\t")[0] for line in (out / "vocab.txt").read_text().splitlines()[1:]]
     for name, binary in (("vectors.txt", False), ("vectors.bin", True)):

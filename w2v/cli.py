@@ -145,10 +145,13 @@ def config_options(command):
     given), so a TOML file and a resumed run's stored config fill what is not given."""
     hints = typing.get_type_hints(Config)
     for f in reversed(fields(Config)):
-        shown = {True: "true", False: "false"}.get(f.default, f.default)
+        shown = (str(f.default).lower() if isinstance(f.default, bool)  # not {True: ..}: 1 == True
+                 else "none" if f.default == () else f.default)
         kind, decls = {}, [flag(f.name)]
         if hints[f.name] is bool:
             decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]
+        elif typing.get_origin(hints[f.name]) is tuple:  # repeatable; not given: None, not ()
+            kind = {"multiple": True, "callback": lambda c, p, v: v or None}
         else:
             choices = f.metadata.get("choices")
             kind["type"] = (click.Choice(choices) if choices
@@ -167,18 +170,22 @@ def config_options(command):
 @click.option("--resume", is_flag=True,
               help="Continue the run in --out from its latest checkpoint, with its settings.")
 @click.option("--force", is_flag=True, help="Replace the run already in --out.")
+@click.option("--init", "init", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
-def train(corpus, config_file, out, resume, force, **options):
-    """Train word2vec vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard
-    input.
+def train(corpus, config_file, out, resume, force, init, **options):
+    """Train skip-gram or CBOW vectors (--arch; --loss ns or hs, configs/cbow.toml, hs.toml)
+    on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
 
     \b
     Example:
       w2v train wiki.txt.gz --epochs 5 --out runs/wiki
       zcat wiki.txt.gz | w2v train - --out runs/wiki
       w2v train --out runs/wiki --resume
+      w2v train --out runs/wiki --resume --epochs 10       # 5 more
+      w2v train news.txt --init runs/wiki --out runs/wiki-news
     """
-    reply(commands.train(corpus, config_file, out, resume, force, options, quiet()))
+    reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init))
 
 
 vectors_option = click.option(

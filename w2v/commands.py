@@ -57,10 +57,12 @@ def demo(out, tokens, seed, force) -> Reply:
     return Reply(notes=[f"wrote the demo corpus to {out}"])
 
 
-def train_folder(corpus, out, resume: bool, force: bool) -> Path:
+def train_folder(corpus, out, resume: bool, force: bool, init=None) -> Path:
     """The run folder of ``w2v train``, once the options agree with each other."""
     if resume and force:
         raise UsageError("{=resume} continues a run and {=force} replaces it: pick one")
+    if resume and init:
+        raise UsageError("{=init} starts a new run from another: it does not go with {=resume}")
     if not corpus and not resume:
         raise UsageError("give the corpus: one or more text files, or - for stdin")
     if out is None and not corpus:
@@ -71,17 +73,20 @@ def train_folder(corpus, out, resume: bool, force: bool) -> Path:
     return out
 
 
-def train(corpus, config_file, out, resume, force, options: dict, quiet: bool) -> Reply:
-    """Train, drawing the session's events as they come (``progress.Renderer``)."""
+def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
+          init=None) -> Reply:
+    """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
+    run to start from (continued training)."""
     from w2v import __version__
     from w2v.config import explicit_settings, load_toml
     from w2v.progress import Renderer
     from w2v.train.session import run
 
-    out = train_folder(corpus, out, resume, force)
+    out = train_folder(corpus, out, resume, force, init)
     settings = explicit_settings(load_toml(config_file) if config_file else None, options)
     with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out) as renderer:
-        written = run(settings, corpus, out, resume=resume, force=force, on_event=renderer)
+        written = run(settings, corpus, out, resume=resume, force=force, init=init,
+                      on_event=renderer)
     return Reply(f"vectors written to {', '.join(written)}" if written and not quiet else "")
 
 

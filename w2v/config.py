@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import re
 import sys
@@ -40,7 +41,7 @@ class Config:
                        peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
     window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
                           peers=[("word2vec.c", "-window"), ("gensim", "window")])
-    negative: int = setting(5, "Negatives per pair (K).", range=(1, 1_000),
+    negative: int = setting(5, "Negatives per pair (K); 0 with loss hs.", range=(0, 1_000),
                             peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
                             peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
@@ -54,10 +55,15 @@ class Config:
                         peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
     min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
                             peers=[("gensim", "min_alpha")])
-    loss: str = setting("ns", "Objective: negative sampling or the seed's naive softmax.",
-                        choices=("ns", "softmax"), peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
+    arch: str = setting("sg", "sg (skip-gram) or cbow (faster, for frequent words; lr 0.05).",
+                        choices=("sg", "cbow"), peers=[("word2vec.c", "-cbow"), ("gensim", "sg")])
+    loss: str = setting("ns", "ns (negative sampling), hs (hierarchical softmax, negative 0: "
+                        "for rare words, large vocabularies) or softmax (the seed's, sg only).",
+                        choices=("ns", "hs", "softmax"),
+                        peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
+    cbow_mean: bool = setting(True, "CBOW: h = mean (else sum).", peers=[("gensim", "cbow_mean")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
-                          "ns, numpy for softmax).", choices=("auto", "numba", "numpy"))
+                          "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
                            peers=[("word2vec.c", "-threads"), ("gensim", "workers")])
     seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
@@ -67,6 +73,18 @@ class Config:
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
     checkpoint_every: str | int = setting(
         "10m", "Checkpoint interval: a time ('90s', '10m', '1h') or words ('500k', '5M', 600).")
+    eval_analogies: tuple[str, ...] = setting(
+        (), "Analogy file, or 'google' (built in), scored after every epoch; repeatable.")
+    eval_similarity: tuple[str, ...] = setting(
+        (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
+    eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
+                                       "of the most frequent words.", range=(1, 10**9))
+    save: str = setting("npy,bin", "Vector formats written at the end, comma-separated: npy "
+                        "(with vocab.txt; shares the checkpoint's file), bin (word2vec binary, "
+                        "gensim and word2vec.c read it), txt (word2vec text).")
+    keep_ids: bool = setting(False, "Keep corpus.ids (4 bytes per token) after the run, to "
+                             "extend it without reading the corpus again (a run from standard "
+                             "input cannot be extended without it).")
     sync_every: int = setting(200_000, "Under mpiexec: words all ranks train between syncs.",
                               range=(100, 10**12))
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
@@ -79,11 +97,14 @@ class Config:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """The settings as JSON has them (lists, not tuples), so that a config stored in
+        state.json and read back compares equal."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(self).items()}
 
     @property
     def backend(self) -> str:
-        """The kernel actually used: ``kernel``, or for "auto" numba (ns) / numpy (softmax)."""
+        """The kernel actually used: ``kernel``, or for "auto" numba (ns, hs) / numpy (softmax)."""
         if self.kernel != "auto":
             return self.kernel
         return "numpy" if self.loss == "softmax" else "numba"
@@ -104,10 +125,28 @@ def available_cores() -> int:
 
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
-RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every"})
+RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "eval_analogies", "eval_similarity",
+                               "eval_restrict_vocab", "save", "keep_ids"})
+SAVE_FORMATS = ("npy", "bin", "txt")  # what ``save`` chooses from, in the order written
+
+
+def save_formats(text: str) -> tuple[str, ...]:
+    """The formats of a ``save`` value, in ``SAVE_FORMATS`` order, each once.
+
+    >>> save_formats("txt, npy,txt")
+    ('npy', 'txt')
+    """
+    given = [part.strip() for part in str(text).split(",")]
+    unknown = [g for g in given if g not in SAVE_FORMATS]
+    if unknown or not given:
+        raise ConfigError(f"{{=save}} must be formats from {', '.join(SAVE_FORMATS)} separated "
+                          f"by commas (at least one), got {text!r}")
+    return tuple(f for f in SAVE_FORMATS if f in given)
 
 
 def _type_ok(value, hint) -> bool:
+    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: a TOML array or repeated flag
+        return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return any(_type_ok(value, h) for h in typing.get_args(hint))
     if hint is float:
@@ -118,6 +157,8 @@ def _type_ok(value, hint) -> bool:
 
 
 def _type_name(hint) -> str:
+    if typing.get_origin(hint) is tuple:
+        return "a list of strings"
     return " or ".join(getattr(h, "__name__", str(h)) for h in typing.get_args(hint) or (hint,))
 
 
@@ -129,6 +170,8 @@ def _validate(cfg: Config) -> None:
             raise ConfigError(f"{{={f.name}}} must be {_type_name(hint)}, got {value!r}")
         if hint is float and not isinstance(value, float):
             object.__setattr__(cfg, f.name, float(value))  # 1 in TOML means 1.0
+        if isinstance(value, list):
+            object.__setattr__(cfg, f.name, tuple(value))  # hashable, as the default ()
         _check_limits(f, getattr(cfg, f.name))
     if not 0 < cfg.lr <= 100:
         raise ConfigError(f"{{=lr}} must be > 0 (and at most 100), got {cfg.lr}")
@@ -136,7 +179,11 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=min_lr}} must be between 0 and lr ({cfg.lr}), got {cfg.min_lr}")
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
+    if cfg.loss != "softmax" and (cfg.negative > 0) != (cfg.loss == "ns"):  # HS alone, not +NS
+        raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns, and 0 with "
+                          f"{{=loss}} hs (w2v trains it alone), got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
+    object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
 def _check_limits(f, value) -> None:
@@ -233,12 +280,12 @@ def resume_config(stored: dict, given: dict) -> Config:
 
 
 PEER_NOTES = {  # peers' options that are not one setting of w2v's
-    "cbow": "w2v trains skip-gram only (word2vec.c's -cbow 0, gensim's sg=1); leave it out",
-    "sg": "w2v trains skip-gram only (gensim's sg=1); leave it out",
-    "hs": "w2v trains with negative sampling or the naive softmax ({=loss}), not hierarchical "
-          "softmax; leave it out",
-    "binary": "w2v writes both vectors.bin (word2vec.c's -binary 1) and vectors.txt; leave it "
-              "out",
+    "cbow": "w2v calls word2vec.c's -cbow 1 {=arch} cbow, and -cbow 0 {=arch} sg",
+    "sg": "w2v calls gensim's sg=0 {=arch} cbow, and sg=1 {=arch} sg",
+    "hs": "w2v calls word2vec.c's -hs 1 and gensim's hs=1 {=loss} hs, with {=negative} 0 (w2v "
+          "does not add negative sampling to hierarchical softmax)",
+    "binary": "w2v writes vectors.bin (word2vec.c's -binary 1) by default and vectors.txt "
+              "when {=save} includes txt",
     "train": "w2v takes the corpus as an argument: w2v train CORPUS",
     "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
 }
@@ -270,6 +317,8 @@ def format_config(cfg: Config) -> str:
         text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
         if isinstance(value, str):
             text = f'"{value}"'
+        if isinstance(value, list):
+            text = "[" + ", ".join(json.dumps(v) for v in value) + "]"
         note = {"threads": "  # 0: all cores", "kernel": "  # auto"}.get(key, "")
         if getattr(cfg, key) != value and note:
             text += note

@@ -140,7 +140,12 @@ class Renderer:
         self.line(f"checkpoint saved: {e.path} ({e.words_done:,} words)")
 
     def _epochdone(self, e: events.EpochDone) -> None:
-        self.line(f"epoch {e.epoch}/{e.epochs}: mean loss {e.loss:.6f} over {e.pairs:,} pairs")
+        text = f"epoch {e.epoch}/{e.epochs}: mean loss {e.loss:.6f} over {e.pairs:,} pairs"
+        if e.scores is not None:
+            from w2v.train.evaluation import summary
+
+            text += f"; {summary(e.scores)}, scored in {e.eval_seconds:.2f}s"
+        self.line(text)
 
     def _trained(self, e: events.Trained) -> None:
         self.close()

@@ -24,6 +24,8 @@ from typing import Protocol
 import numba
 import numpy as np
 
+from w2v.objectives.hs import HuffmanTree, huffman_tree
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -31,12 +33,25 @@ class Settings:
 
     window: int = 5  # radius drawn uniformly in [1, window] for each center (word2vec.c)
     negative: int = 5  # K, negatives per window (NS kernels)
+    cbow_mean: bool = True  # CBOW's h: the mean of the context rows (eq 70), else their sum (71)
+    cbow_rule: str = "word2vec.c"  # CBOW's input step: word2vec.c's (eq 120) or "gradient" (118)
+
+
+def output_rows(loss: str, vocab_size: int) -> int:
+    """The rows ``W_out`` has: V - 1 inner nodes of the Huffman tree for hierarchical softmax
+    (``syn1``), else one per word (``syn1neg``, or the softmax's outside vectors).
+
+    >>> output_rows("hs", 10), output_rows("ns", 10)
+    (9, 10)
+    """
+    return vocab_size - 1 if loss == "hs" else vocab_size
 
 
 class Kernel(Protocol):
     """What the trainer calls. ``nogil``: ``train_segment`` releases the GIL, so threads may
     run it concurrently on the same matrices (Hogwild). ``output_rows``: the rows ``W_out``
-    must have (V for negative sampling and softmax; hierarchical softmax will need V - 1)."""
+    must have (``output_rows``: V for negative sampling and softmax, V - 1 for hierarchical
+    softmax)."""
 
     nogil: bool
     output_rows: int
@@ -157,8 +172,9 @@ def alias_probs(table: np.ndarray) -> np.ndarray:
 class Tables:
     """The count-derived tables of one run, each built on first use and then shared by every
     kernel (and thread) of the run: ``keep`` (subsampling probabilities), ``noise`` (the
-    unigram^0.75 alias table), ``sigmoid`` (the interpolation table). A table another variant
-    needs (hierarchical softmax's Huffman codes and points) is one more cached property.
+    unigram^0.75 alias table), ``sigmoid`` (the interpolation table), ``huffman``
+    (hierarchical softmax's codes and points). Each is a deterministic function of the counts,
+    so a resumed run rebuilds exactly the tables (and the tree) it was trained with.
 
     >>> t = Tables([100, 1], total_words=1000, sample=1e-3); t.vocab_size, t.keep.round(2).tolist()
     (2, [0.11, 1.0])
@@ -184,3 +200,9 @@ class Tables:
     @cached_property
     def sigmoid(self) -> np.ndarray:
         return sigmoid_table()
+
+    @cached_property
+    def huffman(self) -> HuffmanTree:
+        """word2vec.c's Huffman tree over the counts (``objectives.hs.huffman_tree``, §2.1 of
+        docs/derivations.md): codes (V, L) uint8, points (V, L) int32, lengths (V,) int32."""
+        return huffman_tree(self.counts)

@@ -7,15 +7,15 @@ composed kernel compiles to one loop, as if written by hand (measured: no loss o
 - ``prefetch_row``: ask the CPU for a row a window before it is used (no effect on results);
 - table lookups: ``log_sigmoid`` (interpolated, ``base.sigmoid_table``) and ``alias_draw``
   (``base.alias_table``), ``lr_at`` (``base.lr_at`` compiled);
-- the skip-gram traversal: ``subsample``, ``gather_window``, ``next_targets`` (negatives drawn
-  one window ahead), ``prefetch_next_window``;
-- the negative-sampling block update of one window (``w2v.objectives.windows``): scores,
-  coefficients and the input rows' gradients (``ns_block_gradients``), then the output rows
-  (``ns_update_outputs``), then the input rows (``ns_update_inputs``).
+- the traversal every architecture shares: ``subsample``, ``gather_window``, ``next_targets``
+  (negatives drawn one window ahead), ``prefetch_next_window``.
+
+The block updates (negative sampling, hierarchical softmax, CBOW's hidden row) are in
+``numba_blocks``.
 
 numba's ``cache=True`` keys a compiled kernel on its own source file only, not on the files of
-the functions it inlines; ``SOURCE_DIGEST`` (of this file and ``base.py``) lets a kernel put
-them into its cache key (see ``numba_sg.compile_kernel``).
+the functions it inlines; ``SOURCE_DIGEST`` (of this file, ``numba_blocks.py`` and ``base.py``)
+lets a kernel put them into its cache key (see ``numba_sg.compile_ns``).
 """
 
 from __future__ import annotations
@@ -31,14 +31,12 @@ from numba.extending import intrinsic
 
 from w2v.kernels import base
 
-SOURCE_DIGEST = hashlib.sha256(
-    Path(__file__).read_bytes() + Path(base.__file__).read_bytes()
-).hexdigest()
+INLINED = (Path(__file__), Path(__file__).with_name("numba_blocks.py"), Path(base.__file__))
+SOURCE_DIGEST = hashlib.sha256(b"".join(p.read_bytes() for p in INLINED)).hexdigest()
 
 inline = numba.njit(inline="always")
 
 lr_at = inline(base.lr_at)
-
 
 
 def needs_compile(dispatcher) -> bool:
@@ -183,54 +181,3 @@ def prefetch_next_window(W_in, W_out, kept, m_kept, t, window):
         prefetch_row(W_out, kept[t + 1])
     if t + window + 1 < m_kept and kept[t + window + 1] >= 0:
         prefetch_row(W_in, kept[t + window + 1])
-
-
-@inline
-def ns_block_gradients(W_in, W_out, contexts, m, targets, sig, coef, grad_in, loss):
-    """Scores of the (m x (K + 1)) block, their coefficients ``coef`` (minus dL/dscore) and the
-    input rows' gradients ``grad_in`` (minus dL/dv), all from the current rows; an output row is
-    used while it is in cache for all three. Returns ``loss`` plus the block's loss."""
-    d = W_in.shape[1]
-    for j in range(m):
-        v = W_in[contexts[j]]
-        gj = grad_in[j]
-        gj[:] = 0.0
-        for k in range(len(targets)):
-            u = W_out[targets[k]]
-            x = np.float32(0.0)
-            for i in range(d):
-                x += v[i] * u[i]
-            # label 1 for the center, 0 for a negative: with s = ±1, the pair's loss term is
-            # -log σ(s x) (eq 45) and minus its derivative in x is s (1 - σ(s x)) (eqs 55, 61).
-            sign = np.float32(1.0) if k == 0 else np.float32(-1.0)
-            p, log_p = log_sigmoid(sig, sign * x)
-            loss -= log_p
-            g = sign * (np.float32(1.0) - p)
-            coef[j, k] = g
-            for i in range(d):
-                gj[i] += g * u[i]
-    return loss
-
-
-@inline
-def ns_update_outputs(W_in, W_out, contexts, m, targets, coef, lr):
-    """Output rows += lr Σ_j coef[j, k] v_j, from the input rows not yet updated."""
-    d = W_in.shape[1]
-    for k in range(len(targets)):
-        u = W_out[targets[k]]
-        for j in range(m):
-            v = W_in[contexts[j]]
-            g = lr * coef[j, k]
-            for i in range(d):
-                u[i] += g * v[i]
-
-
-@inline
-def ns_update_inputs(W_in, contexts, m, grad_in, lr):
-    """Input rows += lr grad_in[j]; a context twice in the window gets both its terms."""
-    d = W_in.shape[1]
-    for j in range(m):
-        v = W_in[contexts[j]]
-        gj = grad_in[j]
-        for i in range(d):
-            v[i] += lr * gj[i]

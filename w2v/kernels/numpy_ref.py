@@ -1,11 +1,13 @@
 """Numpy references: the compiled kernels' semantics written out, and the softmax kernel.
 
-``SkipGramNS`` is ``numba_sg`` step for step: the same splitmix64 streams, the same
+``SkipGramNS`` is ``numba_sg.train_ns`` step for step: the same splitmix64 streams, the same
 subsampling, dynamic windows and alias draws, K negatives shared by each window, and each
 window's update computed from one snapshot of its rows with the seed's equations
 (``w2v.objectives.windows.ns_window_terms``, in float64) before any row changes. The tests hold
 the compiled kernel equal to it (to float32 tolerance: the kernel computes in float32 with a
-sigmoid table) and it equal to a naive Python loop.
+sigmoid table) and it equal to a naive Python loop. ``SkipGramHS`` is ``numba_sg.train_hs``:
+the same windows, each pair walking the center's path (``hs.hs_window_terms``, eqs 111-113).
+The CBOW references, on the same walk, are in ``numpy_cbow``.
 
 ``SkipGramSoftmax`` walks the same windows, each context predicting the center through the full
 softmax (eqs 1-43, ``windows.softmax_window_terms``): the two numpy kernels differ only in the
@@ -23,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2v.kernels.base import Settings, Tables, lr_at
-from w2v.objectives import windows
+from w2v.kernels.base import Settings, Tables, lr_at, output_rows
+from w2v.objectives import hs, windows
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
@@ -138,7 +140,7 @@ def walk(ids: np.ndarray, keep: np.ndarray, window: int, seed: int) -> Walk:
                 len(kept), int(draws[0]))
 
 
-def _lrs(w: Walk, lr_start: float, lr_end: float) -> np.ndarray:
+def window_lrs(w: Walk, lr_start: float, lr_end: float) -> np.ndarray:
     """Each window's lr, float32 as in the compiled kernel, at its position among the kept ids."""
     return np.float32(lr_at(lr_start, lr_end, w.positions, max(w.n_kept, 1))).astype(np.float64)
 
@@ -158,13 +160,37 @@ class SkipGramNS:
         K, n = self.negative, len(w.centers)
         negs = alias_draws(self.noise, splitmix64(w.neg_seed, 0, n * K)).reshape(n, K)
         targets = np.concatenate([w.centers[:, None], negs], axis=1)
-        minus_lr = -_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
+        minus_lr = -window_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
         losses = np.empty(n)
         for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
             ctx, tg = w.contexts[a:b], targets[i]
             loss, g_v, g_u = windows.ns_window_terms(
                 W_in[ctx].astype(np.float64), W_out[tg].astype(np.float64))
             np.add.at(W_out, tg, (minus_lr[i] * g_u).astype(np.float32))
+            np.add.at(W_in, ctx, (minus_lr[i] * g_v).astype(np.float32))
+            losses[i] = loss.sum()
+        return float(losses.sum()), len(w.contexts)
+
+
+class SkipGramHS:
+    """The numpy (sg, hs) kernel: the specification of ``numba_sg.SkipGramHS``."""
+
+    nogil = False
+
+    def __init__(self, tables: Tables, settings: Settings):
+        self.keep, self.tree, self.window = tables.keep, tables.huffman, settings.window
+        self.output_rows = output_rows("hs", tables.vocab_size)
+
+    def train_segment(self, W_in, U_inner, ids, lr_start, lr_end, seed) -> tuple[float, int]:
+        w = walk(ids, self.keep, self.window, seed)
+        minus_lr = -window_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
+        losses = np.empty(len(w.centers))
+        for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
+            ctx = w.contexts[a:b]
+            nodes, bits = self.tree.path(int(w.centers[i]))
+            loss, g_v, g_u = hs.hs_window_terms(W_in[ctx].astype(np.float64),
+                                                U_inner[nodes].astype(np.float64), bits)
+            U_inner[nodes] += (minus_lr[i] * g_u).astype(np.float32)  # a path's nodes differ
             np.add.at(W_in, ctx, (minus_lr[i] * g_v).astype(np.float32))
             losses[i] = loss.sum()
         return float(losses.sum()), len(w.contexts)
@@ -181,7 +207,7 @@ class SkipGramSoftmax:
 
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
         w = walk(ids, self.keep, self.window, seed)
-        minus_lr = -_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
+        minus_lr = -window_lrs(w, lr_start, lr_end)  # the step is -lr * gradient
         losses = np.empty(len(w.centers))
         for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
             ctx = w.contexts[a:b]

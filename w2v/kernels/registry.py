@@ -4,27 +4,34 @@ An unsupported combination is an error naming what exists, never a silent switch
 kernel. A new variant is one line of ``KERNELS`` (see ``base`` for the contract).
 
 >>> sorted(KERNELS)[0]
-('sg', 'ns', 'numba')
->>> available()
-'skip-gram + ns on numba or numpy, skip-gram + softmax on numpy'
->>> check_supported("sg", "softmax", "numba")  # doctest: +ELLIPSIS
+('cbow', 'hs', 'numba')
+>>> available()  # doctest: +NORMALIZE_WHITESPACE
+'skip-gram + ns on numba or numpy, skip-gram + hs on numba or numpy, CBOW + ns on numba or
+ numpy, CBOW + hs on numba or numpy, skip-gram + softmax on numpy'
+>>> check_supported("cbow", "softmax", "numpy")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-w2v.errors.ConfigError: no numba kernel for skip-gram with the softmax loss; kernels exist for: ...
+w2v.errors.ConfigError: no numpy kernel for CBOW with the softmax loss; kernels exist for: ...
 """
 
 from __future__ import annotations
 
 from w2v.errors import ConfigError
-from w2v.kernels import numba_sg, numpy_ref
+from w2v.kernels import numba_cbow, numba_sg, numpy_cbow, numpy_ref
 from w2v.kernels.base import Kernel, Settings, Tables
 
-ARCHS = {"sg": "skip-gram"}
+ARCHS = {"sg": "skip-gram", "cbow": "CBOW"}
 
 KERNELS = {
     ("sg", "ns", "numba"): numba_sg.SkipGramNS,
     ("sg", "ns", "numpy"): numpy_ref.SkipGramNS,
-    ("sg", "softmax", "numpy"): numpy_ref.SkipGramSoftmax,
+    ("sg", "hs", "numba"): numba_sg.SkipGramHS,
+    ("sg", "hs", "numpy"): numpy_ref.SkipGramHS,
+    ("cbow", "ns", "numba"): numba_cbow.CbowNS,
+    ("cbow", "ns", "numpy"): numpy_cbow.CbowNS,
+    ("cbow", "hs", "numba"): numba_cbow.CbowHS,
+    ("cbow", "hs", "numpy"): numpy_cbow.CbowHS,
+    ("sg", "softmax", "numpy"): numpy_ref.SkipGramSoftmax,  # the seed's teaching path
 }
 
 

@@ -10,8 +10,9 @@ eqs 1-64; seed 001's question (h) covers repeated negatives):
                   predicts each context) maps onto the kernels' (each context predicts the center)
     hs.py         hierarchical softmax: word2vec.c's Huffman tree and the path loss
     cbow.py       CBOW with NS and HS (true gradients, and word2vec.c's update direction)
-    gradcheck.py  centered finite differences of all of the above (``w2v gradcheck``);
-                  gradcheck_extra.py adds the CBOW and HS rows
+    gradcheck.py  centered finite differences of all of the above: the ``w2v gradcheck``
+                  table, the seed's rows and then gradcheck_extra.py's CBOW and HS rows;
+                  checking.py holds the error measure both use
 
 The seed stops at eq 64; ``docs/derivations.md`` derives CBOW and HS as eqs 65-122.
 

@@ -33,6 +33,19 @@ def cbow_hidden(W_in, contexts, mean: bool = True):
     return h / len(contexts) if mean else h
 
 
+def input_factor(m: int, mean: bool, rule: str) -> float:
+    """The factor on dJ/dh that each context position's row receives in one step: α (the true
+    gradient, eq 118: 1/m for the mean, 1 for the sum) or β (word2vec.c's rule, eq 120: 1 for
+    the mean, 1/m for the sum). A word at m_w positions receives it m_w times.
+
+    >>> input_factor(4, True, "gradient"), input_factor(4, True, "word2vec.c")
+    (0.25, 1.0)
+    """
+    if rule not in ("gradient", "word2vec.c"):
+        raise ValueError(f"unknown CBOW rule {rule!r}")
+    return 1.0 / m if mean == (rule == "gradient") else 1.0
+
+
 def _spread(grad_h, contexts, n_rows: int, scale: float):
     """The (n_rows, d) matrix whose row w is scale · m_w · grad_h (m_w = positions holding w)."""
     out = np.zeros((n_rows, grad_h.shape[0]), dtype=grad_h.dtype)

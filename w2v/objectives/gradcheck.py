@@ -3,77 +3,25 @@
 Each check builds a small random problem in float64 (|V| = 20, d = 5, K = 8 negatives with
 deliberate repeats) from an explicit ``np.random.Generator(seed)``, holds the negatives fixed so
 f(x + h) and f(x - h) see the same samples, and compares the analytic gradient with
-(f(x + h) - f(x - h)) / 2h coordinate by coordinate.
-
-Error measure, per parameter block (v_c, u_o, the negatives' rows, all of U, ...):
-
-    max_i |a_i - n_i| / (max_i |a_i| + max_i |n_i|)        (0 when both are 0)
-
-the largest coordinate error relative to the block's largest entry. Dividing each coordinate by
-its own magnitude instead would make finite-difference round-off (~1e-10 absolute) on entries
-such as ŷ_w ≈ 1e-6 look like 1e-4 errors; scaling by the block keeps correct gradients near
-1e-10 (below 1e-8 on every one of 200 seeds tried) while a flipped sign gives 1 and a missing
-or miscounted term gives an error of the order of that term.
+(f(x + h) - f(x - h)) / 2h coordinate by coordinate; ``checking`` holds the primitives and the
+error measure. ``run_gradcheck`` is the whole ``w2v gradcheck`` table: the seed's losses here,
+then CBOW and hierarchical softmax from ``gradcheck_extra``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from w2v.objectives import common, ns, softmax, windows
+from w2v.objectives import common, gradcheck_extra, ns, softmax, windows
+from w2v.objectives.checking import (  # noqa: F401  (Row, check_gradient: this module's API)
+    Row,
+    check_gradient,
+    numeric_gradient,
+    relative_error,
+)
 from w2v.util.tables import format_table as aligned_table
 
 V, D, K = 20, 5, 8
-
-
-@dataclass
-class Row:
-    """One line of the table: which function, which parameter block, its error, the verdict."""
-
-    function: str
-    block: str
-    error: float
-    passed: bool
-
-
-def numeric_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Centered finite differences of scalar f() w.r.t. x, which f reads (restored afterwards)."""
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat, g = x.reshape(-1), grad.reshape(-1)  # x must be contiguous: we edit it through flat
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        plus = f()
-        flat[i] = old - h
-        minus = f()
-        flat[i] = old
-        g[i] = (plus - minus) / (2 * h)
-    return grad
-
-
-def relative_error(analytic, numeric) -> float:
-    """max |a - n| / (max |a| + max |n|) over the block; 0 when both are all zero."""
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
-    if a.shape != n.shape:
-        return float("inf")  # a gradient of the wrong shape is wrong
-    if a.size == 0:
-        return 0.0
-    scale = np.max(np.abs(a)) + np.max(np.abs(n))
-    return float(np.max(np.abs(a - n)) / scale) if scale > 0 else 0.0
-
-
-def check_gradient(f, x: np.ndarray, analytic: np.ndarray, h: float = 1e-5) -> float:
-    """Max relative error (see ``relative_error``) of ``analytic`` against the centered
-    differences of the scalar function f() with respect to the array x, which f reads.
-
-    >>> x = np.array([1.0, 2.0]); f = lambda: float(np.sum(x ** 2))
-    >>> check_gradient(f, x, 2 * x) < 1e-9, check_gradient(f, x, -2 * x) == 1.0
-    (True, True)
-    """
-    return relative_error(analytic, numeric_gradient(f, x, h))
 
 
 def _problem(rng: np.random.Generator):
@@ -149,13 +97,24 @@ def _identity_checks(W_in, W_out, c, o, softmax_fn):
     ]
 
 
-def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None) -> list[Row]:
-    """Every check on one random problem; a row passes when its error is at most ``tol``.
+def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None,
+                  **injected) -> list[Row]:
+    """The whole ``w2v gradcheck`` table: the seed's losses, then CBOW and hierarchical softmax
+    (``gradcheck_extra``); a row passes when its error is at most ``tol``.
 
     ``ns_fn`` / ``softmax_fn`` replace ``ns.neg_sampling_loss_and_gradient`` /
     ``softmax.naive_softmax_loss_and_gradient`` everywhere they are used (single pairs, the
-    skip-gram window, eq 5), so tests can inject a wrong gradient and watch its rows FAIL.
+    skip-gram window, eq 5, and CBOW's h-level loss), so tests can inject a wrong gradient and
+    watch its rows FAIL; ``injected`` may also set ``hs_fn``, ``cbow_ns_fn`` and ``cbow_hs_fn``
+    (``gradcheck_extra.INJECTABLE``).
     """
+    extra = dict(injected, **({"ns_fn": ns_fn} if ns_fn is not None else {}))
+    return (_seed_rows(seed, tol, ns_fn, softmax_fn)
+            + gradcheck_extra.extra_gradcheck_rows(seed=seed, tol=tol, **extra))
+
+
+def _seed_rows(seed: int, tol: float, ns_fn, softmax_fn) -> list[Row]:
+    """The seed's checks (eqs 1-64) on one random problem."""
     ns_fn = ns_fn or ns.neg_sampling_loss_and_gradient
     softmax_fn = softmax_fn or softmax.naive_softmax_loss_and_gradient
     rng = np.random.default_rng(seed)

@@ -1,6 +1,7 @@
 """Gradient checks for CBOW and hierarchical softmax, as rows for the ``w2v gradcheck`` table.
 
-Same method as ``w2v.gradcheck``: one random float64 problem from ``np.random.Generator(seed)``
+Same method as ``gradcheck`` (primitives in ``checking``), which appends these rows to its
+table: one random float64 problem from ``np.random.Generator(seed)``
 (|V| = 20, d = 5, K = 8 negatives with one word drawn three times, a window whose context
 holds one word twice, and word2vec.c's Huffman tree over Zipf-like counts), the negatives and
 paths held fixed, centered differences, and the error max|a - n| / (max|a| + max|n|) per block.
@@ -19,7 +20,7 @@ import functools
 import numpy as np
 
 from w2v.objectives import cbow, common, hs, ns
-from w2v.objectives.gradcheck import Row, check_gradient, numeric_gradient, relative_error
+from w2v.objectives.checking import Row, check_gradient, numeric_gradient, relative_error
 
 V, D, K = 20, 5, 8
 CONTEXTS = [1, 4, 4, 7]  # m = 4 positions, word 4 at two of them

@@ -141,6 +141,22 @@ def hs_batch_terms(v, u_nodes, codes, mask=None):
     return loss, g_v, g_nodes
 
 
+def hs_window_terms(v, u_path, codes):
+    """The kernels' skip-gram window with HS, on gathered rows, from one snapshot: each of the
+    m context rows ``v`` (m, d) walks the center's path, ``u_path`` (L, d) with bits ``codes``
+    (L,) (eq 111). Returns (loss (m,), dJ/dv (m, d) one row per position (eq 112 before the
+    positions of one word are added), dJ/du_path (L, d) (eq 113)).
+
+    >>> loss, g_v, g_u = hs_window_terms(np.ones((3, 2)), np.zeros((2, 2)), np.array([0, 1]))
+    >>> bool(np.allclose(loss, 2 * np.log(2))), g_u.tolist()
+    (True, [[-1.5, -1.5], [1.5, 1.5]])
+    """
+    m, L = len(v), len(codes)
+    loss, g_v, g_nodes = hs_batch_terms(v, np.broadcast_to(u_path, (m, *u_path.shape)),
+                                        np.broadcast_to(np.asarray(codes), (m, L)))
+    return loss, g_v, g_nodes.sum(axis=0)
+
+
 def hs_loss_and_gradient(v, path_nodes, code_bits, U_inner):
     """J = -Σ_j log σ((1 - 2 d_j) u_{n_j}ᵀ v) (eq 95); returns (J, dJ/dv, dJ/dU_inner as rows).
 

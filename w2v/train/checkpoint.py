@@ -6,6 +6,14 @@ place in one atomic step; only then are older checkpoints removed (the newest ``
 A crash at any moment therefore leaves the previous checkpoint complete. ``state.json``
 carries the format version, the full config, the position, the rng state, the loss history and
 the sha256 of each array, which ``load`` verifies.
+
+The arrays are large (2.4 GB at V = 1M, d = 300), so each is hashed from memory when written
+and as it is read, never read back a second time (``write_npy``, ``read_npy``), and the two are
+written and read on two threads (hashing and file I/O release the GIL). The final vectors share
+this file: ``vectors.npy`` is a hard link to the final checkpoint's ``W_in.npy``
+(``export.py``), so the sha256 recorded here is also that of ``vectors.npy``, and editing
+``vectors.npy`` in place would make the checkpoint fail its check (w2v itself replaces it,
+never rewrites it).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,12 +46,69 @@ class Checkpoint:
     W_out: np.ndarray
 
 
+BLOCK = 1 << 24  # bytes read or hashed at a time (16 MB)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
+        for block in iter(lambda: f.read(BLOCK), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def write_npy(path: Path, array: np.ndarray) -> str:
+    """``np.save(path, array)``, fsync'd; returns the file's sha256. np.save writes a real file
+    straight from the array's memory (a file-like wrapper would make it copy 16 MB blocks),
+    so the digest is taken from the header it wrote and from the array's memory, which is the
+    rest of the file (C order), rather than by reading gigabytes back."""
+    with open(path, "wb") as f:  # "wb": np.save takes the direct path for a BufferedWriter only
+        np.save(f, array)
+        f.flush()
+        os.fsync(f.fileno())
+        end = f.tell()
+    if not array.flags.c_contiguous:  # the file is in C order, the memory is not
+        return sha256_file(path)
+    with open(path, "rb") as f:
+        sha = hashlib.sha256(f.read(end - array.nbytes))
+    data = memoryview(array.reshape(-1)).cast("B")
+    for start in range(0, len(data), BLOCK):
+        sha.update(data[start : start + BLOCK])
+    return sha.hexdigest()
+
+
+def read_npy(path: Path) -> tuple[np.ndarray, str]:
+    """``np.load(path)`` and the file's sha256, from one read of the file; a header this does
+    not read directly (Fortran order, objects) falls back to hashing, then ``np.load``."""
+    fmt = np.lib.format
+    with open(path, "rb") as f:
+        try:
+            version = fmt.read_magic(f)
+            reader = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+            shape, fortran, dtype = reader[version](f)
+        except (ValueError, KeyError, EOFError):
+            fortran, dtype = True, None
+        if fortran or dtype.hasobject:
+            return np.load(path), sha256_file(path)  # np.load's own error if unreadable
+        offset = f.tell()
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if offset + nbytes > os.fstat(f.fileno()).st_size:  # before allocating what it claims
+            raise ValueError(f"{path.name} is shorter than its header's {shape} {dtype}")
+        sha = hashlib.sha256()
+        f.seek(0)
+        sha.update(f.read(offset))
+        array = np.empty(shape, dtype=dtype)
+        view = memoryview(array.reshape(-1)).cast("B")
+        done = 0
+        while done < len(view):
+            n = f.readinto(view[done : done + BLOCK])
+            if not n:  # shrunk since the size check
+                raise ValueError(f"{path.name} holds {done:,} of its {len(view):,} bytes")
+            sha.update(view[done : done + n])
+            done += n
+        for block in iter(lambda: f.read(BLOCK), b""):  # trailing bytes count in the digest
+            sha.update(block)
+    return array, sha.hexdigest()
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
@@ -74,13 +140,10 @@ def save(run, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
-        digests = {}
-        for name, array in zip(ARRAYS, (W_in, W_out)):
-            with open(tmp / f"{name}.npy", "wb") as f:
-                np.save(f, array)
-                f.flush()
-                os.fsync(f.fileno())
-            digests[name] = sha256_file(tmp / f"{name}.npy")
+        with ThreadPoolExecutor(len(ARRAYS)) as pool:
+            jobs = [pool.submit(write_npy, tmp / f"{name}.npy", array)
+                    for name, array in zip(ARRAYS, (W_in, W_out))]
+            digests = {name: job.result() for name, job in zip(ARRAYS, jobs)}
         full_state = {"format": FORMAT, "version": VERSION, **state, "sha256": digests}
         write_json_atomic(tmp / "state.json", full_state)
         fsync_dir(tmp)
@@ -114,18 +177,28 @@ def load(path: Path) -> Checkpoint:
             f"checkpoint {path} has format version {state.get('version')}; this w2v reads "
             f"version {VERSION}; train again or use the w2v version that wrote it"
         )
-    arrays = []
     for name in ARRAYS:
-        file = path / f"{name}.npy"
-        if not file.is_file():
+        if not (path / f"{name}.npy").is_file():
             raise CheckpointError(f"checkpoint {path} is missing {name}.npy")
-        if sha256_file(file) != state.get("sha256", {}).get(name):
-            raise CheckpointError(f"checkpoint {path}: {name}.npy is corrupt (sha256 mismatch)")
-        try:
-            arrays.append(np.load(file))
-        except ValueError as e:
-            raise CheckpointError(f"checkpoint {path}: {name}.npy is unreadable ({e})") from None
+    with ThreadPoolExecutor(len(ARRAYS)) as pool:  # hashing releases the GIL: one per core
+        arrays = list(pool.map(lambda name: _verified(path, name, state), ARRAYS))
     return Checkpoint(path, state, *arrays)
+
+
+def _verified(path: Path, name: str, state: dict) -> np.ndarray:
+    """``name``.npy of the checkpoint, if its sha256 is the one ``state`` records."""
+    file = path / f"{name}.npy"
+    try:
+        array, sha = read_npy(file)
+    except ValueError as e:
+        sha, error = sha256_file(file), e  # a damaged file: say so by its digest first
+    else:
+        error = None
+    if sha != state.get("sha256", {}).get(name):
+        raise CheckpointError(f"checkpoint {path}: {name}.npy is corrupt (sha256 mismatch)")
+    if error is not None:
+        raise CheckpointError(f"checkpoint {path}: {name}.npy is unreadable ({error})")
+    return array
 
 
 def latest(run, warn=print) -> Checkpoint:

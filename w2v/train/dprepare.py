@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from w2v.config import Config, resume_config
+from w2v.config import Config, resume_config, save_formats
 from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
@@ -31,7 +31,7 @@ from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
-from w2v.train.export import write_vectors
+from w2v.train.export import finish_ranks
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
 from w2v.train.prepare import fingerprint, init_weights
@@ -172,13 +172,13 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
     comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
     if state.epoch >= cfg.epochs:
-        if rundir.has_vectors():
+        if rundir.saved_formats() == save_formats(cfg.save):
             yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
                                      f"are in {rundir.path}")
         else:
-            written = comm.agreed(lambda: comm.rank == 0 and write_vectors(rundir, vocab,
-                                                                           ckpt.W_in))
-            yield events.Written(tuple(written or ()))
+            yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words,
+                                              *((ckpt.W_in, ckpt.path) if comm.rank == 0
+                                                else (None, None))))
         return None
     yield events.Resuming(str(ckpt.path) if comm.rank == 0 else "", state.epoch + 1,
                           state.words_done)

@@ -24,7 +24,7 @@ from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, events, sync
 from w2v.train.distributed import RankLoop, Replicas
-from w2v.train.export import write_vectors
+from w2v.train.export import finish_ranks
 from w2v.train.loop import StopRequested, check_finite
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
@@ -94,13 +94,14 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 yield from loop.epochs()
-                yield events.CheckpointSaved(loop.save(), state.words_done)
+                final = loop.save()
+                yield events.CheckpointSaved(final, state.words_done)
         except DivergenceError as e:
             raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
     yield events.Note(sync_report(comm, loop))
-    written = comm.agreed(lambda: comm.rank == 0 and write_vectors(rundir, vocab, W_in))
-    yield events.Written(tuple(written or ()))
+    yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words, W_in, final))
+
 
 
 def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoop:

@@ -79,6 +79,8 @@ class EpochDone:
     epochs: int
     loss: float  # mean loss per pair, float64
     pairs: int
+    scores: dict | None = None  # the epoch's eval_history entry (evaluation.py), if any
+    eval_seconds: float = 0.0  # what scoring it took (not counted as training time)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from w2v.config import Config, parse_interval
 from w2v.errors import DivergenceError
 from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
+from w2v.train.extend import decay_start
 
 
 @dataclass
@@ -37,6 +38,9 @@ class TrainState:
     checkpoint_loss: list = field(default_factory=lambda: [0.0, 0])
     loss_history: dict = field(default_factory=lambda: {"epoch": [], "checkpoint": []})
     train_seconds: float = 0.0
+    eval_history: list = field(default_factory=list)  # evaluation.py: one entry per epoch
+    lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
+    init: dict | None = None  # init.py: the run whose vectors this one started from
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -59,10 +63,12 @@ class TrainState:
         self.checkpoint_loss = [0.0, 0]
 
 
-def lr_at(cfg: Config, done: float, total: float) -> float:
+def lr_at(cfg: Config, done: float, total: float, start=(0, None)) -> float:
     """Linear decay over all epochs' words, floored at min_lr: the one lr schedule (a kernel
-    interpolates linearly between the values at the ends of what it is given)."""
-    return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * done / max(total, 1))
+    interpolates linearly between the values at the ends of what it is given). ``start``:
+    (words, lr) where the current decay began, for a run given more epochs (extend.py)."""
+    words, lr = start[0], cfg.lr if start[1] is None else start[1]
+    return max(cfg.min_lr, lr - (lr - cfg.min_lr) * (done - words) / max(total - words, 1))
 
 
 class CheckpointPolicy:
@@ -85,7 +91,8 @@ class CheckpointPolicy:
 class Loop:
     """One run's training: weights, state and the means to train a chunk and to checkpoint.
     ``train_chunk(W_in, W_out, ids, lr0, lr1, seed) -> (loss_sum, pairs)``; ``save() -> path``
-    writes a checkpoint of the current state; ``stop()`` says an interruption is pending."""
+    writes a checkpoint of the current state; ``stop()`` says an interruption is pending;
+    ``evaluate``, if given, scores the vectors at the end of each epoch."""
 
     cfg: Config
     state: TrainState
@@ -98,6 +105,7 @@ class Loop:
     words_per_epoch: int
     save: Callable[[], str]
     stop: Callable[[], bool]
+    evaluate: Callable | None = None  # (W_in, epoch) -> an eval_history entry (evaluation.py)
 
     def epochs(self) -> Iterator[object]:
         """Train to the end, yielding events; an interruption raises ``StopRequested`` after a
@@ -107,10 +115,10 @@ class Loop:
         rng.bit_generator.state = state.rng
         self._rng = rng
         policy = CheckpointPolicy(cfg.checkpoint_every, time.monotonic(), state.words_done)
-        t_start = time.perf_counter() - state.train_seconds
+        self._t_start = time.perf_counter() - state.train_seconds
         while state.epoch < cfg.epochs:
             while state.position < self.n_ids:
-                yield self._chunk(rng, t_start)
+                yield self._chunk(rng)
                 if self.stop():
                     raise StopRequested(self.checkpoint())
                 if policy.due(time.monotonic(), state.words_done) and state.position < self.n_ids:
@@ -118,7 +126,7 @@ class Loop:
                     policy.reset(time.monotonic(), state.words_done)
             yield self._end_epoch()
 
-    def _chunk(self, rng, t_start: float) -> events.Progress:
+    def _chunk(self, rng) -> events.Progress:
         cfg, state = self.cfg, self.state
         total = self.words_per_epoch * cfg.epochs
         piece = read_ids(self.ids_path, state.position, self.chunk_ids)
@@ -126,8 +134,9 @@ class Loop:
             last = np.flatnonzero(piece == SEPARATOR)
             piece = piece[: last[-1] + 1] if len(last) else piece
         n_words = int(np.count_nonzero(piece >= 0))
-        lr0 = lr_at(cfg, state.words_done, total)
-        lr1 = lr_at(cfg, state.words_done + n_words, total)
+        start = decay_start(state, cfg)
+        lr0 = lr_at(cfg, state.words_done, total, start)
+        lr1 = lr_at(cfg, state.words_done + n_words, total, start)
         seed = int(rng.integers(2**63))
         loss_sum, pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1, seed)
         if not np.isfinite(loss_sum):
@@ -135,7 +144,7 @@ class Loop:
         state.position += len(piece)
         state.words_done += n_words
         state.add_loss(loss_sum, pairs)
-        state.train_seconds = time.perf_counter() - t_start
+        state.train_seconds = time.perf_counter() - self._t_start
         loss, pairs_so_far = state.epoch_loss
         return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr1,
                                loss / max(pairs_so_far, 1), state.train_seconds)
@@ -148,7 +157,13 @@ class Loop:
         state.epoch += 1
         state.position = 0
         state.epoch_loss = [0.0, 0]
-        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs)
+        scores, t0 = None, time.perf_counter()
+        if self.evaluate is not None:  # not training time: the clock skips it
+            scores = self.evaluate(self.W_in, state.epoch)
+            state.eval_history.append(scores)
+            self._t_start += time.perf_counter() - t0
+        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs, scores,
+                                time.perf_counter() - t0)
 
     def checkpoint(self) -> str:
         """Save the current state (the chunk seeds' rng included) and weights."""
@@ -171,6 +186,14 @@ def diverged(words_done: int) -> DivergenceError:
         f"training diverged (NaN or inf after {words_done:,} words)", words_done=words_done)
 
 
+FINITE_BLOCK = 1 << 20  # values checked at a time: np.isfinite makes a boolean copy (1 MB)
+
+
 def check_finite(W_in, W_out, words_done: int) -> None:
-    if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
-        raise diverged(words_done)
+    """Raise ``diverged`` if a matrix holds a NaN or inf, checking a block of rows at a time
+    (a whole-matrix check allocates a boolean copy: 300 MB at V = 1M, d = 300)."""
+    for W in (W_in, W_out):
+        rows = max(1, FINITE_BLOCK // max(W.shape[1], 1))
+        for start in range(0, len(W), rows):
+            if not np.isfinite(W[start : start + rows]).all():
+                raise diverged(words_done)

@@ -1,7 +1,8 @@
 """Getting a run ready to train: a fresh run reads the corpus once and initialises the weights;
 a resumed one loads its newest good checkpoint and its stored config. Both are generators that
-yield events and return ``(cfg, vocab, state, W_in, W_out)``, or None when nothing is left to
-train (a finished run whose vectors were already written, or written now).
+yield events and return ``(cfg, vocab, state, W_in, W_out)`` (``vocab`` a ``TrainingVocab``), or
+None when nothing is left to train (a finished run whose vectors were already written, or
+written now).
 
 A resumed run's stored config *is* the config: a setting given on resume may only change what
 does not change the result (``config.RESUMABLE_CHANGES``); another that disagrees is refused
@@ -15,23 +16,29 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, resume_config
+from w2v.config import Config, save_formats
 from w2v.errors import CheckpointError, CorpusError, RunError
+from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import checkpoint, events
-from w2v.train.export import write_vectors
+from w2v.train.export import finish
+from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.mpi import check_ranks
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 
 
 def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
-    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c."""
-    W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
+    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c.
+    In place: a temporary per operation would double the peak memory of a large run."""
+    W_in = rng.random((V, d), dtype=np.float32)
+    W_in -= 0.5
+    W_in /= d
     return W_in, np.zeros((out_rows, d), dtype=np.float32)
 
 
@@ -44,7 +51,7 @@ def fingerprint(paths) -> list[dict]:
 
 def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     cfg = settings if isinstance(settings, Config) else Config(**settings)
-    check_supported("sg", cfg.loss, cfg.backend)
+    check_supported(cfg.arch, cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
     yield events.Configured(cfg.to_dict(), resumed=False)
     if rundir.has_checkpoint() and not force:
@@ -63,10 +70,25 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
+    W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
                        rng=rng.bit_generator.state)
-    return cfg, vocab, state, W_in, W_out
+    return cfg, TrainingVocab(vocab), state, W_in, W_out
+
+
+def return_freed_memory() -> None:
+    """Give the heap memory freed so far back to the OS (glibc's ``malloc_trim``), once the
+    run is prepared and its kernel loaded. glibc keeps freed blocks mapped for reuse, so the
+    counting pass's grown-and-dropped word tables and its Vocab, and LLVM's buffers from
+    loading the kernel, stayed resident beside the matrices for the whole run: about 100 MB
+    at V = 622k (9 MB of them LLVM's). A no-op without malloc_trim (macOS, musl)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _counting(counting, size):
@@ -95,22 +117,25 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
         yield events.Note(message)
     check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    cfg = resume_config(ckpt.state["config"], given)
-    yield events.Configured(cfg.to_dict(), resumed=True)
     state = TrainState.from_json(ckpt.state)
+    cfg, extension = resumed_config(ckpt.state["config"], given, state)
+    yield events.Configured(cfg.to_dict(), resumed=True)
+    if extension:
+        yield events.Note(extension)
     _check_same_corpus(state.corpus, corpus)
     vocab = Vocab.load(rundir.vocab)
-    if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus)
     if state.epoch >= cfg.epochs:
-        if rundir.has_vectors():
+        ids_done = cfg.keep_ids or not rundir.ids.exists()
+        if rundir.saved_formats() == save_formats(cfg.save) and ids_done:
             yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
                                      f"are in {rundir.path}")
             return None
-        yield events.Written(tuple(write_vectors(rundir, vocab, ckpt.W_in)))
+        yield from finish(rundir, cfg, vocab.words, ckpt.W_in, ckpt.path, skip_existing=True)
         return None
+    if not rundir.ids.exists():
+        _reencode(rundir, cfg, vocab, state.corpus)
     yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
-    return cfg, vocab, state, ckpt.W_in, ckpt.W_out
+    return cfg, TrainingVocab(vocab), state, ckpt.W_in, ckpt.W_out
 
 
 def _check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
@@ -131,7 +156,8 @@ def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> 
     paths = [c["path"] for c in stored]
     if any(c["size"] is None for c in stored):
         raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream "
-                          f"({', '.join(paths)}), which cannot be read again")
+                          f"({', '.join(paths)}), which cannot be read again (a run keeps it "
+                          "with {=keep_ids})")
     encoded.encode(paths, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
 
 

@@ -3,11 +3,13 @@
 A run folder holds::
 
     RUN/vocab.txt                  the vocabulary (w2v-vocab text format)
-    RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences)
+    RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences), kept
+                                   after the end only if asked (``keep_ids``)
     RUN/corpus.rank-000.ids, ...   a distributed run's encoded shards, one per rank
     RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, state.json (see checkpoint.py)
     RUN/state.json                 a copy of the last checkpoint's state (config, loss history)
-    RUN/vectors.npy, vectors.txt, vectors.bin   the final vectors
+    RUN/vectors.npy, vectors.bin, vectors.txt   the final vectors, the formats of ``save``;
+                                   vectors.npy is the final checkpoint's W_in.npy (a hard link)
     RUN/words.png, loss.png        plots, when drawn
     RUN/.lock                      held (flock) by the process training in the folder
 
@@ -26,7 +28,8 @@ from pathlib import Path
 
 from w2v.errors import RunError
 
-VECTOR_FILES = ("vectors.npy", "vectors.txt", "vectors.bin")
+VECTOR_FORMATS = {"npy": "vectors.npy", "bin": "vectors.bin", "txt": "vectors.txt"}
+VECTOR_FILES = tuple(VECTOR_FORMATS.values())  # the order readers prefer: npy is memory-mapped
 PLOTS = ("words.png", "loss.png")
 
 
@@ -58,8 +61,25 @@ class RunDir:
         return self.checkpoints.is_dir() and any(
             p.name.startswith("ckpt-") for p in self.checkpoints.iterdir())
 
-    def has_vectors(self) -> bool:
-        return all(self.vectors(n).is_file() for n in VECTOR_FILES)
+    def vector_file(self, fmt: str) -> Path:
+        """The final vectors in one format of ``VECTOR_FORMATS`` ("npy", "bin", "txt")."""
+        return self.path / VECTOR_FORMATS[fmt]
+
+    def has_vectors(self, formats=None) -> bool:
+        """Whether the final vectors were written: a file of any format (an export writes all
+        the formats of ``save`` at once), or of each of ``formats``."""
+        if formats is None:
+            return bool(self.saved_formats())
+        return all(self.vector_file(f).is_file() for f in formats)
+
+    def saved_formats(self) -> tuple[str, ...]:
+        """The formats of ``VECTOR_FORMATS`` whose file is in the folder, in that order."""
+        return tuple(f for f in VECTOR_FORMATS if self.vector_file(f).is_file())
+
+    def saved_vectors(self) -> Path:
+        """The vectors file a reader of the folder loads: the first that exists of
+        ``VECTOR_FILES`` (vectors.npy unless the run saved only word2vec formats)."""
+        return next((p for p in map(self.vectors, VECTOR_FILES) if p.is_file()), self.vectors())
 
     # ---------------------------------------------------------------- for ``w2v info``
 
@@ -171,10 +191,10 @@ def default_run(corpus: str, root="runs") -> Path:
 
 
 def latest_run(root="runs") -> Path:
-    """The run folder under ``root`` whose ``vectors.npy`` was written last."""
-    runs = [p.parent for p in Path(root).glob(f"*/{VECTOR_FILES[0]}")]
+    """The run folder under ``root`` whose vectors were written last."""
+    runs = {p.parent for name in VECTOR_FILES for p in Path(root).glob(f"*/{name}")}
     if not runs:
         raise RunError(
             f"no trained vectors under {root}/; run 'w2v train CORPUS' or give {{=vectors}} PATH"
         )
-    return max(runs, key=lambda p: RunDir(p).vectors().stat().st_mtime)
+    return max(runs, key=lambda p: RunDir(p).saved_vectors().stat().st_mtime)

@@ -8,7 +8,9 @@ final vectors, as a generator of ``events``.
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
-  corpus and the three vector files are written atomically) and raise ``Interrupted`` too.
+  corpus and the vector files are written atomically) and raise ``Interrupted`` too.
+- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
+  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
 """
 
 from __future__ import annotations
@@ -21,32 +23,36 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text import encoded
-from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, dsession, events, mpi, prepare
-from w2v.train.export import write_vectors
+from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
+from w2v.train import init as init_run
+from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
+from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
+from w2v.train.startup import skip_blas_probe
 
 
-def make_kernel(cfg: Config, vocab: Vocab) -> LocalTrainer:
-    """The SGD step: the registry's (skip-gram, loss, backend) kernel on the config's threads;
+def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
+    """The SGD step: the registry's (arch, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
     from w2v.kernels.registry import make_kernel as registry_kernel
 
     tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
-    settings = Settings(window=cfg.window, negative=cfg.negative)
-    kernel = registry_kernel("sg", cfg.loss, cfg.backend, tables, settings)
+    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
+    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
-def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -> Iterator:
+def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
+          init=None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
     ``settings`` is a Config, or the settings the user gave (``config.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
+    ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
     """
     comm = mpi.world()  # under mpiexec with several ranks: a distributed run
     if comm is not None:
@@ -54,10 +60,13 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False) -
                                           force=force, make_kernel=make_kernel))
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
+    skip_blas_probe()  # before the first compiled call (the tokenizer's)
     with rundir.lock(), SignalTrap() as trap:
         try:
             if resume:
                 setup = yield from prepare.resume(rundir, settings, corpus)
+            elif init is not None:
+                setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
             else:
                 setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
@@ -91,33 +100,37 @@ def interrupted(rundir) -> Interrupted:
                        out=str(rundir.path), resumable=False)
 
 
-def _train(rundir: RunDir, cfg: Config, vocab: Vocab, state: TrainState, W_in, W_out, trap):
+def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
+           trap):
     check_finite(W_in, W_out, state.words_done)
     with make_kernel(cfg, vocab) as trainer:
         yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
 
 
 def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
+    scorer = evaluation.evaluator(cfg, vocab.words)  # a bad file fails before compiling
     if kernel.needs_compile():
         yield events.Compiling()
     kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+    prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
     loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
                 n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
                                                                     W_in, W_out)),
-                lambda: bool(trap.caught))
+                lambda: bool(trap.caught), scorer)
     try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
         with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
             yield from loop.epochs()
-            yield events.CheckpointSaved(loop.checkpoint(), state.words_done)
+            final = loop.checkpoint()
+            yield events.CheckpointSaved(final, state.words_done)
     except StopRequested:
         raise interrupted(rundir) from None
     except DivergenceError as e:
         raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
-    yield events.Written(tuple(write_vectors(rundir, vocab, W_in)))
+    yield from finish(rundir, cfg, vocab.words, W_in, final)
 
 
 def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:

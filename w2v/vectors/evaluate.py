@@ -2,7 +2,7 @@
 
 Both read the task file line by line, keep the ``restrict_vocab`` most frequent words, fold case
 like gensim and word2vec.c's compute-accuracy, and report coverage next to the score. Analogy
-questions are answered in blocks: one matrix product per block of questions.
+questions are answered all at once, from the question words' cosines (``analogy_scan.py``).
 
 Degenerate input is reported in the result's ``notes`` (plain sentences the CLI prints), not
 as Python warnings, which reach users as ``file:line`` noise. ``answer_questions`` answers a
@@ -19,7 +19,6 @@ import numpy as np
 
 from w2v.errors import VectorsError
 from w2v.util.tables import format_skipped
-from w2v.vectors.topk import top_rows_2d
 
 if TYPE_CHECKING:
     from w2v.vectors.vectors import Vectors
@@ -232,25 +231,20 @@ def _folded_index(
 
 
 def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
-    """Yield, per question, whether 3CosAdd got it right; blocks of questions share one
-    matrix product so the (n, d) matrix is read once per block, not once per question."""
-    unit = vectors.unit[:n]
-    k = ANALOGY_CANDIDATES + 3
-    block = max(1, min(4096, (1 << 24) // max(n, 1)))  # about 64 MB of scores at a time
-    for start in range(0, len(pending), block):
-        chunk = pending[start : start + block]
-        a, b, c = (np.array([q[i] for q in chunk]) for i in (1, 2, 3))
-        target = unit[b] - unit[a] + unit[c]
-        target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-30)
-        scores = target @ unit.T
-        for best, q in zip(top_rows_2d(scores, k), chunk):
-            inputs, expected = {q[1], q[2], q[3]}, q[4][3]
-            candidates = [i for i in best.tolist() if i not in inputs]
-            candidates = candidates[:ANALOGY_CANDIDATES]
-            ignore = set(q[4][:3])
-            predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
-                             folded[candidates[-1]] if candidates else None)
-            yield predicted == expected
+    """Yield, per question, whether 3CosAdd got it right: its best candidates come from one
+    search for all questions (``analogy_scan.best_rows``: the question words' cosines with the
+    n rows, computed once)."""
+    from w2v.vectors.analogy_scan import best_rows  # numba: imported only to evaluate
+
+    best = best_rows(vectors.unit[:n], [q[1:4] for q in pending], ANALOGY_CANDIDATES + 3)
+    for row, q in zip(best.tolist(), pending):
+        inputs, expected = {q[1], q[2], q[3]}, q[4][3]
+        candidates = [i for i in row if i not in inputs]
+        candidates = candidates[:ANALOGY_CANDIDATES]
+        ignore = set(q[4][:3])
+        predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
+                         folded[candidates[-1]] if candidates else None)
+        yield predicted == expected
 
 
 def _read_lines(path):

@@ -13,6 +13,7 @@ import numpy as np
 
 from w2v.errors import RunError, VectorsError
 from w2v.train.rundir import RunDir
+from w2v.vectors.plot_eval import draw_scores, load_eval_history
 
 # The CS224n assignment's 24 words (shared/data/README.md).
 DEFAULT_WORDS = [
@@ -260,10 +261,12 @@ def plot_loss(state_or_history, out_path) -> dict:
 
     Short runs: ticks are whole epochs (and whole words). A panel with a single point is a
     dot that says nothing, so it is left out when the other panel has a curve; when a single
-    point is all there is, it is drawn with its value written beside it.
+    point is all there is, it is drawn with its value written beside it. A run that scored
+    itself after each epoch gets one more panel, its scores (``plot_eval.py``).
     """
     out_path = _check_format(out_path)
     history = load_loss_history(state_or_history)
+    scores = load_eval_history(state_or_history)
     epochs, points = history["epoch"], history["checkpoint"]
     if not epochs and not points:
         raise VectorsError("this run has no recorded loss yet; train at least one checkpoint")
@@ -273,8 +276,8 @@ def plot_loss(state_or_history, out_path) -> dict:
     panels = panels or [next(p for p in series if series[p][1])]
     from matplotlib.ticker import MaxNLocator
 
-    fig = _figure((6.5 * len(panels), 4.5))
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    fig = _figure((6.5 * (len(panels) + bool(scores)), 4.5))
+    axes = fig.subplots(1, len(panels) + bool(scores), squeeze=False)[0]
     for ax, panel in zip(axes, panels):
         xs, ys = series[panel]
         ax.plot(xs, ys, "o-" if panel == "epoch" else ".-")
@@ -290,5 +293,7 @@ def plot_loss(state_or_history, out_path) -> dict:
             ax.set_title("mean loss between checkpoints")
         ax.set_ylabel("mean loss per pair")
         ax.grid(alpha=0.3)
+    if scores:
+        draw_scores(axes[-1], scores)
     fig.savefig(out_path, bbox_inches="tight")
     return history

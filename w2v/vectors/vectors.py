@@ -185,7 +185,7 @@ class Vectors:
         file (optionally gzipped); the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
-            path = RunDir(path).vectors()
+            path = RunDir(path).saved_vectors()
             if not path.is_file():
                 raise VectorsError(
                     f"{path.parent} has no {path.name}: give a w2v run folder or a vectors file"

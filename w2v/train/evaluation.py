@@ -1,0 +1,118 @@
+"""Evaluation during training: score the vectors (``W_in``) at the end of every epoch with the
+same gensim-exact functions as ``w2v evaluate`` (``w2v.vectors.evaluate``), so a curve of
+scores per epoch can be read beside the loss. The loss says how well the model predicts its
+own corpus; it keeps falling while the vectors stop improving, or get worse on a task.
+
+Each epoch adds one entry to the run state's ``eval_history``::
+
+    {"epoch": 3,
+     "analogies": {FILE: {"total": accuracy, "seen": n, "questions": n}},
+     "similarity": {FILE: {"spearman": rho, "pairs": n}}}
+
+FILE is the value given: a path, or the name of a set packaged with w2v (``google``,
+``wordsim353``: ``w2v.vectors.evalsets``), as ``w2v evaluate`` takes them.
+
+``accuracy`` is None when no question was in the vocabulary, ``rho`` None when it is
+undefined (all scores equal), so the state stays strict JSON. Analogies look at the
+``eval_restrict_vocab`` most frequent words (30,000 by default, as ``scripts/bench.py``: the
+cost of an analogy grows with it); word pairs at up to 300,000, as ``w2v evaluate``.
+
+The files are read before training starts: a typo in a path or a file in the wrong format is
+an error at once, not after the first hour-long epoch.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+
+import numpy as np
+
+from w2v.config import Config
+from w2v.errors import ConfigError, VectorsError
+from w2v.vectors import evalsets
+from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.vectors import Vectors
+
+
+class EpochEvaluator:
+    """``evaluator(W_in, epoch)`` -> the epoch's ``eval_history`` entry. ``analogies`` and
+    ``similarity`` are ``(label, path)`` pairs; the label (a path as given, or a built-in
+    set's name) is the entry's key."""
+
+    def __init__(self, words: list[str], analogies=(), similarity=(),
+                 restrict_vocab: int = 30_000):
+        self.words = list(words)
+        self.analogies, self.similarity = tuple(analogies), tuple(similarity)
+        self.restrict_vocab = restrict_vocab
+
+    def __call__(self, W_in: np.ndarray, epoch: int) -> dict:
+        vectors = Vectors(self.words, W_in)  # a view: W_in is not copied
+        entry = {"epoch": int(epoch), "analogies": {}, "similarity": {}}
+        for label, path in self.analogies:
+            r = evaluate_analogies(vectors, path, self.restrict_vocab)
+            entry["analogies"][label] = {"total": r["total"]["accuracy"], "seen": r["seen"],
+                                         "questions": r["questions"]}
+        for label, path in self.similarity:
+            r = evaluate_word_pairs(vectors, path)
+            rho = r["spearman"]
+            entry["similarity"][label] = {"spearman": None if math.isnan(rho) else rho,
+                                          "pairs": r["pairs"]}
+        return entry
+
+    def check(self) -> None:
+        """Read every file once, cheaply, turning a bad one into an error that names its
+        setting: analogy files against a one-word vocabulary (their format; no question is
+        answered), word-pair files against the run's words with zero vectors (at least two
+        pairs must be in the vocabulary)."""
+        probes = (("eval_analogies", self.analogies, evaluate_analogies,
+                   Vectors([" "], np.zeros((1, 1), np.float32))),
+                  ("eval_similarity", self.similarity, evaluate_word_pairs,
+                   Vectors(self.words, np.zeros((len(self.words), 1), np.float32))))
+        for key, files, evaluate, vectors in probes:
+            for _, path in files:
+                with _naming(key):
+                    evaluate(vectors, path)
+
+
+@contextmanager
+def _naming(key: str):
+    """A VectorsError inside becomes a ConfigError that names the setting ``key``."""
+    try:
+        yield
+    except VectorsError as e:
+        raise ConfigError(f"{{={key}}}: {e}") from None
+
+
+def evaluator(cfg: Config, words: list[str]) -> EpochEvaluator | None:
+    """The run's evaluator, each value a file or a built-in set's name (``evalsets``), its
+    files checked; None when it evaluates nothing."""
+    if not cfg.eval_analogies and not cfg.eval_similarity:
+        return None
+    chosen = {}
+    for key, kind in (("eval_analogies", "analogies"), ("eval_similarity", "similarity")):
+        with _naming(key):
+            chosen[kind] = [evalsets.resolve(value, kind) for value in getattr(cfg, key)]
+    ev = EpochEvaluator(words, chosen["analogies"], chosen["similarity"],
+                        cfg.eval_restrict_vocab)
+    ev.check()
+    return ev
+
+
+def summary(entry: dict) -> str:
+    """One line's worth of an entry, for the epoch's progress line: file names, not paths.
+
+    >>> summary({"epoch": 1, "analogies": {"a/qw.txt": {"total": 0.25, "seen": 8,
+    ...          "questions": 10}}, "similarity": {"ws.tsv": {"spearman": 0.5, "pairs": 9}}})
+    'qw.txt 25.0% (8/10 seen), ws.tsv rho 0.5000 (9 pairs)'
+    """
+    from pathlib import PurePath
+
+    parts = []
+    for path, r in entry.get("analogies", {}).items():
+        acc = "n/a" if r["total"] is None else f"{100 * r['total']:.1f}%"
+        parts.append(f"{PurePath(path).name} {acc} ({r['seen']}/{r['questions']} seen)")
+    for path, r in entry.get("similarity", {}).items():
+        rho = "undefined" if r["spearman"] is None else f"{r['spearman']:.4f}"
+        parts.append(f"{PurePath(path).name} rho {rho} ({r['pairs']} pairs)")
+    return ", ".join(parts)
