@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from w2v.config import Config, format_config, load_toml, make_config, parse_interval, resume_config
+from w2v.config import Config, parse_interval
 from w2v.errors import ConfigError
+from w2v.settings import format_config, load_toml, make_config, resume_config
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from w2v import demo
 from w2v.cli import main
-from w2v.config import Config, format_config, load_toml, make_config
+from w2v.config import Config
 from w2v.errors import ConfigError
+from w2v.settings import format_config, load_toml, make_config
 from w2v.train import session
 from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
 from w2v.vectors.vectors import Vectors

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import config
+from w2v import config, settings
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, CorpusError
@@ -101,7 +101,7 @@ def test_the_link_survives_the_rotation_of_a_run_that_trains_on(corpus, tmp_path
     away, and the run's next end links the new final checkpoint."""
     from w2v.train.local import LocalTrainer
 
-    monkeypatch.setattr(config, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
+    monkeypatch.setattr(settings, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     out = tmp_path / "run"
     train(cfg(), [corpus], out)
@@ -157,7 +157,7 @@ def test_corpus_ids_are_removed_unless_kept_and_rebuilt_to_train_on(corpus, tmp_
     train(cfg(), [corpus], gone)
     ids = (kept / "corpus.ids").read_bytes()
     assert not (gone / "corpus.ids").exists() and len(ids) % 4 == 0
-    monkeypatch.setattr(config, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
+    monkeypatch.setattr(settings, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
     train({"epochs": 2, "keep_ids": True}, [], gone, resume=True)  # re-encodes from the file
     assert (gone / "corpus.ids").read_bytes() == ids
 
@@ -168,7 +168,7 @@ def test_a_run_from_a_stream_needs_its_ids_to_train_on(corpus, tmp_path, monkeyp
                                   "--epochs", "1", "--min-count", "2", "--threads", "1"],
                            input=corpus.read_bytes())
     assert r.exit_code == 0, r.output
-    monkeypatch.setattr(config, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
+    monkeypatch.setattr(settings, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
     with pytest.raises(CorpusError, match="stream.*keep_ids"):
         train({"epochs": 2}, [], out, resume=True)
 
@@ -181,7 +181,8 @@ def test_save_names_its_formats(bad):
 
 def test_save_is_one_spelling_and_resumable():
     assert Config(save=" txt,bin , txt").save == "bin,txt"
-    assert config.resume_config(Config().to_dict(), {"save": "txt", "keep_ids": True}).save == "txt"
+    resumed = settings.resume_config(Config().to_dict(), {"save": "txt", "keep_ids": True})
+    assert resumed.save == "txt"
 
 
 @pytest.mark.parametrize("shape, dtype", [((0, 3), "<f4"), ((5, 7), "<f4"), ((3000, 1500), "<f4"),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from w2v import demo
-from w2v.config import load_toml, make_config
+from w2v.settings import load_toml, make_config
 from w2v.train.session import run
 from w2v.vectors.vectors import Vectors
 

@@ -18,6 +18,7 @@ import click
 from w2v import __version__, commands
 from w2v.config import Config
 from w2v.errors import W2VError, describe
+from w2v.settings import peer_hints
 
 
 class Failed(click.ClickException):
@@ -75,8 +76,6 @@ class Command(click.Command):
 
     def parse_args(self, ctx, args):
         if self.name == "train":
-            from w2v.config import peer_hints
-
             hints = peer_hints(flag)
             for arg in args[: args.index("--") if "--" in args else len(args)]:
                 if arg.split("=", 1)[0] in hints:

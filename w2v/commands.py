@@ -78,8 +78,8 @@ def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
     """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
     run to start from (continued training)."""
     from w2v import __version__
-    from w2v.config import explicit_settings, load_toml
     from w2v.progress import Renderer
+    from w2v.settings import explicit_settings, load_toml
     from w2v.train.session import run
 
     out = train_folder(corpus, out, resume, force, init)

@@ -115,7 +115,8 @@ class Renderer:
     # ------------------------------------------------------------------ one-line events
 
     def _configured(self, e: events.Configured) -> None:
-        from w2v.config import Config, format_config
+        from w2v.config import Config
+        from w2v.settings import format_config
 
         version, corpus, out = self.header
         what = "resuming" if e.resumed else "training on " + ", ".join(corpus)

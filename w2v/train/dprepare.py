@@ -22,9 +22,10 @@ import time
 
 import numpy as np
 
-from w2v.config import Config, resume_config, save_formats
+from w2v.config import Config, save_formats
 from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
 from w2v.kernels.registry import check_supported
+from w2v.settings import resume_config
 from w2v.text import encoded
 from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats

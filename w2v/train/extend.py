@@ -22,8 +22,9 @@ this rule gives, so that is refused with what to do instead.
 
 from __future__ import annotations
 
-from w2v.config import Config, resume_config
+from w2v.config import Config
 from w2v.errors import ConfigError
+from w2v.settings import resume_config
 
 
 def _is_int(value) -> bool:
@@ -31,7 +32,7 @@ def _is_int(value) -> bool:
 
 
 def resumed_config(stored: dict, given: dict, state) -> tuple[Config, str | None]:
-    """``config.resume_config``, except that ``epochs`` above the planned epochs of a finished
+    """``settings.resume_config``, except that ``epochs`` above the planned epochs of a finished
     run extends it (and ``lr`` then starts the new decay). Returns the config and, when the
     run is extended, a note saying how; the new decay is appended to ``state.lr_schedule``."""
     wanted, planned = given.get("epochs"), stored.get("epochs")

@@ -50,7 +50,7 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
           init=None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
-    ``settings`` is a Config, or the settings the user gave (``config.explicit_settings``):
+    ``settings`` is a Config, or the settings the user gave (``settings.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
     ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
     """

@@ -1,0 +1,124 @@
+"""Where a Config comes from, and how it is shown: a TOML file, the settings a user gave, a
+resumed run's stored config (only settings that do not change the result may change), the
+names word2vec.c and gensim users type, and the TOML lines printed at the start of a run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from w2v.config import RESUMABLE_CHANGES, Config
+from w2v.errors import ConfigError
+
+
+def load_toml(path: str | Path) -> dict:
+    """Read a TOML config; keys are checked when the Config is built."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a directory") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
+    return data
+
+
+def explicit_settings(file_values: dict | None = None, overrides: dict | None = None) -> dict:
+    """The settings a user gave: the file's values, then the flags (``None``: not given).
+    Unknown keys are errors with a did-you-mean."""
+    known = [f.name for f in fields(Config)]
+    values = {}
+    for source, items in (("config file", file_values or {}), ("option", overrides or {})):
+        for key, value in items.items():
+            if value is None:
+                continue
+            name = key.replace("-", "_")
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = (f"; did you mean {close[0]!r}?" if close
+                        else f"; known keys: {', '.join(known)}")
+                raise ConfigError(f"unknown {source} key {key!r}{hint}")
+            values[name] = value
+    return values
+
+
+def make_config(file_values: dict | None = None, overrides: dict | None = None) -> Config:
+    """Defaults, then the file's values, then the flags given."""
+    return Config(**explicit_settings(file_values, overrides))
+
+
+def resume_config(stored: dict, given: dict) -> Config:
+    """The config of a resumed run: the stored one, with only ``RESUMABLE_CHANGES`` taken from
+    ``given`` (explicit settings); any other given setting that disagrees is refused by name."""
+    try:
+        cfg = Config(**stored)
+    except TypeError as e:
+        raise ConfigError(f"the run's stored config is not one this w2v reads ({e})") from None
+    for key, value in given.items():
+        if key in RESUMABLE_CHANGES:
+            cfg = cfg.replace(**{key: value})
+        elif Config(**{**cfg.to_dict(), key: value}).to_dict()[key] != getattr(cfg, key):
+            raise ConfigError(
+                f"cannot resume with {{={key}}} = {value!r}: the run was trained with "
+                f"{key} = {getattr(cfg, key)!r}, which would change the result"
+            )
+    return cfg
+
+
+PEER_NOTES = {  # peers' options that are not one setting of w2v's
+    "cbow": "w2v calls word2vec.c's -cbow 1 {=arch} cbow, and -cbow 0 {=arch} sg",
+    "sg": "w2v calls gensim's sg=0 {=arch} cbow, and sg=1 {=arch} sg",
+    "hs": "w2v calls word2vec.c's -hs 1 and gensim's hs=1 {=loss} hs, with {=negative} 0 (w2v "
+          "does not add negative sampling to hierarchical softmax)",
+    "binary": "w2v writes vectors.bin (word2vec.c's -binary 1) by default and vectors.txt "
+              "when {=save} includes txt",
+    "train": "w2v takes the corpus as an argument: w2v train CORPUS",
+    "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
+}
+
+
+def peer_hints(flag) -> dict[str, ConfigError]:
+    """What a word2vec.c or gensim user types (``-size``, ``--vector-size``, ``--min_count``),
+    mapped to a message naming w2v's setting, from the peers in the fields' metadata;
+    ``flag(key)`` is how the caller spells w2v's own option (typed names equal to it are left
+    out)."""
+    hints = {}
+    for f in fields(Config):
+        for tool, name in f.metadata["peers"]:
+            bare = name.lstrip("-")
+            typed = {"-" + bare, "-" * 2 + bare, "-" * 2 + bare.replace("_", "-")}
+            for t in typed - {flag(f.name)}:
+                hints[t] = ConfigError(f"w2v calls {tool}'s {name} {{={f.name}}}")
+    for name, text in PEER_NOTES.items():
+        hints["-" + name] = hints["-" * 2 + name] = ConfigError(text)
+    return hints
+
+
+def format_config(cfg: Config) -> str:
+    """The resolved config as TOML lines, printed at the start of a run; ``threads`` and
+    ``kernel`` show what is actually used."""
+    shown = {**cfg.to_dict(), "threads": cfg.workers, "kernel": cfg.backend}
+    lines = []
+    for key, value in shown.items():
+        text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
+        if isinstance(value, str):
+            text = f'"{value}"'
+        if isinstance(value, list):
+            text = "[" + ", ".join(json.dumps(v) for v in value) + "]"
+        note = {"threads": "  # 0: all cores", "kernel": "  # auto"}.get(key, "")
+        if getattr(cfg, key) != value and note:
+            text += note
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines)
