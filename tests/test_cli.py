@@ -120,6 +120,22 @@ def test_errors(trained, tmp_path, args, code, text):
     expect(run(*[a.format(**names) for a in args]), code, text)
 
 
+@pytest.mark.parametrize("args, text", [
+    (["train", "missing.txt"], "File 'missing.txt' does not exist"),
+    (["trian"], "No such command 'trian'"),
+    (["train", "--bogus"], "No such option '--bogus'"),
+    (["similar"], "Missing argument 'WORDS...'"),
+    (["plot", "--clusters", "0"], "0 is not in the range x>=1"),
+])
+def test_usage_errors_are_one_line(args, text):
+    """Click's usage errors print a usage block and a 'Try' line; w2v's are one line (exit 2)
+    that names the command's help."""
+    r = CliRunner().invoke(main, args, prog_name="w2v")
+    assert r.exit_code == 2
+    assert r.output.count("\n") == 1 and r.output.startswith("Error: ") and text in r.output
+    assert f"(see w2v {args[0]} --help)" in r.output or args == ["trian"]
+
+
 def test_binary_garbage_trains_or_fails_cleanly(tmp_path):
     path = tmp_path / "garbage.bin"
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 200_000, dtype=np.uint8).tobytes())

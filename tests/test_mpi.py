@@ -191,3 +191,29 @@ def test_a_run_resumes_only_on_its_number_of_ranks(reference):
     single = CliRunner().invoke(main, ["train", "--out", str(reference), "--resume"])
     assert single.exit_code == 1
     assert "trained on 2 MPI ranks" in single.output
+
+
+def test_cbow_trains_under_two_ranks(corpus, tmp_path):
+    """The distributed run takes the config's architecture (the kernel, and the check of what
+    is supported): CBOW with negative sampling learns the planted analogies too."""
+    out = tmp_path / "cbow"
+    done = mpirun(2, str(corpus), "--out", str(out), *SETTINGS, "--arch", "cbow", "--lr", "0.05")
+    assert done.returncode == 0, done.stderr
+    assert checkpoint.latest(out).state["config"]["arch"] == "cbow"
+    v = Vectors.load(out)
+    for a, b, c, expected in ANALOGIES:
+        assert v.analogy(a, b, c, topn=1)[0][0] == expected
+
+
+@pytest.mark.parametrize("args, text", [
+    (["--loss", "hs", "--negative", "0"], "loss (--loss) hs trains in one process"),
+    (["--eval-analogies", "google"], "(evaluation during training) run in one process"),
+    (["--init", "{reference}"], "continued training (--init) runs in one process"),
+])
+def test_what_a_distributed_run_does_not_do_is_refused_once(reference, corpus, tmp_path, args,
+                                                            text):
+    args = [a.format(reference=reference) for a in args]
+    done = mpirun(2, str(corpus), "--out", str(tmp_path / "refused"), *args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("Error: ") == 1 and text in done.stderr, done.stderr
+    assert not (tmp_path / "refused" / "vocab.txt").exists()

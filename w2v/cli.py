@@ -7,8 +7,6 @@ shows the traceback). Only this module spells flags: library messages say ``{=ke
 
 from __future__ import annotations
 
-import os
-import sys
 import typing
 from dataclasses import fields
 from pathlib import Path
@@ -40,6 +38,9 @@ class Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:  # one line, not Click's usage block
+            raise Failed(f"{e.format_message()} (see {(e.ctx or ctx).command_path} --help)",
+                         exit_code=2) from None
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as e:  # noqa: BLE001 - the user sees one line, --debug the rest
@@ -134,8 +135,7 @@ def gradcheck(tol, seed, as_json):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sentences.")
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def demo(out, tokens, seed, force):
-    """Write the built-in demo corpus (planted groups and analogies) to OUT (.gz/.bz2/.xz
-    compressed)."""
+    """Write the built-in demo corpus (planted groups and analogies) to OUT (.gz/.bz2/.xz too)."""
     reply(commands.demo(out, tokens, seed, force))
 
 
@@ -279,8 +279,7 @@ def export(source, fmt, out, words_file, top, force):
 @click.option("--loss", "loss_run", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Plot the loss curve of this run folder instead.")
 @click.option("-o", "--out", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output .png, .svg, .pdf (or .html).  [default: words.png / loss.png in "
-                   "the run]")
+              help="Output .png, .svg, .pdf or .html.  [default: words.png / loss.png in the run]")
 @click.option("--output", "alias", type=click.Path(dir_okay=False, path_type=Path), hidden=True)
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the KMeans clustering (the colors).")
@@ -294,7 +293,3 @@ def plot(vectors_path, words_file, clusters, loss_run, output, alias, seed, as_h
     """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
     reply(commands.plot(vectors_path, words_file, clusters, loss_run, output or alias, seed,
                         as_html, top, tsne))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main(prog_name=os.path.basename(sys.argv[0]))

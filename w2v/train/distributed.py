@@ -176,12 +176,7 @@ class RankLoop:
 
     def _end_epoch(self) -> events.EpochDone:
         state = self.state
-        total, pairs = state.epoch_loss
-        mean = total / max(pairs, 1)
-        state.loss_history["epoch"].append(mean)
-        state.epoch += 1
-        state.position = 0
-        state.epoch_loss = [0.0, 0]
+        mean, pairs = state.close_epoch()
         self.round = 0
         return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs)
 

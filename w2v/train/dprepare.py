@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from w2v.config import Config, save_formats
-from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
+from w2v.errors import CheckpointError, ConfigError, Interrupted, RunError, VocabError, W2VError
 from w2v.kernels.registry import check_supported
 from w2v.settings import resume_config
 from w2v.text import encoded
@@ -43,8 +43,8 @@ from w2v.util.atomic import atomic_write
 def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None):
     def configure():
         cfg = settings if isinstance(settings, Config) else Config(**settings)
-        check_supported("sg", cfg.loss, cfg.backend)
-        return cfg, check_shardable(corpus)
+        check_supported(cfg.arch, cfg.loss, cfg.backend)
+        return check_distributable(cfg), check_shardable(corpus)
 
     cfg, paths = comm.agreed(configure)
     yield events.Configured(cfg.to_dict(), resumed=False)
@@ -71,6 +71,23 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(paths),
                        rng=rng.bit_generator.state)
     return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
+
+
+def check_distributable(cfg: Config) -> Config:
+    """What a distributed run does not do (yet), refused with the reason rather than ignored.
+
+    >>> check_distributable(Config(arch="cbow")).arch
+    'cbow'
+    """
+    if cfg.loss == "hs":
+        raise ConfigError("{=loss} hs trains in one process, not under mpiexec: the syncs "
+                          "average a prefix of the rows, the frequent words', and hierarchical "
+                          "softmax's busy rows are the tree's top nodes, which are not a prefix")
+    if cfg.eval_analogies or cfg.eval_similarity:
+        raise ConfigError("{=eval_analogies} and {=eval_similarity} (evaluation during "
+                          "training) run in one process, not under mpiexec; score the vectors "
+                          "after the run (w2v evaluate)")
+    return cfg
 
 
 def _claim(comm: Comm, rundir: RunDir, force: bool) -> None:

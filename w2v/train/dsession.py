@@ -20,7 +20,7 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.errors import CorpusError, DivergenceError, Interrupted, UsageError
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, events, sync
 from w2v.train.distributed import RankLoop, Replicas
@@ -32,12 +32,14 @@ from w2v.train.signals import SignalTrap
 
 
 def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
-          plan: dict | None = None, prune_at: int | None = None):
+          plan: dict | None = None, prune_at: int | None = None, init=None):
     """``session.train`` on one rank of ``comm``. ``make_kernel(cfg, vocab)`` builds the
     rank's LocalTrainer (session's); ``plan`` overrides SyncPlan fields of a fresh run (the
     benchmarks use it), ``prune_at`` the counting's pruning threshold (the tests)."""
     rundir, corpus = RunDir(out), [str(p) for p in corpus]
     try:
+        if init is not None:
+            comm.agreed(_refuse_init)
         with SignalTrap() as trap, trap.deferred(), ExitStack() as held:
             comm.agreed(lambda: comm.rank == 0 and held.enter_context(rundir.lock()))
             session = _session(comm, rundir, settings, corpus, resume, force, trap,
@@ -55,6 +57,10 @@ def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_
     except BaseException as e:
         _mark(comm, e)
         raise
+
+
+def _refuse_init() -> None:
+    raise UsageError("continued training ({=init}) runs in one process, not under mpiexec")
 
 
 def _mark(comm: Comm, error: BaseException) -> None:

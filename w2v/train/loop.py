@@ -62,6 +62,17 @@ class TrainState:
             self.loss_history["checkpoint"].append([self.words_done, total / pairs])
         self.checkpoint_loss = [0.0, 0]
 
+    def close_epoch(self) -> tuple[float, int]:
+        """Record the epoch's mean loss and move to the start of the next epoch; returns the
+        mean and the epoch's pair count."""
+        total, pairs = self.epoch_loss
+        mean = total / max(pairs, 1)
+        self.loss_history["epoch"].append(mean)
+        self.epoch += 1
+        self.position = 0
+        self.epoch_loss = [0.0, 0]
+        return mean, pairs
+
 
 def lr_at(cfg: Config, done: float, total: float, start=(0, None)) -> float:
     """Linear decay over all epochs' words, floored at min_lr: the one lr schedule (a kernel
@@ -151,12 +162,7 @@ class Loop:
 
     def _end_epoch(self) -> events.EpochDone:
         state = self.state
-        total, pairs = state.epoch_loss
-        mean = total / max(pairs, 1)
-        state.loss_history["epoch"].append(mean)
-        state.epoch += 1
-        state.position = 0
-        state.epoch_loss = [0.0, 0]
+        mean, pairs = state.close_epoch()
         scores, t0 = None, time.perf_counter()
         if self.evaluate is not None:  # not training time: the clock skips it
             scores = self.evaluate(self.W_in, state.epoch)

@@ -57,7 +57,7 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
     comm = mpi.world()  # under mpiexec with several ranks: a distributed run
     if comm is not None:
         return (yield from dsession.train(comm, settings, corpus, out, resume=resume,
-                                          force=force, make_kernel=make_kernel))
+                                          force=force, make_kernel=make_kernel, init=init))
     rundir = RunDir(out)
     corpus = [str(p) for p in corpus]
     skip_blas_probe()  # before the first compiled call (the tokenizer's)
