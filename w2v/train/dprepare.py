@@ -35,7 +35,7 @@ from w2v.train import checkpoint, events
 from w2v.train.export import finish_ranks
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
-from w2v.train.prepare import fingerprint, init_weights
+from w2v.train.prepare import check_same_corpus, fingerprint, init_weights
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
@@ -186,7 +186,7 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     cfg = comm.agreed(resume_config, stored["config"], given)
     yield events.Configured(cfg.to_dict(), resumed=True)
     state, dist = TrainState.from_json(stored), stored["distributed"]
-    comm.agreed(_check_same_corpus, state.corpus, corpus)
+    comm.agreed(check_same_corpus, state.corpus, corpus)
     vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
     comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
     if state.epoch >= cfg.epochs:
@@ -206,18 +206,6 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     comm.bcast_array(W_in)
     comm.bcast_array(W_out)
     return cfg, vocab, state, W_in, W_out, dist
-
-
-def _check_same_corpus(stored: list[dict], corpus) -> None:
-    """The corpus given on resume (optional) must be the stored one, each file its size."""
-    if not corpus:
-        return
-    now = fingerprint(corpus)
-    if [c["path"] for c in stored] != [c["path"] for c in now]:
-        raise CheckpointError("cannot resume on a different corpus: the run was trained on "
-                              + ", ".join(c["path"] for c in stored))
-    if stored != now:
-        raise CheckpointError("cannot resume: the corpus file changed since the run started")
 
 
 def _ensure_ids(comm: Comm, rundir: RunDir, cfg: Config, vocab: Vocab, corpus, dist) -> None:

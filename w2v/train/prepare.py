@@ -122,7 +122,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     yield events.Configured(cfg.to_dict(), resumed=True)
     if extension:
         yield events.Note(extension)
-    _check_same_corpus(state.corpus, corpus)
+    check_same_corpus(state.corpus, corpus)
     vocab = Vocab.load(rundir.vocab)
     if state.epoch >= cfg.epochs:
         ids_done = cfg.keep_ids or not rundir.ids.exists()
@@ -138,7 +138,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     return cfg, TrainingVocab(vocab), state, ckpt.W_in, ckpt.W_out
 
 
-def _check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
+def check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
     """The corpus given on resume (optional: the run knows its own) must be the stored one;
     a stream cannot be checked, a file's size can."""
     if not corpus:
