@@ -34,12 +34,7 @@ def compile_ns(ops_digest: str):
                  lr_start, lr_end, seed):
         """Train on ``ids`` (int32, -1 = sentence break); returns (loss sum, windows)."""
         ops_digest  # noqa: B018 (in the cache key, see compile_ns)
-        state = np.empty(1, dtype=np.uint64)
-        state[0] = np.uint64(seed)
-        neg_state = np.empty(1, dtype=np.uint64)
-        neg_state[0] = ops.splitmix64(state)
-        kept = np.empty(len(ids), dtype=np.int32)
-        m_kept = ops.subsample(ids, keep, state, kept)
+        state, neg_state, kept, m_kept = ops.start_segment(ids, keep, seed)
 
         contexts = np.empty(2 * window, dtype=np.int32)
         targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
@@ -84,11 +79,7 @@ def compile_hs(ops_digest: str):
                  true_gradient, lr_start, lr_end, seed):
         """``train_ns`` with h predicting the center's path in ``U_inner`` (eq 115)."""
         ops_digest  # noqa: B018 (in the cache key, see compile_ns)
-        state = np.empty(1, dtype=np.uint64)
-        state[0] = np.uint64(seed)
-        ops.splitmix64(state)  # the negatives' seed in train_ns: the same windows follow
-        kept = np.empty(len(ids), dtype=np.int32)
-        m_kept = ops.subsample(ids, keep, state, kept)
+        state, _, kept, m_kept = ops.start_segment(ids, keep, seed)  # train_ns's windows
 
         contexts = np.empty(2 * window, dtype=np.int32)
         targets = np.empty(points.shape[1], dtype=np.int32)

@@ -157,6 +157,20 @@ def gather_window(kept, m_kept, t, b, contexts):
 
 
 @inline
+def start_segment(ids, keep, seed):
+    """A segment's two random streams and its subsampled ids: (state, neg_state, kept, m_kept).
+    ``neg_state`` (the negatives' stream) is seeded by the first draw of ``state``, which every
+    variant makes, so that all of them walk the same windows; HS kernels ignore it."""
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = np.uint64(seed)
+    neg_state = np.empty(1, dtype=np.uint64)
+    neg_state[0] = splitmix64(state)
+    kept = np.empty(len(ids), dtype=np.int32)  # subsample first: windows span what remains
+    m_kept = subsample(ids, keep, state, kept)
+    return state, neg_state, kept, m_kept
+
+
+@inline
 def draw_ahead(noise, neg_state, ahead):
     """Fill ``ahead`` with negatives from the negatives' own stream."""
     for k in range(len(ahead)):

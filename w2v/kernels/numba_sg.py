@@ -50,12 +50,7 @@ def compile_ns(ops_digest: str):
         ``keep``, ``noise`` and ``sig`` are ``Tables.keep``, ``.noise`` and ``.sigmoid``."""
         ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         d = W_in.shape[1]
-        state = np.empty(1, dtype=np.uint64)
-        state[0] = np.uint64(seed)
-        neg_state = np.empty(1, dtype=np.uint64)  # the negatives' stream, seeded by the 1st draw
-        neg_state[0] = ops.splitmix64(state)
-        kept = np.empty(len(ids), dtype=np.int32)  # subsample first: windows span what remains
-        m_kept = ops.subsample(ids, keep, state, kept)
+        state, neg_state, kept, m_kept = ops.start_segment(ids, keep, seed)
 
         contexts = np.empty(2 * window, dtype=np.int32)
         targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
@@ -97,11 +92,7 @@ def compile_hs(ops_digest: str):
         codes and lengths of ``Tables.huffman``) instead of the center and K negatives."""
         ops_digest  # noqa: B018 (in the cache key, see compile_ns)
         d = W_in.shape[1]
-        state = np.empty(1, dtype=np.uint64)
-        state[0] = np.uint64(seed)
-        ops.splitmix64(state)  # the negatives' seed in train_ns: the same windows follow
-        kept = np.empty(len(ids), dtype=np.int32)
-        m_kept = ops.subsample(ids, keep, state, kept)
+        state, _, kept, m_kept = ops.start_segment(ids, keep, seed)  # train_ns's windows
 
         contexts = np.empty(2 * window, dtype=np.int32)
         targets = np.empty(points.shape[1], dtype=np.int32)  # the center's path
