@@ -2,7 +2,7 @@
 combination of options, load the vectors, call the library, and build a ``Reply``.
 
 No Click here, and no flag is spelled: a bad combination of options is a ``UsageError`` whose
-message names the options as ``{=key}``, and a reply's notes may do the same; ``cli.py``
+message names the options as ``{=key}``, and a reply's notes may do the same; the ``cli`` package
 renders both with its flags. ``train`` is not here: its progress is drawn live from the
 session's events (``progress.py``).
 """

@@ -1,0 +1,49 @@
+"""Options that several commands share, and the train options generated from ``Config``."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import fields
+from pathlib import Path
+
+import click
+
+from w2v.cli.app import flag
+from w2v.config import Config
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Machine-readable output (strict JSON: null for NaN).")
+
+
+def config_options(command):
+    """One option per Config field, typed and helped by its metadata, default None (not
+    given), so a TOML file and a resumed run's stored config fill what is not given."""
+    hints = typing.get_type_hints(Config)
+    for f in reversed(fields(Config)):
+        shown = (str(f.default).lower() if isinstance(f.default, bool)  # not {True: ..}: 1 == True
+                 else "none" if f.default == () else f.default)
+        kind, decls = {}, [flag(f.name)]
+        if hints[f.name] is bool:
+            decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]
+        elif typing.get_origin(hints[f.name]) is tuple:  # repeatable; not given: None, not ()
+            kind = {"multiple": True, "callback": lambda c, p, v: v or None}
+        else:
+            choices = f.metadata.get("choices")
+            kind["type"] = (click.Choice(choices) if choices
+                            else {int: int, float: float}.get(hints[f.name], str))
+        command = click.option(*decls, f.name, default=None, **kind,
+                               help=f"{f.metadata['help']}  [default: {shown}]")(command)
+    return command
+
+
+
+vectors_option = click.option(
+    "--vectors", "vectors_path", type=click.Path(path_type=Path),
+    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]")
+top_option = click.option("-n", "--top", "topn", type=click.IntRange(1), default=10,
+                          show_default=True, help="How many words to list.")
+method_option = click.option("--method", type=click.Choice(["add", "mul"]), default="add",
+                             show_default=True, help="3CosAdd (word2vec.c, gensim's "
+                             "most_similar) or 3CosMul (Levy & Goldberg 2014).")
+
+
