@@ -1,5 +1,17 @@
-"""w2v: a fast, trustworthy word2vec (skip-gram with negative sampling) trainer."""
+"""w2v: a fast, trustworthy word2vec (skip-gram with negative sampling) trainer.
 
+The Python API (README, "Python")::
+
+    import w2v
+    run = w2v.train("corpus.txt.gz", out="runs/x", dim=100)   # or sentences: lists of tokens
+    v = run.vectors                                            # or w2v.load("runs/x")
+    v.most_similar(positive=["king", "female"], negative=["male"])
+
+``import w2v`` stays light (``w2v --help`` imports it): the public names are imported on first
+use, by the module ``__getattr__`` (PEP 562), so numpy and numba load only to train or query.
+"""
+
+import importlib
 from pathlib import Path
 
 
@@ -29,3 +41,28 @@ def _version() -> str:
 
 
 __version__ = _version()
+
+
+_LAZY = {  # public name -> the module that defines it
+    "load": "w2v.api", "Run": "w2v.api",
+    "Config": "w2v.config", "Vectors": "w2v.vectors.vectors", "W2VError": "w2v.errors",
+}
+# ``w2v.train`` is the subpackage, made callable (``w2v/train/__init__.py``): a function of that
+# name would be replaced by the subpackage as soon as any of its modules is imported.
+_SUBMODULES = ("train", "demo")
+__all__ = ["train", "load", "Run", "Config", "Vectors", "W2VError", "demo", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"w2v.{name}")
+    else:
+        raise AttributeError(f"module 'w2v' has no attribute {name!r}")
+    globals()[name] = value  # once: later lookups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
