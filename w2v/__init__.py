@@ -12,6 +12,7 @@ use, by the module ``__getattr__`` (PEP 562), so numpy and numba load only to tr
 """
 
 import importlib
+import types
 from pathlib import Path
 
 
@@ -47,9 +48,7 @@ _LAZY = {  # public name -> the module that defines it
     "load": "w2v.api", "Run": "w2v.api",
     "Config": "w2v.config", "Vectors": "w2v.vectors.vectors", "W2VError": "w2v.errors",
 }
-# ``w2v.train`` is the subpackage, made callable (``w2v/train/__init__.py``): a function of that
-# name would be replaced by the subpackage as soon as any of its modules is imported.
-_SUBMODULES = ("train", "demo")
+_SUBMODULES = ("demo",)
 __all__ = ["train", "load", "Run", "Config", "Vectors", "W2VError", "demo", "__version__"]
 
 
@@ -66,3 +65,21 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _CallablePackage(types.ModuleType):
+    """The type of the subpackage ``w2v.train``, so that ``w2v.train(corpus, ...)`` is the API's
+    ``train``. A function named ``w2v.train`` here would not last: the import system sets the
+    attribute on the parent (``w2v.train = <package>``) whenever the subpackage is first
+    imported. This way ``from w2v.train import session`` and ``import w2v.train.x as x`` work as
+    before, and the subpackage's ``__init__`` imports nothing, so this stays light."""
+
+    def __call__(self, *args, **kwargs):
+        from w2v.api import train
+
+        return train(*args, **kwargs)
+
+    __call__.__doc__ = "Train word vectors into a run folder: ``w2v.api.train``."
+
+
+importlib.import_module("w2v.train").__class__ = _CallablePackage
