@@ -195,3 +195,17 @@ def test_import_w2v_is_light_and_w2v_train_stays_callable():
                                           "W2VError"],
                    "callable": True, "package": True, "api": "w2v.config",
                    "version": w2v.__version__}
+
+
+def test_config_and_toml_settings_with_keywords_over_them(corpus, tmp_path):
+    toml = tmp_path / "small.toml"
+    toml.write_text("dim = 12\nepochs = 1\nwindow = 3\n")
+    run = w2v.train(corpus, out=tmp_path / "toml", config=toml, dim=10, threads=1, quiet=True)
+    assert (run.config.dim, run.config.epochs, run.config.window) == (10, 1, 3)
+    cfg = w2v.Config(dim=12, epochs=1, window=3, threads=1)
+    run = w2v.train(corpus, out=tmp_path / "cfg", config=cfg, window=4, quiet=True)
+    assert run.config == cfg.replace(window=4)
+    run = w2v.train(corpus, out=tmp_path / "dict", config={"dim": 9, "epochs": 1}, quiet=True)
+    assert (run.config.dim, run.config.epochs) == (9, 1)
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        w2v.train(corpus, out=tmp_path / "bad", config=corpus)

@@ -71,12 +71,12 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
     ``corpus``: a text file (a str or path; ``.gz``, ``.bz2``, ``.xz`` too), a list of ``Path``
     objects, or an iterable of sentences, each a string or a list of tokens (then ``out`` is
     needed). ``settings``: ``Config`` keywords (``dim=100, epochs=5``), over ``config`` (a
-    ``Config`` or a TOML file). ``resume`` continues the run in ``out`` (no corpus needed;
+    ``Config``, a dict or a TOML file). ``resume`` continues the run in ``out`` (no corpus needed;
     more ``epochs`` extend a finished run), ``force`` replaces it, ``init`` starts from another
     run's vectors. ``on_event(event)`` sees every ``w2v.train.events`` event.
     """
-    from w2v.commands import train_folder
-    from w2v.settings import explicit_settings, load_toml
+    from w2v.commands import train_folder  # training's modules: not needed by ``load``
+    from w2v.settings import explicit_settings
     from w2v.train.session import run as run_session
 
     in_memory = corpus is not None and not spool.is_files(corpus)
@@ -86,9 +86,7 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
         raise UsageError("{=resume} continues on the run's own corpus: give no corpus")
     files = [] if corpus is None else ["sentences"] if in_memory else _paths(corpus)
     out = train_folder(files, out, resume, force, init)
-    base = config.to_dict() if isinstance(config, Config) else \
-        load_toml(config) if config is not None else None
-    given = explicit_settings(base, settings)
+    given = explicit_settings(_values(config), settings)
     if in_memory:
         files = [_spool(corpus, out, force, given if init is None else None)]
     with _renderer(quiet, files, out) as renderer:
@@ -103,6 +101,15 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
         except Interrupted as e:
             raise _how_to_resume(e, out) from None
     return Run(out, written)
+
+
+def _values(config) -> dict | None:
+    """The settings of ``config``: a Config, a dict of them, or a TOML file's path."""
+    from w2v.settings import load_toml
+
+    if config is None or isinstance(config, dict):
+        return config
+    return config.to_dict() if isinstance(config, Config) else load_toml(config)
 
 
 def _paths(corpus) -> list[str]:
