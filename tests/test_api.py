@@ -209,3 +209,20 @@ def test_config_and_toml_settings_with_keywords_over_them(corpus, tmp_path):
     assert (run.config.dim, run.config.epochs) == (9, 1)
     with pytest.raises(ConfigError, match="not valid TOML"):
         w2v.train(corpus, out=tmp_path / "bad", config=corpus)
+
+
+def test_ctrl_c_in_a_notebook_says_how_to_resume_and_the_resumed_run_is_exact(corpus,
+                                                                              file_run,
+                                                                              tmp_path):
+    """A KeyboardInterrupt in on_event stands for Ctrl-C in a notebook cell."""
+    def stop_at_first_checkpoint(event):
+        if isinstance(event, events.CheckpointSaved):
+            raise KeyboardInterrupt
+
+    out = tmp_path / "run"
+    with pytest.raises(Interrupted) as caught:
+        w2v.train(corpus, out=out, checkpoint_every="20k", on_event=stop_at_first_checkpoint,
+                  **SMALL)
+    assert str(caught.value).endswith(f"continue with w2v.train(out={str(out)!r}, resume=True)")
+    resumed = w2v.train(out=out, resume=True, quiet=True)
+    assert np.array_equal(resumed.vectors.matrix, file_run.vectors.matrix)

@@ -79,7 +79,9 @@ class _CallablePackage(types.ModuleType):
 
         return train(*args, **kwargs)
 
-    __call__.__doc__ = "Train word vectors into a run folder: ``w2v.api.train``."
+    __call__.__doc__ = ("w2v.train(corpus, out=None, *, config=None, resume=False, force=False, "
+                        "init=None, quiet=False, on_event=None, **settings) -> Run: train word "
+                        "vectors into a run folder; help(w2v.api.train) says more.")
 
 
 importlib.import_module("w2v.train").__class__ = _CallablePackage
