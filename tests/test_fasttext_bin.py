@@ -129,3 +129,32 @@ def test_not_a_model_at_all(tmp_path):
     r = CliRunner().invoke(main, ["similar", "--vectors", str(path), "a"])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_word_pairs_scored_through_ngrams(model, tmp_path):
+    from scipy import stats
+
+    from w2v.vectors.evaluate import evaluate_word_pairs
+
+    ft, path, vocab = model
+    v = Vectors.load(path)
+    rng = random.Random(11)
+    unknown = [w for w in random_words(rng, 80) if w not in v.index][:20]
+    pairs = [(rng.choice(vocab), rng.choice(vocab)) for _ in range(25)]
+    pairs += [(rng.choice(vocab), w) for w in unknown]
+    gold = [rng.uniform(0, 10) for _ in pairs]
+    file = tmp_path / "pairs.tsv"
+    file.write_text("".join(f"{a}\t{b}\t{s}\n" for (a, b), s in zip(pairs, gold)), "utf-8")
+
+    def cos(a, b):
+        x, y = ft.get_word_vector(a), ft.get_word_vector(b)
+        return float(x @ y / np.linalg.norm(x) / np.linalg.norm(y))
+
+    skipped = evaluate_word_pairs(v, file)
+    assert (skipped["pairs"], skipped["oov_skipped"], skipped["from_ngrams"]) == (25, 20, 0)
+    scored = evaluate_word_pairs(v, file, oov="subwords")
+    assert (scored["pairs"], scored["oov_skipped"], scored["from_ngrams"]) == (45, 0, 20)
+    expected = stats.spearmanr(gold, [cos(a, b) for a, b in pairs])[0]
+    assert scored["spearman"] == pytest.approx(expected, abs=1e-9)
+    with pytest.raises(VectorsError, match="n-gram rows"):
+        evaluate_word_pairs(Vectors(v.words, v.vectors), file, oov="subwords")

@@ -93,7 +93,8 @@ def evaluate_analogies(
 
 
 def evaluate_word_pairs(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True,
+    oov: str = "skip",
 ) -> dict:
     """Spearman's rho (and Pearson's r) between human scores and cosine similarities.
 
@@ -106,10 +107,20 @@ def evaluate_word_pairs(
     words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage). When the
     human or the model scores are all equal the correlations are undefined: NaN, as gensim,
     with a ``notes`` entry saying which side is constant.
+
+    ``oov="subwords"``, for vectors with n-gram rows (a fastText ``.bin``): a pair with a word
+    outside the ``restrict_vocab`` words is scored with that word's vector from its spelling in
+    the file (``SubwordRows.vector``) instead of skipped; ``from_ngrams`` counts those pairs,
+    and a word with no n-gram is still out-of-vocabulary.
     """
+    if oov not in ("skip", "subwords") or (oov == "subwords" and vectors.subwords is None):
+        raise VectorsError(f"oov must be 'skip' or, for vectors with n-gram rows, 'subwords'; "
+                           f"got {oov!r}")
     n = vectors.cutoff(restrict_vocab)
     _, first = _folded_index(vectors, n, case_insensitive)
-    gold, rows, oov, invalid = [], [], 0, 0
+    ngram_rows = vectors.subwords if oov == "subwords" else None
+    gold, rows, skipped, invalid = [], [], 0, 0
+    ngram_gold, ngram_model = [], []
     for line in _read_lines(path):
         if line.startswith("#") or not line.strip():
             continue
@@ -119,29 +130,39 @@ def evaluate_word_pairs(
         except (IndexError, ValueError):
             invalid += 1
             continue
-        a, b = fields[0].strip(), fields[1].strip()
-        a, b = (a.upper(), b.upper()) if case_insensitive else (a, b)
+        raw = fields[0].strip(), fields[1].strip()
+        a, b = (raw[0].upper(), raw[1].upper()) if case_insensitive else raw
         if a not in first or b not in first:
-            oov += 1
+            pair = [_unit_or_ngrams(vectors, w, first.get(k), ngram_rows)
+                    for w, k in zip(raw, (a, b))] if ngram_rows else [None]
+            if any(u is None for u in pair):
+                skipped += 1
+            else:
+                ngram_gold.append(score)
+                ngram_model.append(float(pair[0] @ pair[1]))
             continue
         gold.append(score)
         rows.append((first[a], first[b]))
+    from_ngrams = len(ngram_gold)
+    gold += ngram_gold
     if len(gold) < 2:
         raise VectorsError(
             f"{path}: {len(gold)} word pairs are in the vocabulary, need at least two "
-            f"({oov} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
+            f"({skipped} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
         )
-    left, right = np.array(rows).T
-    model = np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right])
-    total = len(gold) + oov
+    left, right = np.array(rows, dtype=np.int64).reshape(-1, 2).T
+    model = np.concatenate([np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right]),
+                            ngram_model])
+    total = len(gold) + skipped
     notes: list[str] = []
     spearman, pearson = _correlations(np.array(gold), model, path, notes)
     return {
         "spearman": spearman,
         "pearson": pearson,
         "pairs": len(gold),
-        "oov_skipped": oov,
-        "oov_ratio": oov / total,
+        "from_ngrams": from_ngrams,
+        "oov_skipped": skipped,
+        "oov_ratio": skipped / total,
         "coverage": len(gold) / total,
         "invalid_lines": invalid,
         "restrict_vocab": n,
@@ -204,16 +225,17 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
 
 
 def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_000,
-             case_insensitive=True) -> dict:
+             case_insensitive=True, oov: str = "skip") -> dict:
     """``w2v evaluate``: ``analogies`` and ``similarity`` are [(label, path)] (see
     ``evalsets.choose``). Returns ``{"analogies": report or absent, "similarity": {label:
-    report}}``; each word-pair report carries its notes (undefined correlations)."""
+    report}}``; each word-pair report carries its notes (undefined correlations). ``oov`` is
+    ``evaluate_word_pairs``'s (word pairs only)."""
     report = {}
     if analogies:
         report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
                                                  case_insensitive)
     report["similarity"] = {label: evaluate_word_pairs(vectors, path, restrict_vocab,
-                                                       case_insensitive)
+                                                       case_insensitive, oov)
                             for label, path in similarity}
     return report
 
@@ -245,6 +267,19 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
         predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
                          folded[candidates[-1]] if candidates else None)
         yield predicted == expected
+
+
+def _unit_or_ngrams(vectors: Vectors, word: str, row, ngram_rows):
+    """The unit vector of ``word``: its row among the evaluated words, else from its n-grams;
+    None when it has neither (or its vector is zero)."""
+    if row is not None:
+        return vectors.unit[row]
+    try:
+        v = ngram_rows.vector(word).astype(np.float64)
+    except VectorsError:
+        return None
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else None
 
 
 def _read_lines(path):
