@@ -19,6 +19,7 @@ import numpy as np
 
 from w2v.errors import VectorsError
 from w2v.util.tables import format_skipped
+from w2v.vectors.subword_vectors import oov_rows
 
 if TYPE_CHECKING:
     from w2v.vectors.vectors import Vectors
@@ -113,33 +114,23 @@ def evaluate_word_pairs(
     the file (``SubwordRows.vector``) instead of skipped; ``from_ngrams`` counts those pairs,
     and a word with no n-gram is still out-of-vocabulary.
     """
-    if oov not in ("skip", "subwords") or (oov == "subwords" and vectors.subwords is None):
-        raise VectorsError(f"oov must be 'skip' or, for vectors with n-gram rows, 'subwords'; "
-                           f"got {oov!r}")
+    ngram_rows = oov_rows(vectors, oov)
     n = vectors.cutoff(restrict_vocab)
     _, first = _folded_index(vectors, n, case_insensitive)
-    ngram_rows = vectors.subwords if oov == "subwords" else None
     gold, rows, skipped, invalid = [], [], 0, 0
     ngram_gold, ngram_model = [], []
-    for line in _read_lines(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.rstrip("\r\n").split("\t")
-        try:
-            score = float(fields[2])
-        except (IndexError, ValueError):
+    for item in _pair_lines(path, case_insensitive):
+        if item is None:
             invalid += 1
             continue
-        raw = fields[0].strip(), fields[1].strip()
-        a, b = (raw[0].upper(), raw[1].upper()) if case_insensitive else raw
+        score, raw, (a, b) = item
         if a not in first or b not in first:
-            pair = [_unit_or_ngrams(vectors, w, first.get(k), ngram_rows)
-                    for w, k in zip(raw, (a, b))] if ngram_rows else [None]
-            if any(u is None for u in pair):
+            cos = _ngram_cosine(vectors, raw, (a, b), first, ngram_rows)
+            if cos is None:
                 skipped += 1
-            else:
-                ngram_gold.append(score)
-                ngram_model.append(float(pair[0] @ pair[1]))
+                continue
+            ngram_gold.append(score)
+            ngram_model.append(cos)
             continue
         gold.append(score)
         rows.append((first[a], first[b]))
@@ -269,17 +260,30 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
         yield predicted == expected
 
 
-def _unit_or_ngrams(vectors: Vectors, word: str, row, ngram_rows):
-    """The unit vector of ``word``: its row among the evaluated words, else from its n-grams;
-    None when it has neither (or its vector is zero)."""
-    if row is not None:
-        return vectors.unit[row]
-    try:
-        v = ngram_rows.vector(word).astype(np.float64)
-    except VectorsError:
+def _pair_lines(path, case_insensitive: bool):
+    """Per line of a word-pair file: (score, the two words as written, the two folded), or None
+    for a line whose third field is not a number; comments and blank lines are left out."""
+    for line in _read_lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\r\n").split("\t")
+        try:
+            score = float(fields[2])
+        except (IndexError, ValueError):
+            yield None
+            continue
+        raw = fields[0].strip(), fields[1].strip()
+        yield score, raw, (raw[0].upper(), raw[1].upper()) if case_insensitive else raw
+
+
+def _ngram_cosine(vectors: Vectors, words, folded, first: dict, ngram_rows):
+    """The cosine of a pair with a word outside the evaluated ones (its vector from its n-grams,
+    as written in the file); None when the pair is skipped (no n-gram rows or no vector)."""
+    if ngram_rows is None:
         return None
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm > 0 else None
+    units = [vectors.unit[first[key]] if key in first else ngram_rows.unit_vector(word)
+             for word, key in zip(words, folded)]
+    return None if any(u is None for u in units) else float(units[0] @ units[1])
 
 
 def _read_lines(path):

@@ -61,6 +61,16 @@ class SubwordRows:
                 f"{word!r} is not in the vocabulary, and these vectors have no n-gram rows")
         return _mean_rows(self.matrix, [rows])[0]
 
+    def unit_vector(self, word: str) -> np.ndarray | None:
+        """``vector(word)`` scaled to length 1, float32; None for a word without a vector (no
+        rows, or rows whose mean is zero), for callers that skip such words."""
+        rows = self.rows(word)
+        if not rows:
+            return None
+        v = _mean_rows(self.matrix, [rows])[0]
+        norm = float(np.linalg.norm(v.astype(np.float64)))
+        return (v / norm).astype(np.float32) if norm > 0 else None
+
     def word_matrix(self) -> np.ndarray:
         """(len(words), dim) float32: every in-vocabulary word's vector, a block at a time."""
         out = np.empty((len(self.words), self.dim), dtype=np.float32)
@@ -79,6 +89,16 @@ def _mean_rows(matrix: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     sums = np.add.reduceat(np.asarray(matrix[flat], dtype=np.float64), starts, axis=0)
     return (sums / lengths[:, None]).astype(np.float32)
+
+
+def oov_rows(vectors, oov: str) -> SubwordRows | None:
+    """The n-gram rows that give words outside the vocabulary a vector when ``oov`` is
+    ``"subwords"`` (``vectors.subwords``), or None for ``"skip"``; anything else, or
+    ``"subwords"`` for vectors without n-gram rows, is an error."""
+    if oov not in ("skip", "subwords") or (oov == "subwords" and vectors.subwords is None):
+        raise VectorsError(f"oov must be 'skip' or, for vectors with n-gram rows, 'subwords'; "
+                           f"got {oov!r}")
+    return vectors.subwords if oov == "subwords" else None
 
 
 def read_fasttext_vectors(path) -> tuple[list[str], np.ndarray, SubwordRows]:
