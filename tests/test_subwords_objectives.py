@@ -4,16 +4,12 @@ gradients fail where they are wrong, and bags of one row are word2vec again."""
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_gradcheck import blocks
 
 from w2v.cli import main
 from w2v.objectives import cbow, hs, ns, subwords
 from w2v.objectives.gradcheck import run_gradcheck
 from w2v.objectives.gradcheck_subwords import WORD, bag, subword_gradcheck_rows
-
-
-def blocks(rows, passed=None):
-    return {(r.function, r.block.split(" (")[0]) for r in rows
-            if passed is None or r.passed == passed}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
