@@ -3,8 +3,10 @@
 Loading (``Vectors.load``) tells formats apart by content, not only by file name: a run folder
 (``RUN/vectors.npy`` with ``RUN/vocab.txt``), a ``.npy`` file (magic ``\\x93NUMPY``) with a
 ``vocab.txt`` beside it, word2vec text or binary, or GloVe text (no header line), optionally
-gzipped; ``formats.py`` (and ``glove.py``) read and write them. Evaluation (analogies, word
-pairs) lives in ``evaluate.py``.
+gzipped; ``formats.py`` (and ``glove.py``) read and write them. A fastText ``.bin`` model (magic
+number 793712314, ``fasttext_bin.py``) also brings its n-gram rows (``subword_vectors.py``),
+which give a vector to words outside the vocabulary: ``Vectors.subwords.vector(word)``.
+Evaluation (analogies, word pairs) lives in ``evaluate.py``.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
 of evaluation questions).
@@ -33,7 +35,9 @@ from w2v.errors import RunError, VectorsError
 from w2v.text.vocab import first_duplicate
 from w2v.train.checkpoint import FORMAT as RUN_FORMAT
 from w2v.train.rundir import RunDir
+from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
+from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
@@ -52,7 +56,8 @@ class Vectors:
     'b'
     """
 
-    def __init__(self, words: list[str], matrix: np.ndarray, lowercase: bool = False):
+    def __init__(self, words: list[str], matrix: np.ndarray, lowercase: bool = False,
+                 subwords: SubwordRows | None = None):
         matrix = np.asarray(matrix) if not isinstance(matrix, np.ndarray) else matrix
         if matrix.ndim != 2:
             raise VectorsError(f"vectors must be a (V, d) matrix, got shape {matrix.shape}")
@@ -65,6 +70,7 @@ class Vectors:
             dup = first_duplicate(self.words)
             raise VectorsError(f"duplicate word {dup!r}: each word needs exactly one vector")
         self.lowercase = lowercase  # fold query words: the run was trained lowercased
+        self.subwords = subwords  # n-gram rows (fastText .bin): vectors for any word, or None
         self._unit: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -211,8 +217,9 @@ class Vectors:
 
     @classmethod
     def load(cls, path) -> Vectors:
-        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary or GloVe
-        file (optionally gzipped); the format is recognized by content."""
+        """A run folder, a ``.npy`` beside ``vocab.txt``, a word2vec text/binary or GloVe file
+        (optionally gzipped), or a fastText ``.bin`` model (with its n-gram rows, ``subwords``);
+        the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
             path = RunDir(path).saved_vectors()
@@ -227,6 +234,9 @@ class Vectors:
             magic = f.read(len(NPY_MAGIC))
         if magic == NPY_MAGIC:
             return cls(*read_npy(path), lowercase=lowercase)
+        if is_fasttext_bin(magic):
+            words, matrix, subwords = read_fasttext_vectors(path)
+            return cls(words, matrix, subwords=subwords)
         if path.suffix == ".npy":
             raise VectorsError(f"{path} is not a .npy file (no NumPy header)")
         return cls(*read_word2vec(path), lowercase=lowercase)
