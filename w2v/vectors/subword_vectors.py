@@ -10,7 +10,8 @@ error that says so.
 
 ``SubwordRows`` holds the whole input matrix and answers for any word; ``Vectors`` keeps one in
 its ``subwords`` attribute (None for vectors without n-gram rows), next to the in-vocabulary
-word vectors it queries, which ``word_matrix`` computes once, block by block.
+word vectors it queries, which ``word_matrix`` computes once, block by block, with the compiled
+``subword_table`` (single query words use ``subwords.py``, the reference it is tested against).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.text.subword_table import mean_rows, row_table
 from w2v.text.subwords import SubwordSpec
 from w2v.vectors.fasttext_bin import read_fasttext_bin
 
-BLOCK_WORDS = 512  # words averaged per block: ~25 rows each, float64, keeps a block near 30 MB
+BLOCK_WORDS = 1 << 16  # words per row table: ~30 int32 rows each, a table near 8 MB
 
 
 class SubwordRows:
@@ -71,14 +73,14 @@ class SubwordRows:
         norm = float(np.linalg.norm(v.astype(np.float64)))
         return (v / norm).astype(np.float32) if norm > 0 else None
 
-    def word_matrix(self) -> np.ndarray:
-        """(len(words), dim) float32: every in-vocabulary word's vector, a block at a time."""
+    def word_matrix(self, block_words: int = BLOCK_WORDS) -> np.ndarray:
+        """(len(words), dim) float32: every in-vocabulary word's vector, ``block_words`` words
+        (one row table) at a time."""
         out = np.empty((len(self.words), self.dim), dtype=np.float32)
-        for start in range(0, len(self.words), BLOCK_WORDS):
-            block = self.words[start:start + BLOCK_WORDS]
-            out[start:start + len(block)] = _mean_rows(
-                self.matrix, [self.spec.rows(w, start + i, len(self.words))
-                              for i, w in enumerate(block)])
+        for start in range(0, len(self.words), block_words):
+            block = self.words[start:start + block_words]
+            offsets, rows = row_table(block, self.spec, len(self.words), first_id=start)
+            out[start:start + len(block)] = mean_rows(self.matrix, offsets, rows)
         return out
 
 
