@@ -15,7 +15,7 @@ from w2v.cli import main
 from w2v.errors import VectorsError
 from w2v.text.subwords import SubwordSpec
 from w2v.vectors.fasttext_bin import read_fasttext_bin
-from w2v.vectors.vectors import Vectors
+from w2v.vectors.vectors import UnknownWord, Vectors
 
 SETTINGS = {"default": {}, "small": {"minn": 2, "maxn": 5, "bucket": 2000}}
 
@@ -67,6 +67,73 @@ def test_similar_from_the_command_line_matches_fasttext(model):
         assert np.allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
 
 
+OOV = ("kings", "naïveté", "日本", "queenly", "kingdom")  # outside the vocabulary, with n-grams
+NOTE = "note: {} is not in the vocabulary: its vector is the mean of its n-gram rows"
+
+
+def ranked(args):
+    """(word, score) pairs of a query command's --json output, and its stderr."""
+    r = CliRunner().invoke(main, [str(a) for a in args] + ["-n", "5", "--json"])
+    assert r.exit_code == 0, r.output
+    return [(x["word"], x["score"]) for x in json.loads(r.stdout)["results"]], r.stderr
+
+
+def assert_same_ranking(got, fasttext_answer):
+    expected = [(w, s) for s, w in fasttext_answer]
+    assert [w for w, _ in got] == [w for w, _ in expected]
+    assert np.allclose([s for _, s in got], [s for _, s in expected], rtol=0, atol=1e-5)
+
+
+def test_oov_words_get_fasttexts_vectors(model):
+    ft, path, _ = model
+    v = Vectors.load(path)
+    words = [w for w in random_words(random.Random(5), 300) + list(OOV) if w not in v]
+    assert len(words) > 100 and all(v.has_vector(w) for w in OOV)
+    for word in words:
+        assert np.allclose(v[word], ft.get_word_vector(word), rtol=0, atol=1e-6), word
+    assert np.allclose(v[["king", *OOV]], [ft.get_word_vector(w) for w in ("king", *OOV)],
+                       rtol=0, atol=1e-6)
+    cos = ft.get_word_vector("kings") @ ft.get_word_vector("日本") / np.linalg.norm(
+        ft.get_word_vector("kings")) / np.linalg.norm(ft.get_word_vector("日本"))
+    assert v.similarity("kings", "日本") == pytest.approx(float(cos), abs=1e-6)
+
+
+def test_similar_of_an_oov_word_matches_fasttext(model):
+    ft, path, _ = model
+    for word in OOV:
+        got, notes = ranked(["similar", "--vectors", path, word])
+        assert_same_ranking(got, ft.get_nearest_neighbors(word, k=5))
+        assert notes.count(NOTE.format(word)) == 1, notes
+    _, notes = ranked(["similar", "--vectors", path, "kings", "king", "--minus", "kings"])
+    assert notes.count(NOTE.format("kings")) == 1 and "king is" not in notes
+
+
+@pytest.mark.parametrize("a, b, c", [("kings", "king", "queen"), ("king", "kings", "naïve"),
+                                     ("日本", "queenly", "kingdom")])
+def test_analogy_with_oov_words_matches_fasttext(model, a, b, c):
+    ft, path, _ = model
+    got, notes = ranked(["analogy", "--vectors", path, a, b, c])
+    assert_same_ranking(got, ft.get_analogies(a, b, c, k=5))
+    assert {line for line in notes.splitlines() if "n-gram rows" in line} == {
+        NOTE.format(w) for w in (a, b, c) if w in OOV}
+
+
+def test_plot_places_oov_words_by_their_ngram_vectors(model, tmp_path):
+    from w2v.vectors.plot import plot_words, project_2d
+
+    ft, path, vocab = model
+    words = ["king", "queen", "kings", "kingdom", "naïve", "queenly"]
+    (tmp_path / "words.txt").write_text(" ".join(words), encoding="utf-8")
+    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--words",
+                                  str(tmp_path / "words.txt"), "-o", str(tmp_path / "p.png")])
+    assert r.exit_code == 0 and (tmp_path / "p.png").is_file(), r.output
+    assert [NOTE.format(w) in r.stderr for w in words] == [w in OOV for w in words], r.stderr
+    done = plot_words(Vectors.load(path), words, tmp_path / "q.png")
+    assert done["plotted"] == words and not done["missing"]
+    expected = project_2d(np.array([ft.get_word_vector(w) for w in words], dtype=np.float64))
+    assert np.allclose(np.abs(done["coords"]), np.abs(expected), atol=1e-5)  # up to SVD signs
+
+
 def test_a_word_without_rows_has_no_vector(tmp_path):
     ft = train_fasttext(tmp_path, ["longer", "words", "only"], minn=5, maxn=6, bucket=100)
     ft.save_model(str(tmp_path / "m.bin"))
@@ -75,6 +142,11 @@ def test_a_word_without_rows_has_no_vector(tmp_path):
     with pytest.raises(VectorsError, match="'ab' has no vector: it is not in the vocabulary"):
         v.subwords.vector("ab")
     assert np.allclose(v.subwords.vector("abcd"), ft.get_word_vector("abcd"), atol=1e-6)
+    with pytest.raises(UnknownWord, match="'ab' is not in the vocabulary and has no n-gram of"):
+        v["ab"]
+    r = CliRunner().invoke(main, ["similar", "--vectors", str(tmp_path / "m.bin"), "ab"])
+    assert r.exit_code == 1 and "Traceback" not in r.output and len(r.output.splitlines()) == 1
+    assert "'ab' is not in the vocabulary and has no n-gram of 5 to 6 characters" in r.output
 
 
 # ------------------------------------------------------------------ files that are not models

@@ -109,7 +109,8 @@ def analogy(words, vectors_path, topn, method, questions, as_json) -> Reply:
     notes = []
     vectors = _load(vectors_path, notes)
     if questions is None:
-        return _ranked(vectors.analogy(*words, topn=topn, method=method), as_json, words, notes)
+        results = vectors.analogy(*words, topn=topn, method=method)
+        return _ranked(results, as_json, words, notes + _ngram_notes(vectors, words))
     from w2v.util.tables import answers_record, format_answers
     from w2v.vectors.evaluate import answer_questions
 
@@ -119,9 +120,15 @@ def analogy(words, vectors_path, topn, method, questions, as_json) -> Reply:
 
 def similar(words, minus, method, vectors_path, topn, as_json) -> Reply:
     notes = []
-    results = _load(vectors_path, notes).most_similar(words, minus, topn=topn, method=method)
+    vectors = _load(vectors_path, notes)
+    results = vectors.most_similar(words, minus, topn=topn, method=method)
     query = {"positive": list(words), "negative": list(minus), "method": method}
-    return _ranked(results, as_json, query, notes)
+    return _ranked(results, as_json, query, notes + _ngram_notes(vectors, [*words, *minus]))
+
+
+def _ngram_notes(vectors, words) -> list[str]:
+    """Say which query words got the mean of their n-gram rows (not in the vocabulary)."""
+    return [f"note: {n}" for n in vectors.ngram_notes(words)]
 
 
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive,

@@ -106,21 +106,22 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     or the best silhouette for k in 2..8).
 
     Every label stays inside the axes and clear of the others (``_place_labels``).
-    Out-of-vocabulary words are skipped, with a note; a lowercased run's words are lowercased
-    first. More ``clusters`` than distinct vectors are capped, with a note. Returns
+    Out-of-vocabulary words get their n-gram vector when the vectors have n-gram rows, else are
+    skipped, with a note either way; a lowercased run's words are lowercased first. More
+    ``clusters`` than distinct vectors are capped, with a note. Returns
     ``{"plotted": [...], "missing": [...], "labels": [...], "clusters": k, "coords": (n, 2)
     array, "notes": [...], "summary": [lines]}`` (the clusters' members, the file written).
     """
     out_path = _check_format(out_path)
     unique = list(dict.fromkeys(vectors.key(w) for w in words))
-    present = [w for w in unique if w in vectors.index]
-    missing = [w for w in unique if w not in vectors.index]
+    present = [w for w in unique if vectors.has_vector(w)]
+    missing = [w for w in unique if not vectors.has_vector(w)]
     if len(present) < 2:
         raise VectorsError(_too_few_words(vectors, words, present, missing))
-    rows = [vectors.index[w] for w in present]
-    unit = vectors.unit[rows]  # first: it rejects NaN/inf, which would break the SVD
-    coords = project_2d(np.asarray(vectors.vectors[rows], dtype=np.float64))
+    unit = vectors.unit_vectors(present)  # first: it rejects NaN/inf, which would break the SVD
+    coords = project_2d(np.asarray(vectors[present], dtype=np.float64))
     notes = [f"not in the vocabulary, skipped: {' '.join(missing)}"] if missing else []
+    notes += vectors.ngram_notes(present)
     if clusters is not None and clusters > distinct_rows(unit):
         clusters = distinct_rows(unit)
         many = "s" if clusters > 1 else ""

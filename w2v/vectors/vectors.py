@@ -5,7 +5,9 @@ Loading (``Vectors.load``) tells formats apart by content, not only by file name
 ``vocab.txt`` beside it, word2vec text or binary, or GloVe text (no header line), optionally
 gzipped; ``formats.py`` (and ``glove.py``) read and write them. A fastText ``.bin`` model (magic
 number 793712314, ``fasttext_bin.py``) also brings its n-gram rows (``subword_vectors.py``),
-which give a vector to words outside the vocabulary: ``Vectors.subwords.vector(word)``.
+which give a vector to words outside the vocabulary: ``v[word]``, ``most_similar``, ``similar``,
+``similarity`` and ``analogy`` accept such words as queries (``lookup.py``; the answers are
+still the vocabulary's words), while ``word in v`` stays about the vocabulary.
 Evaluation (analogies, word pairs) lives in ``evaluate.py``.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
@@ -26,7 +28,6 @@ was. Evaluation folds case on its own (``evaluate.py``) and ignores the flag.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import numpy as np
@@ -35,17 +36,14 @@ from w2v.errors import RunError, VectorsError
 from w2v.text.vocab import first_duplicate
 from w2v.train.checkpoint import FORMAT as RUN_FORMAT
 from w2v.train.rundir import RunDir
+from w2v.vectors import lookup
 from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
+from w2v.vectors.lookup import UnknownWord  # noqa: F401  (raised by queries; its home was here)
 from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
-
-
-class UnknownWord(VectorsError, KeyError):
-    """A query word that is not in the vocabulary: a ``KeyError`` too, as a missing key of
-    gensim's ``KeyedVectors`` or of a dict is."""
 
 
 class Vectors:
@@ -81,11 +79,12 @@ class Vectors:
 
     def __getitem__(self, words) -> np.ndarray:
         """A copy of the vector of ``words`` (a word), or of each of them (a list: shape
-        ``(n, dim)``), as gensim's ``kv[word]``; an unknown word is an ``UnknownWord`` error
-        that names the closest words."""
+        ``(n, dim)``), as gensim's ``kv[word]``; a word outside the vocabulary gets the mean of
+        its n-gram rows if the vectors have them (``lookup.py``), else it is an ``UnknownWord``
+        error that names the closest words."""
         if isinstance(words, str):
-            return np.array(self.vectors[self.id(words)])
-        return np.array(self.vectors[[self.id(w) for w in words]]).reshape(-1, self.dim)
+            return lookup.vector(self, words)
+        return np.array([lookup.vector(self, w) for w in words]).reshape(-1, self.dim)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -132,20 +131,25 @@ class Vectors:
         try:
             return self.index[self.key(word)]
         except KeyError:
-            hint = self._hint(self.key(word))
-            raise UnknownWord(f"{word!r} is not in the vocabulary{hint}") from None
+            raise lookup.unknown(self, word) from None
 
-    def _hint(self, word: str) -> str:
-        """'; closest: ...' from the 50,000 most frequent words (difflib), other cases first."""
-        close = [w for w in (word.lower(), word.capitalize(), word.upper()) if w in self.index]
-        close += difflib.get_close_matches(word, self.words[:50_000], n=3)
-        close = list(dict.fromkeys(close))[:3]
-        return f"; closest: {', '.join(close)}" if close else ""
+    def has_vector(self, word: str) -> bool:
+        """Whether ``word`` can be queried: in the vocabulary, or with n-gram rows."""
+        return lookup.has_vector(self, word)
+
+    def unit_vectors(self, words) -> np.ndarray:
+        """(n, dim) float32: the unit vector of each query word (n-gram ones too)."""
+        return lookup.unit_vectors(self, list(words))[0]
+
+    def ngram_notes(self, words) -> list[str]:
+        """A note for each of ``words`` whose vector is the mean of its n-gram rows."""
+        return lookup.ngram_notes(self, words)
 
     def most_similar(self, positive=(), negative=(), topn: int = 10, restrict_vocab=None,
                      method: str = "add"):
         """Words nearest to ``positive`` and far from ``negative``; the query words themselves
-        are left out. Returns ``[(word, score), ...]``, best first.
+        are left out. Returns ``[(word, score), ...]``, best first. A query word outside the
+        vocabulary counts with its n-gram vector when the vectors have n-gram rows.
 
         ``add`` (3CosAdd): cosine to the mean of the unit vectors of ``positive`` minus those of
         ``negative`` (word2vec.c's distance/word-analogy, gensim's ``most_similar``); the
@@ -155,19 +159,19 @@ class Vectors:
         footnote 7) and ε = COSMUL_EPS; it needs at least one positive word.
         """
         positive, negative = _as_list(positive), _as_list(negative)
-        ids = [self.id(w) for w in (*positive, *negative)]
-        if not ids:
+        if not positive and not negative:
             raise VectorsError("give at least one word")
+        queries, ids = lookup.unit_vectors(self, [*positive, *negative])
         rows = self.unit[: self.cutoff(restrict_vocab)]
         if method == "add":
             weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), np.float32)
-            mean = weights @ self.unit[ids]
+            mean = weights @ queries
             mean /= max(float(np.linalg.norm(mean)), 1e-30)
             scores = rows @ mean
         elif method == "mul":
             if not positive:
                 raise VectorsError("3CosMul needs at least one positive word")
-            shifted = (1 + rows @ self.unit[ids].T) / 2  # (V, len(ids))
+            shifted = (1 + rows @ queries.T) / 2  # (V, len(queries))
             p = len(positive)
             scores = shifted[:, :p].prod(axis=1) / (shifted[:, p:].prod(axis=1) + COSMUL_EPS)
         else:
@@ -176,7 +180,8 @@ class Vectors:
 
     def similarity(self, a: str, b: str) -> float:
         """The cosine similarity of two words (gensim's ``similarity``)."""
-        return float(self.unit[self.id(a)] @ self.unit[self.id(b)])
+        queries, _ = lookup.unit_vectors(self, [a, b])
+        return float(queries[0] @ queries[1])
 
     def similar(self, word: str, topn: int = 10):
         """The ``topn`` nearest neighbours of ``word`` by cosine similarity."""
