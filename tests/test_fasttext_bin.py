@@ -230,3 +230,21 @@ def test_word_pairs_scored_through_ngrams(model, tmp_path):
     assert scored["spearman"] == pytest.approx(expected, abs=1e-9)
     with pytest.raises(VectorsError, match="n-gram rows"):
         evaluate_word_pairs(Vectors(v.words, v.vectors), file, oov="subwords")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "bin"])
+def test_export_writes_fasttexts_word_vectors(model, tmp_path, fmt):
+    ft, path, _ = model
+    out = tmp_path / f"vectors.{fmt}"
+    r = CliRunner().invoke(main, ["export", str(path), "--format", fmt, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"{out} holds whole-word vectors only: the n-gram rows" in r.stderr
+    if fmt == "txt":  # fastText's .vec layout: "V d", then a word and its vector per line
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"{len(ft.words)} 10" and [x.split()[0] for x in lines[1:]] == ft.words
+    exported = Vectors.load(out)
+    assert exported.words == ft.words and exported.subwords is None
+    assert np.allclose(exported.vectors, [ft.get_word_vector(w) for w in ft.words], rtol=0,
+                       atol=1e-6)
+    with pytest.raises(UnknownWord):  # what the docs say: the n-gram rows are lost
+        exported["kings"]

@@ -165,6 +165,7 @@ def export(source, fmt, out, words_file, top, force) -> Reply:
     done = export_vectors(source, fmt, out, words=words, top=top, force=force)
     notes = [f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}"] \
         if done["missing"] else []
+    notes += [f"note: {n}" for n in done["notes"]]  # a fastText .bin's n-gram rows stay behind
     text = f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}"
     return Reply(text, notes)
 

@@ -12,7 +12,11 @@ Formats, each written atomically (temporary files renamed into place together):
   it, as ``Vectors.load`` expects, with the run's word counts (0 when the source has none, a
   word2vec or GloVe file).
 
-Values are written with ``%.9g``, which round-trips float32 exactly. A run's own files (its
+Values are written with ``%.9g``, which round-trips float32 exactly. A fastText ``.bin`` exports
+its words' vectors, each the mean of the word's own row and its n-gram rows (what fastText's
+``.vec`` holds); no format here holds the n-gram rows themselves (``bin`` is word2vec.c's binary,
+not fastText's), so the export cannot give a vector to a word outside the vocabulary, and says
+so in a note: keep the ``.bin`` for that. A run's own files (its
 ``vocab.txt``, ``vectors.npy``, ...) are never replaced, so an export into the run folder cannot
 break the run; other existing files are replaced only when asked (``force``).
 """
@@ -38,8 +42,8 @@ BLOCK_VALUES = 1 << 16  # values formatted per write, as formats.write_records
 def export_vectors(source, fmt: str, out, words=None, top=None, force=False) -> dict:
     """Export ``source`` (a run folder or a vectors file) as ``fmt`` to ``out``; ``words``
     (in their order, repeats dropped) or ``top`` (the most frequent) limit the rows. Returns
-    ``{"paths", "rows", "dim", "missing"}``: ``missing`` are the words not in the vocabulary,
-    which are skipped."""
+    ``{"paths", "rows", "dim", "missing", "notes"}``: ``missing`` are the words not in the
+    vocabulary, which are skipped; ``notes`` say what the export leaves behind."""
     if fmt not in FORMATS:
         raise VectorsError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     vectors = Vectors.load(source)
@@ -55,8 +59,11 @@ def export_vectors(source, fmt: str, out, words=None, top=None, force=False) -> 
         _write_tsv(paths, chosen, matrix)
     else:
         _write_npy(paths, chosen, matrix, _source_vocab(Path(source), vectors), rows)
+    notes = [] if vectors.subwords is None else [
+        f"{paths[0]} holds whole-word vectors only: the n-gram rows that give a vector to words "
+        f"outside the vocabulary stay in {source}"]
     return {"paths": [str(p) for p in paths], "rows": len(chosen), "dim": vectors.dim,
-            "missing": missing}
+            "missing": missing, "notes": notes}
 
 
 def select_rows(vectors: Vectors, words=None, top=None):
