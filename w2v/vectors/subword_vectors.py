@@ -16,6 +16,8 @@ word vectors it queries, which ``word_matrix`` computes once, block by block, wi
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from w2v.errors import VectorsError
@@ -42,7 +44,12 @@ class SubwordRows:
         self.words = words
         self.matrix = matrix
         self.spec = spec
-        self.index = {w: i for i, w in enumerate(words)}
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Word -> row, built on first use: ``Vectors`` has its own, and asks only about words
+        outside the vocabulary, so loading a model does not build a second one."""
+        return {w: i for i, w in enumerate(self.words)}
 
     @property
     def dim(self) -> int:
