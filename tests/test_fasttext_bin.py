@@ -15,6 +15,7 @@ from w2v.cli import main
 from w2v.errors import VectorsError
 from w2v.text.subwords import SubwordSpec
 from w2v.vectors.fasttext_bin import read_fasttext_bin
+from w2v.vectors.subword_vectors import SubwordRows
 from w2v.vectors.vectors import UnknownWord, Vectors
 
 SETTINGS = {"default": {}, "small": {"minn": 2, "maxn": 5, "bucket": 2000}}
@@ -248,3 +249,23 @@ def test_export_writes_fasttexts_word_vectors(model, tmp_path, fmt):
                        atol=1e-6)
     with pytest.raises(UnknownWord):  # what the docs say: the n-gram rows are lost
         exported["kings"]
+
+
+@pytest.mark.parametrize("minn, maxn, words", [
+    (5, 6, {"abc": True, "ab": False, "": False, "</s>": False}),  # c + 2 >= minn
+    (1, 1, {"a": True, "": False}),  # "<>" has only the two markers, which are skipped
+    (3, 6, {"a": True, "": False}),  # "<>" is too short
+    (1, 2, {"": True}),  # "<>" itself is a 2-gram
+])
+def test_which_words_outside_the_vocabulary_have_a_vector(minn, maxn, words):
+    spec = SubwordSpec(minn, maxn, 10)
+    rows = SubwordRows(["hello"], np.arange(22, dtype=np.float32).reshape(11, 2), spec)
+    v = Vectors(["hello"], rows.word_matrix(), subwords=rows)
+    assert {w: v.has_vector(w) for w in words} == words
+    for word, has in words.items():
+        if has:
+            assert np.allclose(v[word], rows.matrix[spec.rows(word, None, 1)].mean(axis=0))
+        else:
+            with pytest.raises(UnknownWord, match="end-of-line" if word == "</s>" else
+                               f"has no n-gram of {minn} to {maxn} characters"):
+                v[word]

@@ -4,9 +4,14 @@ vectors with n-gram rows (a fastText ``.bin``), the mean of its n-gram rows, as 
 closest words.
 
 Only query words come from n-grams: answers (neighbours, analogy candidates) are always words
-of the vocabulary, as in fastText's ``get_nearest_neighbors`` and ``get_analogies``. A word
-outside the vocabulary with no n-gram of minn to maxn characters (``ab`` with minn 5: ``<ab>``
-has 4) has no vector at all; fastText answers zeros for it, w2v says so.
+of the vocabulary, as in fastText's ``get_nearest_neighbors`` and ``get_analogies``.
+
+Which words have no n-gram: the markers count as characters, so a word of c characters has one
+whenever c + 2 >= minn (and minn <= maxn): with fastText's minn 3 every word but the empty one
+has some. None are left for a word shorter than minn - 2 (``ab`` with minn 5: ``<ab>`` has 4),
+for the empty word when maxn is 1 (the lone markers are skipped), for ``</s>`` (fastText gives
+the end-of-line token none) and in a model without n-grams. Such a word outside the vocabulary
+has no vector at all: fastText answers zeros for it, w2v says so.
 
 Commands say when a vector came from n-grams (``ngram_notes``), once per word, because such a
 vector is a guess from spelling, not something learned from the word's contexts.
@@ -19,6 +24,7 @@ import difflib
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.text.subwords import EOS
 
 HINT_WORDS = 50_000  # the closest-words hint looks at this many of the most frequent words
 
@@ -77,6 +83,7 @@ def unknown(vectors, word: str) -> UnknownWord:
     """The error for a word without a vector: why, and the closest in-vocabulary spellings."""
     key, spec = vectors.key(word), getattr(vectors.subwords, "spec", None)
     why = "" if spec is None or not spec.has_ngrams else (
+        " and, as the end-of-line token, has no n-grams" if key == EOS else
         f" and has no n-gram of {max(spec.minn, 1)} to {spec.maxn} characters")
     return UnknownWord(f"{word!r} is not in the vocabulary{why}{hint(vectors, key)}")
 
