@@ -105,7 +105,7 @@ def main(ctx, debug):
 
     \b
     Example:
-      w2v demo demo.txt && w2v train demo.txt --config configs/demo.toml
+      w2v demo demo.txt && w2v train demo.txt --config demo
       w2v analogy king male female
     """
     ctx.obj = {"debug": debug}

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from w2v.cli.app import flag
-from w2v.config import Config
+from w2v.config import Config, setting_types
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Machine-readable output (strict JSON: null for NaN).")
@@ -18,10 +18,11 @@ json_option = click.option("--json", "as_json", is_flag=True,
 def config_options(command):
     """One option per Config field, typed and helped by its metadata, default None (not
     given), so a TOML file and a resumed run's stored config fill what is not given."""
-    hints = typing.get_type_hints(Config)
+    hints = setting_types()
     for f in reversed(fields(Config)):
-        shown = (str(f.default).lower() if isinstance(f.default, bool)  # not {True: ..}: 1 == True
-                 else "none" if f.default == () else f.default)
+        shown = f.metadata["shown"] or (
+            str(f.default).lower() if isinstance(f.default, bool)  # not {True: ..}: 1 == True
+            else "none" if f.default == () else f.default)
         kind, decls = {}, [flag(f.name)]
         if hints[f.name] is bool:
             decls = [f"{flag(f.name)}/--no-{flag(f.name)[2:]}"]

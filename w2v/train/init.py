@@ -104,7 +104,7 @@ def init_config(stored: dict, given) -> Config:
         base = Config(**stored)
     except TypeError as e:
         raise ConfigError(f"the old run's stored config is not one this w2v reads ({e})") from None
-    cfg = Config(**{**base.to_dict(), **given})
+    cfg = base.replace(**given)  # an lr at the old arch's default follows a new arch
     if cfg.dim != base.dim:
         raise ConfigError(f"{{=dim}} is {cfg.dim}, but the run given to {{=init}} has "
                           f"vectors of dim {base.dim}; leave {{=dim}} out")
