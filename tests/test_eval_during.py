@@ -267,3 +267,16 @@ def test_built_in_sets_by_name(files, tmp_path):
     assert entry["analogies"]["google"] == next(iter(want["analogies"].values()))
     assert entry["similarity"]["wordsim353"] == next(iter(want["similarity"].values()))
     assert entry["analogies"]["google"]["questions"] == 19_544
+
+
+@pytest.mark.parametrize("key", ["eval_analogies", "eval_similarity"])
+def test_a_missing_file_fails_before_the_corpus_is_read(files, tmp_path, key):
+    """Nothing is counted or encoded (no corpus.ids left behind) when a file is missing."""
+    corpus, qw, ws = files
+    out, seen = tmp_path / "run", []
+    with pytest.raises(ConfigError, match="nope.txt") as e:
+        session.run(_cfg(qw, ws, **{key: (str(tmp_path / "nope.txt"),)}), [corpus], out,
+                    on_event=seen.append)
+    assert e.value.settings()[0] == key
+    assert not any(type(ev).__name__ == "Counting" for ev in seen)
+    assert not (out / "corpus.ids").exists()

@@ -31,7 +31,7 @@ from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
+from w2v.train import checkpoint, evaluation, events
 from w2v.train.export import finish_ranks
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
@@ -44,7 +44,9 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
     def configure():
         cfg = settings if isinstance(settings, Config) else Config(**settings)
         check_supported(cfg.arch, cfg.loss, cfg.backend)
-        return check_distributable(cfg), check_shardable(corpus)
+        paths = check_shardable(corpus)
+        evaluation.check_files(cfg)
+        return check_distributable(cfg), paths
 
     cfg, paths = comm.agreed(configure)
     yield events.Configured(cfg.to_dict(), resumed=False)

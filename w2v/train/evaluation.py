@@ -31,7 +31,7 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import ConfigError, VectorsError
 from w2v.vectors import evalsets
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.evaluate import _read_lines, evaluate_analogies, evaluate_word_pairs
 from w2v.vectors.vectors import Vectors
 
 
@@ -84,19 +84,38 @@ def _naming(key: str):
         raise ConfigError(f"{{={key}}}: {e}") from None
 
 
-def evaluator(cfg: Config, words: list[str]) -> EpochEvaluator | None:
+def evaluator(cfg: Config, words: list[str] | None) -> EpochEvaluator | None:
     """The run's evaluator, each value a file or a built-in set's name (``evalsets``), its
-    files checked; None when it evaluates nothing."""
+    files checked; None when it evaluates nothing. ``words`` None (before the corpus is
+    read): the word-pair files are checked against their own words, so their format is."""
     if not cfg.eval_analogies and not cfg.eval_similarity:
         return None
     chosen = {}
     for key, kind in (("eval_analogies", "analogies"), ("eval_similarity", "similarity")):
         with _naming(key):
             chosen[kind] = [evalsets.resolve(value, kind) for value in getattr(cfg, key)]
-    ev = EpochEvaluator(words, chosen["analogies"], chosen["similarity"],
+    pair_words = words if words is not None else _pair_words(chosen["similarity"])
+    ev = EpochEvaluator(pair_words, chosen["analogies"], chosen["similarity"],
                         cfg.eval_restrict_vocab)
     ev.check()
     return ev
+
+
+def check_files(cfg: Config) -> None:
+    """Every evaluation file exists, is a built-in set or reads in its format: called before
+    the corpus is read, so a typo fails at once, not after a long counting pass (and leaves
+    no encoded corpus behind). Whether enough word pairs are in the vocabulary is checked
+    once the vocabulary is known (``evaluator``)."""
+    evaluator(cfg, None)
+
+
+def _pair_words(files) -> list[str]:
+    """The words of word-pair files (their first two tab-separated fields): a vocabulary in
+    which every well-formed pair is found."""
+    with _naming("eval_similarity"):
+        words = {field.strip() for _, path in files for line in _read_lines(path)
+                 for field in line.split("\t")[:2]}
+    return sorted(words - {""}) or [" "]
 
 
 def summary(entry: dict) -> str:

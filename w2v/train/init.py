@@ -36,7 +36,7 @@ from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint, events, prepare
+from w2v.train import checkpoint, evaluation, events, prepare
 from w2v.train.loop import TrainState
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
@@ -50,11 +50,13 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     if old.path.resolve() == rundir.path.resolve():
         raise RunError("{=init} and {=out} are the same folder: continued training writes a "
                        "new run; choose another {=out}")
-    if not old.path.is_dir() or not old.has_checkpoint():
-        raise RunError(f"{old.path} has no checkpoint to start from: {{=init}} takes a w2v run "
-                       "folder")
+    _check_folder(old)
     skipped = []
     ckpt = checkpoint.latest(old, warn=skipped.append)
+    if ckpt.state.get("config", {}).get("loss") == "hs":
+        raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
+                       "hierarchical softmax cannot be continued ({=init}), as their output "
+                       "rows are tree nodes, not words; start a fresh run")
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
     cfg = init_config(ckpt.state["config"], settings)
@@ -64,6 +66,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
                        "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
                        "start a fresh run")
     srcs = sources(corpus)
+    evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
     for message in skipped:
         yield events.Note(message)
@@ -109,6 +112,16 @@ def init_config(stored: dict, given) -> Config:
         raise ConfigError(f"{{=dim}} is {cfg.dim}, but the run given to {{=init}} has "
                           f"vectors of dim {base.dim}; leave {{=dim}} out")
     return cfg
+
+
+def _check_folder(old: RunDir) -> None:
+    """``init`` must be a run folder with a checkpoint (not a vectors file, say)."""
+    what = ("does not exist" if not old.path.exists() else
+            "is a file, not a run folder" if not old.path.is_dir() else
+            "has no checkpoint to start from" if not old.has_checkpoint() else "")
+    if what:
+        raise RunError(f"{old.path} {what}: {{=init}} takes the folder of a w2v run (what "
+                       "{=out} was given when it trained)")
 
 
 def _check_rows(old: RunDir, ckpt, vocab: Vocab) -> None:

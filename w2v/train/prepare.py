@@ -24,7 +24,7 @@ from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
+from w2v.train import checkpoint, evaluation, events
 from w2v.train.export import finish
 from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
@@ -53,6 +53,7 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     cfg = settings if isinstance(settings, Config) else Config(**settings)
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
+    evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
