@@ -93,7 +93,8 @@ def resume_config(stored: dict, given: dict) -> Config:
         cfg = Config(**stored)
     except TypeError as e:
         raise ConfigError(f"the run's stored config is not one this w2v reads ({e})") from None
-    for key, value in given.items():
+    for key in sorted(given, key=lambda k: k in DEPENDENT_DEFAULTS):  # arch before its lr
+        value = given[key]
         if key in RESUMABLE_CHANGES:
             cfg = cfg.replace(**{key: value})
         elif Config(**{**cfg.to_dict(), key: value}).to_dict()[key] != getattr(cfg, key):

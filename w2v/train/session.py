@@ -15,6 +15,7 @@ final vectors, as a generator of ``events``.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -30,7 +31,7 @@ from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
-from w2v.train.signals import SignalTrap
+from w2v.train.signals import SignalTrap, signal_of
 from w2v.train.startup import skip_blas_probe
 
 
@@ -71,8 +72,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
                 setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
                 yield from _train(rundir, *setup, trap)
-        except KeyboardInterrupt:
-            raise interrupted(rundir) from None
+        except KeyboardInterrupt as e:
+            raise interrupted(rundir, signal_of(e)) from None
 
 
 def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str]:
@@ -85,19 +86,19 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
                 if isinstance(event, events.Written):
                     written = list(event.paths)
                 on_event(event)
-        except KeyboardInterrupt:
-            raise interrupted(out) from None
+        except KeyboardInterrupt as e:
+            raise interrupted(out, signal_of(e)) from None
     return written
 
 
-def interrupted(rundir) -> Interrupted:
-    """The error for an interruption, saying what was kept."""
+def interrupted(rundir, signum: int = signal.SIGINT) -> Interrupted:
+    """The error for an interruption by ``signum``, saying what was kept."""
     rundir = rundir if isinstance(rundir, RunDir) else RunDir(rundir)
     if rundir.path.is_dir() and rundir.has_checkpoint():
         return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True)
+                           out=str(rundir.path), resumable=True, signal=int(signum))
     return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False)
+                       out=str(rundir.path), resumable=False, signal=int(signum))
 
 
 def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
@@ -126,7 +127,7 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
             final = loop.checkpoint()
             yield events.CheckpointSaved(final, state.words_done)
     except StopRequested:
-        raise interrupted(rundir) from None
+        raise interrupted(rundir, trap.first) from None
     except DivergenceError as e:
         raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)

