@@ -72,3 +72,17 @@ def test_sigterm_while_counting_exits_143(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(encoded, "count_and_encode", counting)
     r = run("train", corpus, "--out", tmp_path / "c", *SMALL)
     assert r.exit_code == 143 and "nothing to resume" in r.output, r.output
+
+
+def test_a_damaged_checkpoint_is_one_warning_not_a_note(corpus, tmp_path):
+    out = tmp_path / "r"
+    assert run("train", corpus, "--out", out, *SMALL).exit_code == 0
+    assert run("train", "--out", out, "--resume", "--epochs", "2").exit_code == 0
+    newest = sorted((out / "checkpoints").iterdir())[-1] / "W_in.npy"
+    data = bytearray(newest.read_bytes())
+    data[-1] ^= 0xFF
+    newest.write_bytes(bytes(data))
+    r = run("train", "--out", out, "--resume", "--epochs", "3")
+    assert r.exit_code == 0, r.output
+    lines = [line for line in r.output.splitlines() if "skipping" in line]
+    assert len(lines) == 1 and lines[0].startswith("warning: skipping "), r.output

@@ -124,7 +124,7 @@ class Renderer:
         self.line(format_config(Config(**e.config)))
 
     def _note(self, e: events.Note) -> None:
-        self.line(f"note: {e.text}")
+        self.line(f"{e.kind}: {e.text}")
 
     def _counted(self, e: events.Counted) -> None:
         self.close()

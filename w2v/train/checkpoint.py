@@ -216,7 +216,7 @@ def latest(run, warn=print) -> Checkpoint:
             errors.append(str(e))
             continue
         for message in errors:
-            warn(f"warning: skipping {message}")
+            warn(f"skipping {message}")  # the caller says it is a warning
         return ckpt
     raise CheckpointError("; ".join(errors))
 

@@ -181,7 +181,7 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     ckpt = comm.agreed(lambda: comm.rank == 0 and checkpoint.latest(rundir,
                                                                     warn=skipped.append))
     for message in skipped:
-        yield events.Note(message)
+        yield events.Note(message, kind="warning")
     stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
     comm.agreed(check_ranks, stored, comm.size)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)

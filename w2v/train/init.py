@@ -69,7 +69,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
     for message in skipped:
-        yield events.Note(message)
+        yield events.Note(message, kind="warning")
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=force}} to replace it, or "
                        "choose another {=out}")

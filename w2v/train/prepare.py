@@ -115,7 +115,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     skipped = []
     ckpt = checkpoint.latest(rundir, warn=skipped.append)
     for message in skipped:
-        yield events.Note(message)
+        yield events.Note(message, kind="warning")
     check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     state = TrainState.from_json(ckpt.state)
