@@ -86,3 +86,36 @@ def test_a_damaged_checkpoint_is_one_warning_not_a_note(corpus, tmp_path):
     assert r.exit_code == 0, r.output
     lines = [line for line in r.output.splitlines() if "skipping" in line]
     assert len(lines) == 1 and lines[0].startswith("warning: skipping "), r.output
+
+
+def test_more_threads_than_cores_is_one_warning(corpus, tmp_path):
+    from w2v.config import available_cores
+
+    r = run("train", corpus, "--out", tmp_path / "r", "--dim", "8", "--epochs", "1",
+            "--threads", available_cores() + 1)
+    assert r.exit_code == 0, r.output
+    lines = [line for line in r.output.splitlines() if line.startswith("warning: ")]
+    assert lines == [f"warning: threads = {available_cores() + 1} is more than the "
+                     f"{available_cores()} cores this process may use: the extra threads only "
+                     "take turns (0 uses every core)"]
+    r = run("train", corpus, "--out", tmp_path / "s", *SMALL)
+    assert "warning" not in r.output
+
+
+def test_disk_warning_at_the_edge():
+    from w2v.train.checkpoint import KEEP
+    from w2v.train.preflight import disk_warning
+
+    each = (1000 + 999) * 10 * 4  # W_in 1000 x 10 and 999 HS rows, float32
+    assert disk_warning(1000, 999, 10, free=(KEEP + 1) * each) is None
+    assert "dim 10" in disk_warning(1000, 999, 10, free=(KEEP + 1) * each - 1)
+
+
+def test_checkpoints_larger_than_the_free_disk_warn_and_train(corpus, tmp_path, monkeypatch):
+    from w2v.train import preflight
+
+    monkeypatch.setattr(preflight, "free_bytes", lambda folder: 10_000)
+    r = run("train", corpus, "--out", tmp_path / "r", *SMALL)
+    assert r.exit_code == 0, r.output
+    lines = [line for line in r.output.splitlines() if line.startswith("warning: ")]
+    assert len(lines) == 1 and "x dim 8 take" in lines[0] and "lower dim" in lines[0]

@@ -36,7 +36,7 @@ from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint, evaluation, events, prepare
+from w2v.train import checkpoint, evaluation, events, preflight, prepare
 from w2v.train.loop import TrainState
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
@@ -68,6 +68,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     srcs = sources(corpus)
     evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
+    yield from preflight.check_threads(cfg)
     for message in skipped:
         yield events.Note(message, kind="warning")
     if rundir.has_checkpoint() and not force:
@@ -86,6 +87,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, text_vocab.total_words,
                          time.perf_counter() - t0)
+    yield from preflight.check_disk(cfg, len(vocab), len(vocab), rundir.path)
     rng = np.random.default_rng(cfg.seed)
     W_in, W_out = start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
     absent = sum(w not in text_vocab.index for w in old_vocab.words)

@@ -24,7 +24,7 @@ from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, evaluation, events
+from w2v.train import checkpoint, evaluation, events, preflight
 from w2v.train.export import finish
 from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
@@ -55,6 +55,7 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     srcs = sources(corpus)  # every input is checked before anything is written
     evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
+    yield from preflight.check_threads(cfg)
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
                        "{=force} to replace it, or choose another {=out}")
@@ -70,8 +71,10 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     yield from _corpus_notes(stats)
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
+    out_rows = output_rows(cfg.loss, len(vocab))
+    yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
+    W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
                        rng=rng.bit_generator.state)
     return cfg, TrainingVocab(vocab), state, W_in, W_out
@@ -121,6 +124,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     state = TrainState.from_json(ckpt.state)
     cfg, extension = resumed_config(ckpt.state["config"], given, state)
     yield events.Configured(cfg.to_dict(), resumed=True)
+    yield from preflight.check_threads(cfg)
     if extension:
         yield events.Note(extension)
     check_same_corpus(state.corpus, corpus)
