@@ -29,6 +29,11 @@ def setting(default, help: str, *, range=None, choices=None, peers=(), shown=Non
         "help": help, "range": range, "choices": choices, "peers": tuple(peers), "shown": shown})
 
 
+# The words evaluation looks at, during training and in ``w2v evaluate``: one default, so one
+# run's vectors score the same in both. word2vec.c's compute-accuracy threshold (gensim's is
+# 300,000); the cost of an analogy grows with it.
+RESTRICT_VOCAB = 30_000
+
 # Defaults that depend on another setting, as word2vec.c's: {key: (driver, {driver value:
 # default})}. ``None`` (not given) resolves to the driver's default when a Config is built, so a
 # Config, and the config stored in a run, always holds a concrete value: a resumed run keeps
@@ -82,8 +87,9 @@ class Config:
         (), "Analogy file, or 'google' (built in), scored after every epoch; repeatable.")
     eval_similarity: tuple[str, ...] = setting(
         (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
-    eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
-                                       "of the most frequent words.", range=(1, 10**9))
+    eval_restrict_vocab: int = setting(
+        RESTRICT_VOCAB, "Scores during training look at this many of the most frequent words "
+        "(as w2v evaluate's default).", range=(1, 10**9))
     save: str = setting("npy,bin", "Vector formats written at the end, comma-separated: npy "
                         "(with vocab.txt; shares the checkpoint's file), bin (word2vec binary, "
                         "gensim and word2vec.c read it), txt (word2vec text).")

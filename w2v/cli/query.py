@@ -7,6 +7,7 @@ import click
 from w2v import commands
 from w2v.cli.app import main, reply
 from w2v.cli.options import json_option, method_option, top_option, vectors_option
+from w2v.config import RESTRICT_VOCAB
 
 
 @main.command()
@@ -48,8 +49,9 @@ def similar(words, minus, method, vectors_path, topn, as_json):
               help="An analogy file such as questions-words.txt, or the built-in 'google'.")
 @click.option("--similarity", multiple=True, metavar="FILE|NAME", help="A word-pair file "
               "(WordSim-353, SimLex-999, MEN), or the built-in 'wordsim353'; repeatable.")
-@click.option("--restrict-vocab", type=click.IntRange(1), default=300_000, show_default=True,
-              help="Only the most frequent words count (as word2vec.c and gensim).")
+@click.option("--restrict-vocab", type=click.IntRange(1), default=RESTRICT_VOCAB,
+              show_default=True, help="Only the most frequent words count (as word2vec.c's "
+              "compute-accuracy; the default of --eval-restrict-vocab during training too).")
 @click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
 @json_option
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):

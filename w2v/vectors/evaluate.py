@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from w2v.config import RESTRICT_VOCAB
 from w2v.errors import VectorsError
 from w2v.util.tables import format_skipped
 
@@ -28,7 +29,7 @@ ANALOGY_CANDIDATES = 5  # evaluation looks at the top 5 answers, like gensim
 
 
 def evaluate_analogies(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+    vectors: Vectors, path, restrict_vocab: int = RESTRICT_VOCAB, case_insensitive=True
 ) -> dict:
     """Accuracy on a questions-words file (``: section`` lines, then ``a b c d`` lines).
 
@@ -93,7 +94,7 @@ def evaluate_analogies(
 
 
 def evaluate_word_pairs(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+    vectors: Vectors, path, restrict_vocab: int = RESTRICT_VOCAB, case_insensitive=True
 ) -> dict:
     """Spearman's rho (and Pearson's r) between human scores and cosine similarities.
 
@@ -203,7 +204,7 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
     return report
 
 
-def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_000,
+def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = RESTRICT_VOCAB,
              case_insensitive=True) -> dict:
     """``w2v evaluate``: ``analogies`` and ``similarity`` are [(label, path)] (see
     ``evalsets.choose``). Returns ``{"analogies": report or absent, "similarity": {label:
