@@ -39,8 +39,8 @@ def config_path(name: str | Path) -> Path:
         return path
     if (PRESETS / f"{name}.toml").is_file():
         return PRESETS / f"{name}.toml"
-    raise ConfigError(f"{{=config}} {name}: no such file, and no preset of that name (the "
-                      f"presets: {', '.join(presets())})")
+    raise ConfigError(f"no config file {name}, and no preset of that name (the presets: "
+                      f"{', '.join(presets())})")
 
 
 def load_toml(path: str | Path) -> dict:
