@@ -17,3 +17,34 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def shared_data() -> Path:
     return SHARED_DATA
+
+
+@pytest.fixture
+def signal_at_chunk(monkeypatch):
+    """``signal_at_chunk(n, signum)``: a real signal to this process during the n-th kernel
+    call after the warm-up call of every session the test runs (shared, so that tests of
+    interruptions need no copy of their own)."""
+    import os
+    import signal
+
+    from w2v.train import session
+
+    def arm(n: int, signum: int = signal.SIGINT) -> None:
+        real = session.make_kernel
+
+        def make_kernel(cfg, vocab):
+            kernel = real(cfg, vocab)
+            inner, calls = kernel.train_chunk, []
+
+            def train_chunk(*args):
+                calls.append(1)
+                if len(calls) == n + 1:
+                    os.kill(os.getpid(), signum)
+                return inner(*args)
+
+            kernel.train_chunk = train_chunk
+            return kernel
+
+        monkeypatch.setattr(session, "make_kernel", make_kernel)
+
+    return arm

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from w2v import demo
 from w2v.cli import main
-from w2v.train import session
 
 
 def run(*args):
@@ -34,30 +33,10 @@ def test_divergence_in_the_first_chunk_says_so(corpus, tmp_path):
     assert "diverged (NaN or inf in the first " in error and "after 0 words" not in error
 
 
-def _signal_at_first_chunk(monkeypatch, signum):
-    """A real signal to this process during the first kernel call after the warm-up call."""
-    real = session.make_kernel
-
-    def make_kernel(cfg, vocab):
-        kernel = real(cfg, vocab)
-        inner, calls = kernel.train_chunk, []
-
-        def train_chunk(*args):
-            calls.append(1)
-            if len(calls) == 2:
-                os.kill(os.getpid(), signum)
-            return inner(*args)
-
-        kernel.train_chunk = train_chunk
-        return kernel
-
-    monkeypatch.setattr(session, "make_kernel", make_kernel)
-
-
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_during_training_exits_128_plus_its_number(corpus, tmp_path, monkeypatch,
+def test_a_signal_during_training_exits_128_plus_its_number(corpus, tmp_path, signal_at_chunk,
                                                             signum, code):
-    _signal_at_first_chunk(monkeypatch, signum)
+    signal_at_chunk(1, signum)
     r = run("train", corpus, "--out", tmp_path / "r", *SMALL)
     assert r.exit_code == code and "continue with" in r.output, r.output
 
