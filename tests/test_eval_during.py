@@ -314,3 +314,14 @@ def test_one_cutoff_during_training_and_in_evaluate_shown_in_both(files, tmp_pat
     assert f"vocabulary cutoff {cutoff} words" in r.output
     pairs = entry["similarity"][str(ws)]["pairs"]
     assert f"{pairs}/5 pairs" in r.output
+
+
+def test_a_missing_file_on_extension_fails_before_the_corpus_is_encoded_again(files, tmp_path):
+    corpus, qw, ws = files
+    out = tmp_path / "run"
+    session.run(_cfg(qw, ws, epochs=1), [corpus], out)
+    assert not (out / "corpus.ids").exists()  # removed at the end: more epochs re-read the text
+    with pytest.raises(ConfigError, match="nope.txt"):
+        session.run({"epochs": 2, "eval_analogies": [str(tmp_path / "nope.txt")]}, [], out,
+                    resume=True)
+    assert not (out / "corpus.ids").exists()

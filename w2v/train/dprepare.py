@@ -186,6 +186,7 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     comm.agreed(check_ranks, stored, comm.size)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     cfg = comm.agreed(resume_config, stored["config"], given)
+    comm.agreed(evaluation.check_files, cfg)
     yield events.Configured(cfg.to_dict(), resumed=True)
     state, dist = TrainState.from_json(stored), stored["distributed"]
     comm.agreed(check_same_corpus, state.corpus, corpus)

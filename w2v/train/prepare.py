@@ -123,6 +123,7 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     state = TrainState.from_json(ckpt.state)
     cfg, extension = resumed_config(ckpt.state["config"], given, state)
+    evaluation.check_files(cfg)  # before a missing corpus.ids is encoded again
     yield events.Configured(cfg.to_dict(), resumed=True)
     yield from preflight.check_threads(cfg)
     if extension:
