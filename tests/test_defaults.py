@@ -51,6 +51,10 @@ def test_hs_alone_needs_no_negative_and_an_explicit_k_is_refused():
 def test_the_default_preset_does_not_pin_what_follows_arch_or_loss():
     cbow = make_config(load_toml("default"), {"arch": "cbow", "loss": "hs"})
     assert (cbow.lr, cbow.negative) == (0.05, 0)
+    cbow_hs = make_config(load_toml("cbow"), {"loss": "hs"})  # the cbow preset, with HS
+    assert (cbow_hs.arch, cbow_hs.lr, cbow_hs.negative) == ("cbow", 0.05, 0)
+    sg_hs = make_config(load_toml("hs"))
+    assert (sg_hs.lr, make_config(load_toml("hs"), {"arch": "cbow"}).lr) == (0.025, 0.05)
 
 
 def test_cli_help_and_a_cbow_run_show_the_arch_default(tmp_path):

@@ -40,7 +40,7 @@ RESTRICT_VOCAB = 30_000
 # exactly its lr whatever the defaults become.
 DEPENDENT_DEFAULTS = {
     "lr": ("arch", {"sg": 0.025, "cbow": 0.05}),  # word2vec.c: -alpha 0.025, 0.05 with -cbow 1
-    "negative": ("loss", {"ns": 5, "hs": 0, "softmax": 5}),  # K is for ns only
+    "negative": ("loss", {"ns": 5, "hs": 0, "softmax": 5}),  # K is for ns only (softmax: unused)
 }
 
 
