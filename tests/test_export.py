@@ -50,7 +50,7 @@ def test_word2vec_formats_load_in_gensim(run_dir, tmp_path, fmt):
 def test_tsv_for_the_projector_parses_back(run_dir, tmp_path):
     vocab, matrix = reference(run_dir)
     out = tmp_path / "projector"
-    r = cli("export", run_dir, "--format", "tsv", "--top", 50, "-o", out)
+    r = cli("export", run_dir, "--format", "tsv", "--most-frequent", 50, "-o", out)
     assert r.exit_code == 0, r.output
     rows = [line.split("\t") for line in (out / "vectors.tsv").read_text().splitlines()]
     assert np.array_equal(np.array(rows, dtype=np.float32), matrix[:50])
@@ -67,7 +67,7 @@ def test_npy_round_trip_keeps_counts(run_dir, tmp_path):
     assert r.exit_code == 0 and "skipped: notaword" in r.stderr, r.output
     ids = [7, 2, 30]  # file order, the repeat and the unknown word dropped
     np.testing.assert_array_equal(np.load(out), matrix[ids])
-    saved = Vocab.load(out.parent / "vocab.txt")
+    saved = Vocab.load(out.parent / "few.vocab.txt")
     assert saved.words == [vocab.words[i] for i in ids]
     assert saved.counts.tolist() == vocab.counts[ids].tolist()
     back = Vectors.load(out)
@@ -82,14 +82,13 @@ def test_from_a_word2vec_file_and_glove(run_dir, tmp_path):
                              for w, row in zip(vocab.words[:5], matrix[:5])))
     out = tmp_path / "n" / "g.npy"
     assert cli("export", glove, "--format", "npy", "-o", out).exit_code == 0
-    assert Vocab.load(out.parent / "vocab.txt").counts.tolist() == [0] * 5
+    assert Vocab.load(out.parent / "g.vocab.txt").counts.tolist() == [0] * 5
     np.testing.assert_array_equal(np.load(out), matrix[:5])
 
 
 def test_never_replaces_a_runs_files_and_asks_before_replacing(run_dir, tmp_path):
     before = {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()}
-    cases = [("txt", run_dir / "vectors.txt"), ("npy", run_dir / "vectors.npy"),
-             ("npy", run_dir / "other.npy")]  # its vocab.txt would be the run's
+    cases = [("txt", run_dir / "vectors.txt"), ("npy", run_dir / "vectors.npy")]
     for fmt, out in cases:
         r = cli("export", run_dir, "--format", fmt, "-o", out, "--force")
         assert r.exit_code == 1 and "is a file of the w2v run" in r.output, r.output
@@ -121,8 +120,13 @@ def test_a_failed_write_leaves_nothing(run_dir, tmp_path, monkeypatch):
 @pytest.mark.parametrize("args, code, text", [
     (["--format", "csv", "-o", "{tmp}/x"], 2, "'csv' is not one of"),
     (["--format", "txt"], 2, "Missing option '-o'"),
-    (["--format", "txt", "-o", "{tmp}/x", "--top", "0"], 2, "--top"),
-    (["--format", "txt", "-o", "{tmp}/x", "--top", "3", "--words", "{words}"], 2, "not both"),
+    (["--format", "txt", "-o", "/dev/null", "--force"], 1, "not a regular file"),
+    (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "0"], 2, "--most-frequent"),
+    (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "3", "--words", "{words}"], 2,
+     "not both"),
+    (["-o", "{tmp}/x"], 1, "cannot tell the format from"),
+    (["--format", "npy", "-o", "-"], 1, "cannot go to standard output"),
+    (["--format", "txt", "-o", "{tmp}/x", "--top", "3"], 2, "calls it --most-frequent"),
     (["--format", "txt", "-o", "{tmp}/x", "--words", "{nowords}"], 1,
      "none of the 2 words is in the vocabulary"),
     (["--format", "tsv", "-o", "{words}"], 1, "a tsv export writes a folder"),
