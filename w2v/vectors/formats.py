@@ -265,10 +265,7 @@ def _check_no_more(f, V: int, path: Path) -> None:
     """Only blank lines may follow the V records the header announces: a header claiming fewer
     rows than the file holds would otherwise load silently and then call the words past its
     count unknown."""
-    extra = 0
-    for line in f:
-        if line.strip():
-            extra += 1
+    extra = sum(1 for line in f if line.strip())
     if extra:
         raise VectorsError(f"{path}: its header says {V:,} vectors but {V + extra:,} lines of "
                            "vectors follow it: the header and the rows disagree (fix the "
