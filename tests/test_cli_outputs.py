@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import demo
 from w2v.cli import main
 from w2v.text.vocab import Vocab
 from w2v.train.rundir import default_run
@@ -22,18 +21,8 @@ def cli(*args, **kwargs):
     return result
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("outputs")
-    corpus = demo.write(root / "d.txt", 30_000)
-    r = cli("train", corpus, "--out", root / "run", "--dim", 12, "--epochs", 1, "--threads", 1,
-            "-q")
-    assert r.exit_code == 0, r.output
-    return root / "run"
-
-
-def reference(run_dir):
-    return Vocab.load(run_dir / "vocab.txt"), np.load(run_dir / "vectors.npy")
+def reference(run):
+    return Vocab.load(run / "vocab.txt"), np.load(run / "vectors.npy")
 
 
 def test_atomic_write_never_replaces_a_pipe(tmp_path):
@@ -46,18 +35,18 @@ def test_atomic_write_never_replaces_a_pipe(tmp_path):
     assert fifo.is_fifo() and os.listdir(tmp_path) == ["pipe"]
 
 
-def test_export_refuses_a_pipe_even_with_force(run_dir, tmp_path):
+def test_export_refuses_a_pipe_even_with_force(small_run, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    r = cli("export", run_dir, "--format", "txt", "-o", fifo, "--force")
+    r = cli("export", small_run, "--format", "txt", "-o", fifo, "--force")
     assert r.exit_code == 1 and "not a regular file" in r.output and "--out -" in r.output, r.output
     assert fifo.is_fifo()
 
 
 @pytest.mark.parametrize("fmt", ["txt", "bin"])
-def test_export_to_standard_output(run_dir, tmp_path, fmt):
-    vocab, matrix = reference(run_dir)
-    args = ["export", run_dir, "-o", "-", "--most-frequent", 40]
+def test_export_to_standard_output(small_run, tmp_path, fmt):
+    vocab, matrix = reference(small_run)
+    args = ["export", small_run, "-o", "-", "--most-frequent", 40]
     r = cli(*args, *(["--format", fmt] if fmt == "bin" else []))  # '-' alone means txt
     assert r.exit_code == 0 and "standard output" in r.stderr, r.output
     out = tmp_path / f"v.{fmt}"
@@ -67,12 +56,12 @@ def test_export_to_standard_output(run_dir, tmp_path, fmt):
     np.testing.assert_array_equal(back.vectors, matrix[:40])
 
 
-def test_two_npy_exports_share_a_folder(run_dir, tmp_path):
+def test_two_npy_exports_share_a_folder(small_run, tmp_path):
     """The second export with --force replaced the first's vocab.txt: 'a.npy has N rows but
     vocab.txt has M words'."""
-    vocab, matrix = reference(run_dir)
-    assert cli("export", run_dir, "-o", tmp_path / "a.npy").exit_code == 0
-    r = cli("export", run_dir, "--most-frequent", 9, "-o", tmp_path / "b.npy", "--force")
+    vocab, matrix = reference(small_run)
+    assert cli("export", small_run, "-o", tmp_path / "a.npy").exit_code == 0
+    r = cli("export", small_run, "--most-frequent", 9, "-o", tmp_path / "b.npy", "--force")
     assert r.exit_code == 0, r.output
     a, b = Vectors.load(tmp_path / "a.npy"), Vectors.load(tmp_path / "b.npy")
     assert a.words == vocab.words and b.words == vocab.words[:9]
@@ -80,18 +69,18 @@ def test_two_npy_exports_share_a_folder(run_dir, tmp_path):
     assert Vocab.load(tmp_path / "b.vocab.txt").counts.tolist() == vocab.counts[:9].tolist()
 
 
-def test_an_npy_beside_vocab_txt_still_loads(run_dir, tmp_path):
-    vocab, matrix = reference(run_dir)
+def test_an_npy_beside_vocab_txt_still_loads(small_run, tmp_path):
+    vocab, matrix = reference(small_run)
     np.save(tmp_path / "old.npy", matrix)
     vocab.save(tmp_path / "vocab.txt")
     assert Vectors.load(tmp_path / "old.npy").words == vocab.words
 
 
 @pytest.mark.parametrize("name, fmt", [("v.txt", "txt"), ("v.bin", "bin"), ("v.npy", "npy")])
-def test_export_format_from_the_extension(run_dir, tmp_path, name, fmt):
+def test_export_format_from_the_extension(small_run, tmp_path, name, fmt):
     gensim = pytest.importorskip("gensim")
-    vocab, matrix = reference(run_dir)
-    r = cli("export", run_dir, "-o", tmp_path / name)
+    vocab, matrix = reference(small_run)
+    r = cli("export", small_run, "-o", tmp_path / name)
     assert r.exit_code == 0, r.output
     if fmt == "npy":
         np.testing.assert_array_equal(np.load(tmp_path / name), matrix)
@@ -102,9 +91,9 @@ def test_export_format_from_the_extension(run_dir, tmp_path, name, fmt):
     np.testing.assert_array_equal(kv.vectors, matrix)
 
 
-def test_export_tsv_file_and_its_metadata(run_dir, tmp_path):
-    vocab, matrix = reference(run_dir)
-    r = cli("export", run_dir, "--words", "king,queen", "--words", "man", "-o",
+def test_export_tsv_file_and_its_metadata(small_run, tmp_path):
+    vocab, matrix = reference(small_run)
+    r = cli("export", small_run, "--words", "king,queen", "--words", "man", "-o",
             tmp_path / "p.tsv")
     assert r.exit_code == 0, r.output
     rows = [line.split("\t") for line in (tmp_path / "p.tsv").read_text().splitlines()]
@@ -113,44 +102,44 @@ def test_export_tsv_file_and_its_metadata(run_dir, tmp_path):
     assert (tmp_path / "p.metadata.tsv").read_text().split() == ["king", "queen", "man"]
 
 
-def test_plot_refuses_to_replace_without_force(run_dir, tmp_path):
+def test_plot_refuses_to_replace_without_force(small_run, tmp_path):
     out = tmp_path / "w.png"
     out.write_bytes(b"keep me")
-    r = cli("plot", run_dir, "-o", out)
+    r = cli("plot", small_run, "-o", out)
     assert r.exit_code == 1 and "exists; add --force" in r.output, r.output
     assert out.read_bytes() == b"keep me"
-    r = cli("plot", run_dir, "-o", out, "--force")
+    r = cli("plot", small_run, "-o", out, "--force")
     assert r.exit_code == 0 and out.read_bytes().startswith(b"\x89PNG"), r.output
     loss = tmp_path / "loss.png"
     loss.write_bytes(b"keep me")
-    assert cli("plot", "--loss", run_dir, "-o", loss).exit_code == 1
+    assert cli("plot", "--loss", small_run, "-o", loss).exit_code == 1
     assert loss.read_bytes() == b"keep me"
 
 
-def test_the_vectors_as_first_argument(run_dir, tmp_path):
+def test_the_vectors_as_first_argument(small_run, tmp_path):
     """'w2v similar runs/x king' queried the latest run and called 'runs/x' an unknown word."""
-    expected = Vectors.load(run_dir).most_similar(["king"], topn=3)
-    for args in [("similar", run_dir, "king"), ("similar", "king", "--vectors", run_dir)]:
+    expected = Vectors.load(small_run).most_similar(["king"], topn=3)
+    for args in [("similar", small_run, "king"), ("similar", "king", "--vectors", small_run)]:
         r = cli(*args, "-n", 3)
         assert r.exit_code == 0, r.output
         assert [line.split()[1] for line in r.stdout.splitlines()[2:]] == [w for w, _ in expected]
     r = cli("similar", tmp_path / "nothere", "king")
     assert r.exit_code == 1 and "does not exist" in r.output and "vocabulary" not in r.output
-    r = cli("analogy", run_dir, "king", "male", "female", "-n", 1)
-    top = Vectors.load(run_dir).analogy("king", "male", "female", topn=1)[0][0]
+    r = cli("analogy", small_run, "king", "male", "female", "-n", 1)
+    top = Vectors.load(small_run).analogy("king", "male", "female", topn=1)[0][0]
     assert r.exit_code == 0 and r.stdout.splitlines()[2].split()[1] == top
-    r = cli("evaluate", run_dir, "--vectors", run_dir)
+    r = cli("evaluate", small_run, "--vectors", small_run)
     assert r.exit_code == 2 and "give the vectors once" in r.output
 
 
-def test_words_inline_or_from_a_file(run_dir, tmp_path):
+def test_words_inline_or_from_a_file(small_run, tmp_path):
     words = tmp_path / "w.txt"
     words.write_text("rain snow\n")
-    r = cli("export", run_dir, "--words", "king,queen", "--words", words, "-o",
+    r = cli("export", small_run, "--words", "king,queen", "--words", words, "-o",
             tmp_path / "x.txt")
     assert r.exit_code == 0, r.output
     assert Vectors.load(tmp_path / "x.txt").words == ["king", "queen", "rain", "snow"]
-    r = cli("plot", run_dir, "--words", "king,queen,man,woman", "-o", tmp_path / "p.png")
+    r = cli("plot", small_run, "--words", "king,queen,man,woman", "-o", tmp_path / "p.png")
     assert r.exit_code == 0, r.output
     plotted = {w for line in r.stdout.splitlines() if line.startswith("cluster")
                for w in line.split(":", 1)[1].split()}

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import demo
 from w2v.cli import main
 from w2v.text.vocab import Vocab
 from w2v.vectors import export as export_module
@@ -19,14 +18,9 @@ def cli(*args):
     return result
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
-    corpus = demo.write(root / "d.txt", 30_000)
-    r = cli("train", corpus, "--out", root / "run", "--dim", 12, "--epochs", 1, "--threads", 1,
-            "-q")
-    assert r.exit_code == 0, r.output
-    return root / "run"
+@pytest.fixture
+def run_dir(small_run):
+    return small_run
 
 
 def reference(run_dir):
