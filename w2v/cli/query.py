@@ -27,8 +27,9 @@ from w2v.cli.options import json_option, method_option, run_argument, top_option
               "names) are skipped.")
 @json_option
 def analogy(words, vectors_path, topn, method, questions, as_json):
-    """Answer A - B + C = ?  (king - male + female = queen). With --questions, lines with
-    unknown words or not three different words are skipped and listed at the end.
+    """Answer A - B + C = ?  (king - male + female = queen) with the vectors of RUN (or
+    --vectors; else the latest run). With --questions, lines with unknown words or not three
+    different words are skipped and listed at the end.
 
     \b
     Example:
@@ -49,7 +50,8 @@ def analogy(words, vectors_path, topn, method, questions, as_json):
 @json_option
 def similar(words, minus, method, vectors_path, topn, as_json):
     """Nearest neighbours of WORDS (their vectors summed) minus the --minus words; the query
-    words are never answers.
+    words are never answers. RUN, a first argument that looks like a path (it holds a / or
+    names a folder or vectors file), or --vectors gives the vectors; else the latest run.
 
     \b
     Example:
