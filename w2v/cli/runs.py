@@ -34,8 +34,9 @@ def info(run_path, as_json):
 
 @main.command()
 @click.argument("source", metavar="RUN", type=click.Path(path_type=Path))
-@click.option("-o", "--out", required=True, metavar="PATH", help="The output file, or - for standard output "
-              "(txt and bin). A .txt, .bin, .npy or .tsv extension gives the format.")
+@click.option("-o", "--out", required=True, metavar="PATH",
+              help="The output file, or - for standard output (txt and bin). A .txt, .bin, "
+              ".npy or .tsv extension gives the format.")
 @click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy"]),
               help="tsv (TensorBoard Projector: NAME.tsv and NAME.metadata.tsv, or a folder "
               "holding vectors.tsv and metadata.tsv), word2vec txt or bin, or npy (with its "
