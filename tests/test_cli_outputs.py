@@ -3,11 +3,13 @@ or pipe, to standard output with ``-``, one vocabulary per npy export, no silent
 plot), where the vectors come from (first argument or --vectors), and how words are given."""
 
 import os
+import threading
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from w2v import demo
 from w2v.cli import main
 from w2v.text.vocab import Vocab
 from w2v.train.rundir import default_run
@@ -183,3 +185,26 @@ def test_a_pipe_names_its_run_stdin():
         os.close(read)
         os.close(write)
     assert str(default_run("data/wiki.txt.gz")) == "runs/wiki"
+
+
+def test_train_from_a_pipe_makes_runs_stdin(tmp_path, monkeypatch):
+    """bash's <(zcat corpus.gz) is /dev/fd/63: the run was runs/63."""
+    monkeypatch.chdir(tmp_path)
+    text = demo.write(tmp_path / "c.txt", 5_000)
+    read, write = os.pipe()
+
+    def feed():
+        with os.fdopen(write, "wb") as f:
+            f.write(text.read_bytes())
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        r = cli("train", f"/dev/fd/{read}", "--dim", 4, "--epochs", 1, "--threads", 1,
+                "--min-count", 1, "-q")
+    finally:
+        feeder.join()
+        os.close(read)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["stdin"]
+    assert Vectors.load(tmp_path / "runs" / "stdin").words[:1] == ["the"]

@@ -2,6 +2,8 @@
 a hand parse for the projector's tsv, numpy and the vocabulary file for npy) equals the rows
 chosen; a run's own files are never replaced, and a failed write leaves nothing behind."""
 
+import os
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -114,11 +116,13 @@ def test_a_failed_write_leaves_nothing(run_dir, tmp_path, monkeypatch):
 @pytest.mark.parametrize("args, code, text", [
     (["--format", "csv", "-o", "{tmp}/x"], 2, "'csv' is not one of"),
     (["--format", "txt"], 2, "Missing option '-o'"),
-    (["--format", "txt", "-o", "/dev/null", "--force"], 1, "not a regular file"),
+    (["--format", "txt", "-o", "{fifo}", "--force"], 1, "not a regular file"),  # not /dev/null:
+    # on a regression, as root, the test itself would replace the machine's /dev/null
     (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "0"], 2, "--most-frequent"),
     (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "3", "--words", "{words}"], 2,
      "not both"),
     (["-o", "{tmp}/x"], 1, "cannot tell the format from"),
+    (["-o", "{tmp}/x.txt", "--words", "{tmp}/nope.txt"], 2, "nope.txt: no such file"),
     (["--format", "npy", "-o", "-"], 1, "cannot go to standard output"),
     (["--format", "txt", "-o", "{tmp}/x", "--top", "3"], 2, "calls it --most-frequent"),
     (["--format", "txt", "-o", "{tmp}/x", "--words", "{nowords}"], 1,
@@ -129,7 +133,9 @@ def test_a_failed_write_leaves_nothing(run_dir, tmp_path, monkeypatch):
 def test_errors(run_dir, tmp_path, args, code, text):
     (tmp_path / "w.txt").write_text("king")
     (tmp_path / "none.txt").write_text("zzz qqq")
-    names = {"tmp": tmp_path, "words": tmp_path / "w.txt", "nowords": tmp_path / "none.txt"}
+    os.mkfifo(tmp_path / "fifo")
+    names = {"tmp": tmp_path, "words": tmp_path / "w.txt", "nowords": tmp_path / "none.txt",
+             "fifo": tmp_path / "fifo"}
     r = cli("export", run_dir, *[a.format(**names) for a in args])
     assert r.exit_code == code and text in r.output, r.output
     assert len([ln for ln in r.output.splitlines() if ln.startswith("Error")]) == 1
