@@ -12,6 +12,10 @@ of evaluation questions).
 Repeated query words: ``analogy`` rejects ``a b c`` with a repeated word (the question would be
 degenerate); ``most_similar`` accepts repeats and counts each occurrence, like gensim.
 
+gensim's ``KeyedVectors`` reading, for notebook users: ``v["king"]`` (a copy of the row),
+``"king" in v``, ``len(v)``, ``v.words``, ``v.matrix``, ``v.most_similar(positive=[...],
+negative=[...], topn=...)``, ``v.similarity(a, b)``, and ``v.to_gensim()`` for the rest.
+
 Lowercased runs: a run trained with ``lowercase`` has only lowercase words, so a query for
 "King" could never match. ``load`` reads the run's ``state.json`` (beside the vectors file) and
 sets ``Vectors.lowercase``; then every query word is lowercased first, silently, as the corpus
@@ -33,6 +37,11 @@ from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2v
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
+
+
+class UnknownWord(VectorsError, KeyError):
+    """A query word that is not in the vocabulary: a ``KeyError`` too, as a missing key of
+    gensim's ``KeyedVectors`` or of a dict is."""
 
 
 class Vectors:
@@ -60,6 +69,23 @@ class Vectors:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Vectors({len(self):,} words, {self.dim}-d)"
+
+    def __getitem__(self, words) -> np.ndarray:
+        """A copy of the vector of ``words`` (a word), or of each of them (a list: shape
+        ``(n, dim)``), as gensim's ``kv[word]``; an unknown word is an ``UnknownWord`` error
+        that names the closest words."""
+        if isinstance(words, str):
+            return np.array(self.vectors[self.id(words)])
+        return np.array(self.vectors[[self.id(w) for w in words]]).reshape(-1, self.dim)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The ``(V, dim)`` vectors, row ``i`` for ``words[i]``: not a copy (read-only when
+        loaded from a ``.npy``, which is memory-mapped)."""
+        return self.vectors
 
     def __contains__(self, word: str) -> bool:
         return self.key(word) in self.index
@@ -101,7 +127,7 @@ class Vectors:
             return self.index[self.key(word)]
         except KeyError:
             hint = self._hint(self.key(word))
-            raise VectorsError(f"{word!r} is not in the vocabulary{hint}") from None
+            raise UnknownWord(f"{word!r} is not in the vocabulary{hint}") from None
 
     def _hint(self, word: str) -> str:
         """'; closest: ...' from the 50,000 most frequent words (difflib), other cases first."""
@@ -141,6 +167,10 @@ class Vectors:
         else:
             raise VectorsError(f"unknown method {method!r}; use 'add' or 'mul'")
         return self._top(scores, set(ids), topn)
+
+    def similarity(self, a: str, b: str) -> float:
+        """The cosine similarity of two words (gensim's ``similarity``)."""
+        return float(self.unit[self.id(a)] @ self.unit[self.id(b)])
 
     def similar(self, word: str, topn: int = 10):
         """The ``topn`` nearest neighbours of ``word`` by cosine similarity."""
@@ -200,6 +230,18 @@ class Vectors:
         if path.suffix == ".npy":
             raise VectorsError(f"{path} is not a .npy file (no NumPy header)")
         return cls(*read_word2vec(path), lowercase=lowercase)
+
+    def to_gensim(self):
+        """The same words and vectors as gensim's ``KeyedVectors`` (for what w2v does not do:
+        ``doesnt_match``, ``n_similarity``, ...). It does not lowercase queries for a
+        lowercased run."""
+        try:
+            from gensim.models import KeyedVectors
+        except ImportError:
+            raise VectorsError("to_gensim needs gensim: pip install gensim") from None
+        kv = KeyedVectors(self.dim)
+        kv.add_vectors(self.words, np.asarray(self.vectors, dtype=np.float32))
+        return kv
 
     def save_word2vec(self, path, binary: bool) -> None:
         """word2vec.c's text or binary format, atomically: see ``formats.write_word2vec``."""
