@@ -183,7 +183,10 @@ def _correlations(gold: np.ndarray, model: np.ndarray, path, notes: list) -> tup
 
 def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add") -> dict:
     """Answer one ``a b c`` analogy per line, skipping what cannot be answered instead of
-    stopping there: one typo in a long batch used to discard every answer after it.
+    stopping there: one typo in a long batch used to discard every answer after it. A line
+    ``a b c d`` (questions-words.txt) also gives the expected answer d: its answer carries
+    ``expected`` and ``hit`` (d is the top result), and the report ``hits`` of ``with_answer``
+    such lines; ``: section`` lines are skipped.
 
     Blank lines are ignored; lines are numbered from 1, as in the file. A line whose words are
     not all in the vocabulary goes to ``skipped_oov`` with its ``unknown`` words, a line that
@@ -195,9 +198,10 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
     answers, oov, malformed, questions = [], [], [], 0
     for lineno, line in enumerate(lines, start=1):
         words = line.split()
-        if not words:
+        if not words or words[0].startswith(":"):  # blank, or a section of questions-words
             continue
         questions += 1
+        words, expected = (words[:3], words[3]) if len(words) == 4 else (words, None)
         if len(words) != 3 or len({vectors.key(w) for w in words}) < 3:
             malformed.append({"line": lineno, "text": line.strip()})
             continue
@@ -206,9 +210,16 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
             oov.append({"line": lineno, "query": words, "unknown": unknown})
             continue
         results = vectors.analogy(*words, topn=topn, method=method)
-        answers.append({"line": lineno, "query": words, "results": results})
+        answer = {"line": lineno, "query": words, "results": results}
+        if expected is not None:
+            hit = bool(results) and vectors.key(results[0][0]) == vectors.key(expected)
+            answer.update(expected=expected, hit=hit)
+        answers.append(answer)
     report = {"questions": questions, "answered": len(answers), "answers": answers,
               "skipped_oov": oov, "malformed": malformed}
+    expected = [a["hit"] for a in answers if "hit" in a]
+    if expected:
+        report["hits"], report["with_answer"] = sum(expected), len(expected)
     if not answers:
         raise VectorsError("; ".join(["no question could be answered", *format_skipped(report)])
                            if questions else "no questions: every line is blank")
