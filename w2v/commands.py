@@ -243,3 +243,19 @@ def _check_output(path: Path, force: bool) -> None:
     """As export and demo: an existing file is replaced only with {=force}."""
     if Path(path).exists() and not force:
         raise VectorsError(f"{path} exists; add {{=force}} to replace it")
+
+
+def classes(source, k, out, seed, force) -> Reply:
+    from w2v.util.atomic import atomic_write
+    from w2v.vectors.classes import format_classes, word_classes
+
+    if out is not None:
+        _check_output(out, force)
+    notes = []
+    vectors = _load(source, notes)
+    text = format_classes(vectors.words, word_classes(vectors.unit, k, seed))
+    if out is None:
+        return Reply(text.rstrip("\n"), notes)
+    with atomic_write(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    return Reply(notes=notes + [f"wrote {len(vectors):,} words in {k} classes to {out}"])
