@@ -25,15 +25,15 @@ from w2v.cli.options import config_options
               help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
 def train(corpus, config_file, out, resume, force, init, **options):
-    """Train skip-gram or CBOW vectors (--arch; --loss ns or hs; presets: --config cbow, hs)
-    on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
+    """Train word vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
+    Skip-gram (--arch sg) or CBOW (--arch cbow), with negative sampling (--loss ns) or
+    hierarchical softmax (--loss hs); the presets --config cbow and --config hs ship with w2v.
 
     \b
     Example:
-      w2v train wiki.txt.gz --epochs 5 --out runs/wiki
-      zcat wiki.txt.gz | w2v train - --out runs/wiki
-      w2v train --out runs/wiki --resume
-      w2v train --out runs/wiki --resume --epochs 10       # 5 more
-      w2v train news.txt --init runs/wiki --out runs/wiki-news
+      w2v demo demo.txt && w2v train demo.txt --epochs 3 --out runs/mine
+      w2v train --out runs/mine --resume --epochs 5       # 2 more epochs
+      cat demo.txt | w2v train - --arch cbow --out runs/piped    # lr 0.05: cbow's
+      w2v train demo.txt --init runs/mine --out runs/mine-more
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init))
