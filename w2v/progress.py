@@ -40,6 +40,9 @@ class Renderer:
         self._last_line = 0.0
 
     def __call__(self, event) -> None:
+        if isinstance(event, events.Alert):  # quiet or not
+            self.line(f"warning: {event.text}", force=True)
+            return
         if self.quiet:
             return
         handler = getattr(self, "_" + type(event).__name__.lower(), None)
@@ -58,8 +61,8 @@ class Renderer:
             self.bar.close()
             self.bar = None
 
-    def line(self, text: str) -> None:
-        if self.quiet:
+    def line(self, text: str, force: bool = False) -> None:
+        if self.quiet and not force:
             return
         if self.bar is not None:
             self.bar.write(text, file=self.stream)

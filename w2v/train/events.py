@@ -16,6 +16,14 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """Something that changes what the run's result is made of (a damaged checkpoint skipped,
+    so epochs are trained again; a damaged file rebuilt): shown even when quiet."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Configured:
     """The config the session trains with (a resumed run's is the stored one)."""
 

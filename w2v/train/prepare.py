@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, save_formats
+from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError, RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
@@ -24,8 +24,7 @@ from w2v.text import encoded
 from w2v.text.read import STDIN, is_regular
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
-from w2v.train.export import finish
+from w2v.train import events, repair
 from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.mpi import check_ranks
@@ -111,10 +110,7 @@ def _corpus_notes(stats: CorpusStats):
 
 
 def resume(rundir: RunDir, settings, corpus: list[str]):
-    skipped = []
-    ckpt = checkpoint.latest(rundir, warn=skipped.append)
-    for message in skipped:
-        yield events.Note(message)
+    ckpt = yield from repair.newest_good(rundir)
     check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     state = TrainState.from_json(ckpt.state)
@@ -123,14 +119,10 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     if extension:
         yield events.Note(extension)
     check_same_corpus(state.corpus, corpus)
+    yield from repair.vocabulary(rundir, ckpt)
     vocab = Vocab.load(rundir.vocab)
     if state.epoch >= cfg.epochs:
-        ids_done = cfg.keep_ids or not rundir.ids.exists()
-        if rundir.saved_formats() == save_formats(cfg.save) and ids_done:
-            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
-                                     f"are in {rundir.path}")
-            return None
-        yield from finish(rundir, cfg, vocab.words, ckpt.W_in, ckpt.path, skip_existing=True)
+        yield from repair.finished(rundir, cfg, vocab.words, ckpt)
         return None
     if not rundir.ids.exists():
         _reencode(rundir, cfg, vocab, state.corpus)

@@ -1,0 +1,148 @@
+"""Whether a run folder's files are the ones w2v wrote, and what can be rebuilt from what.
+
+Every file w2v writes is recorded by size and sha256: a checkpoint's files in its own
+``state.json`` (``checkpoint.py``), the vector files and ``vocab.txt`` in ``RUN/state.json``'s
+``outputs`` (``export.py``). ``RUN/state.json`` itself is the newest checkpoint's state plus
+``outputs``. So each damaged file has a source to be rebuilt from:
+
+- ``vocab.txt``, ``state.json`` and the vector files: the checkpoint they came from (its W_in,
+  its copy of the vocabulary);
+- a checkpoint's ``W_in.npy``: ``vectors.npy``, when it holds the recorded bytes;
+- a checkpoint otherwise: nothing but an older intact checkpoint, from which the epochs after
+  it are trained again.
+
+``check`` reads every file once (what ``w2v info`` shows); ``resume`` in ``prepare.py`` acts on
+the same records.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from w2v.errors import CheckpointError, RunError
+from w2v.train import checkpoint
+from w2v.train.hashed import sha256_file
+from w2v.train.rundir import RunDir
+from w2v.util.atomic import atomic_group
+
+
+@dataclass(frozen=True)
+class Damage:
+    """One damaged file: ``file`` relative to the run, what is wrong, and how to recover."""
+
+    file: str
+    problem: str
+    recovery: str
+
+
+def file_problem(path: Path, record: dict | None) -> str | None:
+    """Why ``path`` is not the file ``record`` ({"bytes", "sha256"}) describes, or None."""
+    if not path.is_file():
+        return "missing"
+    if not record:
+        return None
+    size = path.stat().st_size
+    if record.get("bytes") is not None and size != record["bytes"]:
+        return f"truncated or rewritten ({size:,} bytes, {record['bytes']:,} were written)"
+    if sha256_file(path) != record.get("sha256"):
+        return "rewritten (sha256 mismatch)"
+    return None
+
+
+def read_record(run: RunDir) -> dict:
+    """RUN/state.json, or {} if it cannot be read."""
+    try:
+        return run.read_state()
+    except (RunError, OSError):
+        return {}
+
+
+def output_records(run: RunDir, record: dict) -> tuple[str | None, dict]:
+    """(checkpoint name, {file name: {"bytes", "sha256"}}) of the run's recorded outputs."""
+    outputs = record.get("outputs") if isinstance(record.get("outputs"), dict) else {}
+    files = outputs.get("files") if isinstance(outputs.get("files"), dict) else {}
+    return outputs.get("checkpoint"), files
+
+
+def damaged_outputs(run: RunDir, record: dict) -> dict[str, str]:
+    """{file name: problem} of the recorded outputs (vector files, vocab.txt)."""
+    _, files = output_records(run, record)
+    problems = {name: file_problem(run.path / name, rec) for name, rec in files.items()}
+    return {name: p for name, p in problems.items() if p}
+
+
+def check(run: RunDir) -> list[Damage]:
+    """Every damaged file of the run, with how to recover it."""
+    record = read_record(run)
+    dirs = run.checkpoint_dirs()
+    verdicts = {d: checkpoint.verify(d) for d in dirs}
+    good = next((d for d in reversed(dirs) if not verdicts[d]), None)
+    source, _ = output_records(run, record)
+    damages = [_checkpoint_damage(run, d, p, good, record)
+               for d in dirs for p in verdicts[d]]
+    rebuild = (f"{{=resume}} rewrites it from {good.name}" if good is not None and
+               (source in (None, good.name)) else _lost(good, record))
+    damages += [Damage(name, problem, rebuild)
+                for name, problem in damaged_outputs(run, record).items()]
+    if run.state.is_file() and dirs:
+        problem = _state_problem(run, record, dirs[-1])
+        if problem:
+            damages.append(Damage(run.state.name, problem, f"{{=resume}} rewrites it from "
+                                  f"{(good or dirs[-1]).name}"))
+    return damages
+
+
+def _checkpoint_damage(run: RunDir, path: Path, problem: str, good, record) -> Damage:
+    name = f"{path.parent.name}/{path.name}"
+    if good is not None and path < good:
+        return Damage(name, problem, f"not needed: {good.name} is newer and intact")
+    if problem.startswith("W_in.npy") and restorable(run, path, record):
+        return Damage(name, problem, "{=resume} restores it from vectors.npy, which holds "
+                      "the same bytes")
+    return Damage(name, problem, _lost(good, record))
+
+
+def _lost(good, record) -> str:
+    """What resuming does when the newest checkpoint is damaged beyond repair."""
+    if good is None:
+        return "no intact checkpoint is left: the run cannot be resumed or extended"
+    state = checkpoint.read_state(good)
+    done, ahead = state.get("epoch"), record.get("epoch")
+    again = f": epochs {done + 1}-{ahead} are trained again" if isinstance(done, int) and \
+        isinstance(ahead, int) and ahead > done else ""
+    return f"{{=resume}} continues from the newest intact checkpoint, {good.name} (epoch " \
+           f"{done}){again}"
+
+
+def _state_problem(run: RunDir, record: dict, newest: Path) -> str | None:
+    """Why RUN/state.json is not the newest checkpoint's state (plus ``outputs``), or None."""
+    if not record:
+        return "unreadable (not valid JSON)"
+    try:
+        ckpt_state = checkpoint.read_state(newest)
+    except CheckpointError:
+        return None  # the checkpoint's own damage is reported; nothing to compare with
+    if {k: v for k, v in record.items() if k != "outputs"} != ckpt_state:
+        return f"differs from {newest.name}'s state.json (edited?)"
+    return None
+
+
+def restorable(run: RunDir, path: Path, record: dict) -> bool:
+    """Whether RUN/vectors.npy holds the bytes checkpoint ``path`` records for its W_in.npy."""
+    try:
+        state = checkpoint.read_state(path)
+    except CheckpointError:
+        return False
+    vectors = run.vector_file("npy")
+    want = {"bytes": state.get("bytes", {}).get("W_in"),
+            "sha256": state.get("sha256", {}).get("W_in")}
+    return vectors.is_file() and want["sha256"] is not None and \
+        file_problem(vectors, want) is None
+
+
+def restore(source: Path, target: Path) -> None:
+    """Copy ``source`` over ``target`` atomically (a damaged file from its intact twin)."""
+    with atomic_group() as stage:
+        shutil.copyfile(source, stage(target))

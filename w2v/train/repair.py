@@ -1,0 +1,96 @@
+"""Resuming a damaged run: its files are checked against their records (``integrity.py``) and
+rebuilt from the newest intact checkpoint, or the resume is refused with the reason.
+
+Each step is a generator of events: every fallback and rebuild is an ``Alert``, which quiet
+output still shows, since it changes what the run's result is made of.
+"""
+
+from __future__ import annotations
+
+from w2v.config import Config, save_formats
+from w2v.errors import RunError
+from w2v.train import checkpoint, events, integrity
+from w2v.train.checkpoint import FILES, VOCAB, write_json_atomic
+from w2v.train.export import finish
+from w2v.train.rundir import RunDir
+
+
+def newest_good(run: RunDir):
+    """The newest intact checkpoint, after restoring the newest one's W_in.npy from
+    vectors.npy where that holds the same bytes; damaged newer ones are set aside, each with
+    an Alert saying what falling back costs."""
+    record = integrity.read_record(run)
+    dirs = run.checkpoint_dirs()
+    if dirs and integrity.restorable(run, dirs[-1], record) and any(
+            p.startswith(FILES["W_in"]) for p in checkpoint.verify(dirs[-1])):
+        integrity.restore(run.vector_file("npy"), dirs[-1] / FILES["W_in"])
+        yield events.Alert(f"{dirs[-1] / FILES['W_in']} was damaged: restored from "
+                           f"{run.vector_file('npy')}, which holds the same bytes")
+    skipped = []
+    ckpt = checkpoint.latest(run, warn=skipped.append, set_aside=True)
+    for message in skipped:
+        yield events.Alert(message + _retrained(record, ckpt.state))
+    return ckpt
+
+
+def _retrained(record: dict, state: dict) -> str:
+    done, ahead = state.get("epoch"), record.get("epoch")
+    if isinstance(done, int) and isinstance(ahead, int) and ahead > done:
+        return f"; the {ahead - done} epoch(s) after it are lost and must be trained again"
+    return ""
+
+
+def vocabulary(run: RunDir, ckpt):
+    """Restore vocab.txt from the checkpoint's copy if it is not the recorded file."""
+    want = {"bytes": ckpt.state.get("bytes", {}).get(VOCAB),
+            "sha256": ckpt.state.get("sha256", {}).get(VOCAB)}
+    if want["sha256"] is None:  # a checkpoint from before copies were kept
+        return
+    problem = integrity.file_problem(run.vocab, want)
+    if problem:
+        integrity.restore(ckpt.path / FILES[VOCAB], run.vocab)
+        yield events.Alert(f"{run.vocab} was {problem}: restored from {ckpt.path.name}")
+
+
+def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
+    """A run that has trained all its epochs: nothing to do if its outputs are whole, else
+    rebuild them from ``ckpt``, or refuse if they came from a newer, damaged checkpoint."""
+    record = integrity.read_record(run)
+    source, files = integrity.output_records(run, record)
+    damaged = integrity.damaged_outputs(run, record)
+    if source not in (None, ckpt.path.name):
+        _check_not_behind(run, record, source, damaged, ckpt)
+        yield events.NothingToDo(f"its vectors (epoch {record.get('epoch')}) are whole, but "
+                                 f"can no longer be extended beyond {ckpt.path.name}")
+        return
+    if {k: v for k, v in record.items() if k != "outputs"} != ckpt.state:
+        write_json_atomic(run.state, ckpt.state)
+        yield events.Alert(f"{run.state} was damaged or edited: rewritten from "
+                           f"{ckpt.path.name}")
+    for name, problem in damaged.items():
+        if name != run.vocab.name:  # restored by ``vocabulary``
+            yield events.Alert(f"{run.path / name} was {problem}: rewritten from "
+                               f"{ckpt.path.name}")
+            (run.path / name).unlink(missing_ok=True)
+    whole = run.saved_formats() == save_formats(cfg.save) and not damaged and files
+    if whole and (cfg.keep_ids or not run.ids.exists()):
+        yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors are "
+                                 f"in {run.path}")
+        return
+    if not files:  # no record to trust (a run of an older w2v): write them all again
+        for fmt in run.saved_formats():
+            run.vector_file(fmt).unlink()
+    yield from finish(run, cfg, words, ckpt.W_in, ckpt.path, skip_existing=True)
+
+
+def _check_not_behind(run: RunDir, record, source, damaged, ckpt) -> None:
+    """The outputs came from ``source``, newer than the intact ``ckpt``: if any is damaged,
+    nothing can rebuild it; say how to train the lost epochs again."""
+    if not damaged:
+        return
+    done, ahead = ckpt.state.get("epoch"), record.get("epoch")
+    names = ", ".join(sorted(damaged))
+    raise RunError(f"cannot rebuild {names} in {run.path}: they came from checkpoint "
+                   f"{source} (epoch {ahead}), which is damaged; the newest intact one, "
+                   f"{ckpt.path.name}, is at epoch {done}: resume with {{=epochs}} {ahead} to "
+                   f"train epochs {done + 1}-{ahead} again")
