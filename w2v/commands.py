@@ -145,8 +145,10 @@ def info(run_path, as_json) -> Reply:
     report = run_info(run_path)
     if as_json:
         return Reply(to_json(report, indent=1))
-    resume = f"continue with: w2v train {{=out}} {run_path} {{=resume}}"
-    return Reply(format_info(report), [resume] if report["resumable"] else [])
+    resume = f"w2v train {{=out}} {run_path} {{=resume}}"
+    if report["damage"]:
+        return Reply(format_info(report), [f"warning: damaged files; recover with: {resume}"])
+    return Reply(format_info(report), [f"continue with: {resume}"] if report["resumable"] else [])
 
 
 def export(source, fmt, out, words_file, top, force) -> Reply:

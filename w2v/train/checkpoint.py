@@ -188,33 +188,36 @@ def _verified(path: Path, name: str, state: dict) -> np.ndarray:
     return array
 
 
-def latest(run, warn=print, set_aside: bool = False) -> Checkpoint:
+def latest(run, warn=print) -> Checkpoint:
     """The newest checkpoint that loads and verifies; a corrupt newer one is reported (through
     ``warn``, with what falling back costs) and skipped, so one damaged file never costs the
-    whole run. ``set_aside`` (the folder's owner only) renames the damaged ones
-    ``damaged-ckpt-...``, so that pruning never counts them."""
+    whole run."""
     dirs = _checkpoint_dirs(run)
     if not dirs:
         raise CheckpointError(f"no checkpoint in {_rundir(run).path}; start a new run without "
                               "{=resume}")
-    errors, damaged = [], []
+    errors = []
     for path in reversed(dirs):
         try:
             ckpt = load(path)
         except CheckpointError as e:
             errors.append(str(e))
-            damaged.append(path)
             continue
         for message in errors:
             warn(f"skipping {message}: continuing from the older {path.name} (epoch "
                  f"{ckpt.state.get('epoch')}, {ckpt.state.get('words_done', 0):,} words)")
-        if set_aside:
-            for path in damaged:
-                shutil.rmtree(path.with_name(DAMAGED + path.name), ignore_errors=True)
-                os.replace(path, path.with_name(DAMAGED + path.name))
         return ckpt
     raise CheckpointError("; ".join(errors) + "; no intact checkpoint is left: the run cannot "
                           "be resumed (start it again with {=force})")
+
+
+def set_aside(run, good: Path) -> None:
+    """Rename the checkpoints newer than ``good`` (which ``latest`` skipped as damaged)
+    ``damaged-ckpt-...``, so that pruning never counts them; only the folder's owner may."""
+    for path in _checkpoint_dirs(run):
+        if path.name > Path(good).name:
+            shutil.rmtree(path.with_name(DAMAGED + path.name), ignore_errors=True)
+            os.replace(path, path.with_name(DAMAGED + path.name))
 
 
 def has_checkpoint(run) -> bool:

@@ -82,15 +82,19 @@ def check(run: RunDir) -> list[Damage]:
     source, _ = output_records(run, record)
     damages = [_checkpoint_damage(run, d, p, good, record)
                for d in dirs for p in verdicts[d]]
-    rebuild = (f"{{=resume}} rewrites it from {good.name}" if good is not None and
+    rebuild = (f"resuming rewrites it from {good.name}" if good is not None and
                (source in (None, good.name)) else _lost(good, record))
     damages += [Damage(name, problem, rebuild)
                 for name, problem in damaged_outputs(run, record).items()]
-    if run.state.is_file() and dirs:
-        problem = _state_problem(run, record, dirs[-1])
+    origin = run.checkpoints / source if source else (dirs[-1] if dirs else None)
+    if run.state.is_file() and origin is not None and origin.is_dir():
+        problem = _state_problem(run, record, origin)
         if problem:
-            damages.append(Damage(run.state.name, problem, f"{{=resume}} rewrites it from "
+            damages.append(Damage(run.state.name, problem, f"resuming rewrites it from "
                                   f"{(good or dirs[-1]).name}"))
+    damages += [Damage(f"{p.parent.name}/{p.name}", "set aside as damaged by a resume",
+                       "none needed: delete it (the next checkpoint removes it)")
+                for p in sorted(run.checkpoints.glob(checkpoint.DAMAGED + "ckpt-*"))]
     return damages
 
 
@@ -98,9 +102,10 @@ def _checkpoint_damage(run: RunDir, path: Path, problem: str, good, record) -> D
     name = f"{path.parent.name}/{path.name}"
     if good is not None and path < good:
         return Damage(name, problem, f"not needed: {good.name} is newer and intact")
-    if problem.startswith("W_in.npy") and restorable(run, path, record):
-        return Damage(name, problem, "{=resume} restores it from vectors.npy, which holds "
-                      "the same bytes")
+    for key, twin in twins(run).items():
+        if problem.startswith(checkpoint.FILES[key]) and restorable(run, path, key):
+            return Damage(name, problem, f"resuming restores it from {twin.name}, which "
+                          "holds the same bytes")
     return Damage(name, problem, _lost(good, record))
 
 
@@ -112,7 +117,7 @@ def _lost(good, record) -> str:
     done, ahead = state.get("epoch"), record.get("epoch")
     again = f": epochs {done + 1}-{ahead} are trained again" if isinstance(done, int) and \
         isinstance(ahead, int) and ahead > done else ""
-    return f"{{=resume}} continues from the newest intact checkpoint, {good.name} (epoch " \
+    return f"resuming continues from the newest intact checkpoint, {good.name} (epoch " \
            f"{done}){again}"
 
 
@@ -129,17 +134,35 @@ def _state_problem(run: RunDir, record: dict, newest: Path) -> str | None:
     return None
 
 
-def restorable(run: RunDir, path: Path, record: dict) -> bool:
-    """Whether RUN/vectors.npy holds the bytes checkpoint ``path`` records for its W_in.npy."""
+def twins(run: RunDir) -> dict[str, Path]:
+    """The run's files that hold the same bytes as a checkpoint's (by ``checkpoint.FILES``
+    key): vectors.npy is the final W_in.npy, vocab.txt the copy of the vocabulary."""
+    return {"W_in": run.vector_file("npy"), checkpoint.VOCAB: run.vocab}
+
+
+def restorable(run: RunDir, path: Path, name: str) -> bool:
+    """Whether the run's twin of checkpoint ``path``'s file ``name`` holds the recorded bytes."""
     try:
         state = checkpoint.read_state(path)
     except CheckpointError:
         return False
-    vectors = run.vector_file("npy")
-    want = {"bytes": state.get("bytes", {}).get("W_in"),
-            "sha256": state.get("sha256", {}).get("W_in")}
-    return vectors.is_file() and want["sha256"] is not None and \
-        file_problem(vectors, want) is None
+    want = {"bytes": state.get("bytes", {}).get(name), "sha256": state.get("sha256", {}).get(name)}
+    twin = twins(run)[name]
+    return twin.is_file() and want["sha256"] is not None and file_problem(twin, want) is None
+
+
+def state_twin(run: RunDir, path: Path) -> dict | None:
+    """RUN/state.json without ``outputs``, if it is checkpoint ``path``'s state: a checkpoint
+    state whose recorded files are the ones in ``path``; else None."""
+    record = {k: v for k, v in read_record(run).items() if k != "outputs"}
+    digests = record.get("sha256") if isinstance(record.get("sha256"), dict) else {}
+    if record.get("format") != checkpoint.FORMAT or "W_in" not in digests:
+        return None
+    sizes = record.get("bytes") if isinstance(record.get("bytes"), dict) else {}
+    same = all(file_problem(path / checkpoint.FILES[name], {"bytes": sizes.get(name),
+                                                            "sha256": sha}) is None
+               for name, sha in digests.items() if name in checkpoint.FILES)
+    return record if same else None
 
 
 def restore(source: Path, target: Path) -> None:

@@ -8,7 +8,7 @@ output still shows, since it changes what the run's result is made of.
 from __future__ import annotations
 
 from w2v.config import Config, save_formats
-from w2v.errors import RunError
+from w2v.errors import CheckpointError, RunError
 from w2v.train import checkpoint, events, integrity
 from w2v.train.checkpoint import FILES, VOCAB, write_json_atomic
 from w2v.train.export import finish
@@ -16,21 +16,44 @@ from w2v.train.rundir import RunDir
 
 
 def newest_good(run: RunDir):
-    """The newest intact checkpoint, after restoring the newest one's W_in.npy from
-    vectors.npy where that holds the same bytes; damaged newer ones are set aside, each with
-    an Alert saying what falling back costs."""
-    record = integrity.read_record(run)
-    dirs = run.checkpoint_dirs()
-    if dirs and integrity.restorable(run, dirs[-1], record) and any(
-            p.startswith(FILES["W_in"]) for p in checkpoint.verify(dirs[-1])):
-        integrity.restore(run.vector_file("npy"), dirs[-1] / FILES["W_in"])
-        yield events.Alert(f"{dirs[-1] / FILES['W_in']} was damaged: restored from "
-                           f"{run.vector_file('npy')}, which holds the same bytes")
-    skipped = []
-    ckpt = checkpoint.latest(run, warn=skipped.append, set_aside=True)
+    """The newest intact checkpoint, after restoring a damaged file of the newest one from its
+    twin in the run folder (``integrity.twins``) where that holds the recorded bytes; damaged
+    newer ones are set aside, each with an Alert saying what falling back costs."""
+    record, dirs = integrity.read_record(run), run.checkpoint_dirs()
+    skipped, ckpt, error = [], None, None
+    try:
+        ckpt = checkpoint.latest(run, warn=skipped.append)
+    except CheckpointError as e:
+        error = e
+    if dirs and (ckpt is None or ckpt.path != dirs[-1]):
+        restored = yield from _restore_twins(run, dirs[-1])
+        if restored:
+            skipped, error = [], None
+            ckpt = checkpoint.latest(run, warn=skipped.append)
+    if ckpt is None:
+        raise error
+    checkpoint.set_aside(run, ckpt.path)
     for message in skipped:
         yield events.Alert(message + _retrained(record, ckpt.state))
     return ckpt
+
+
+def _restore_twins(run: RunDir, path):
+    """Restore the damaged files of checkpoint ``path`` that have an intact twin; returns
+    whether any was."""
+    problems, restored = checkpoint.verify(path), False
+    for name, twin in integrity.twins(run).items():
+        if any(p.startswith(FILES[name]) for p in problems) and \
+                integrity.restorable(run, path, name):
+            integrity.restore(twin, path / FILES[name])
+            restored = True
+            yield events.Alert(f"{path / FILES[name]} was damaged: restored from {twin}, "
+                               "which holds the same bytes")
+    if problems[:1] and "state.json" in problems[0] and integrity.state_twin(run, path):
+        write_json_atomic(path / "state.json", integrity.state_twin(run, path))
+        restored = True
+        yield events.Alert(f"{path / 'state.json'} was damaged: restored from {run.state}")
+    return restored
 
 
 def _retrained(record: dict, state: dict) -> str:
@@ -64,7 +87,8 @@ def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
                                  f"can no longer be extended beyond {ckpt.path.name}")
         return
     if {k: v for k, v in record.items() if k != "outputs"} != ckpt.state:
-        write_json_atomic(run.state, ckpt.state)
+        kept = {"outputs": record["outputs"]} if files else {}  # checked file by file above
+        write_json_atomic(run.state, {**ckpt.state, **kept})
         yield events.Alert(f"{run.state} was damaged or edited: rewritten from "
                            f"{ckpt.path.name}")
     for name, problem in damaged.items():
@@ -90,7 +114,8 @@ def _check_not_behind(run: RunDir, record, source, damaged, ckpt) -> None:
         return
     done, ahead = ckpt.state.get("epoch"), record.get("epoch")
     names = ", ".join(sorted(damaged))
+    which = f"epoch {ahead}" if ahead == done + 1 else f"epochs {done + 1}-{ahead}"
     raise RunError(f"cannot rebuild {names} in {run.path}: they came from checkpoint "
                    f"{source} (epoch {ahead}), which is damaged; the newest intact one, "
                    f"{ckpt.path.name}, is at epoch {done}: resume with {{=epochs}} {ahead} to "
-                   f"train epochs {done + 1}-{ahead} again")
+                   f"train {which} again")
