@@ -74,9 +74,15 @@ def train_folder(corpus, out, resume: bool, force: bool, init=None) -> Path:
 
 
 def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
-          init=None) -> Reply:
+          init=None, corpus_option=()) -> Reply:
     """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
-    run to start from (continued training)."""
+    run to start from (continued training); ``corpus_option``: the corpus of a resumed run
+    given by option rather than as arguments (either, not both)."""
+    if corpus_option and corpus:
+        raise UsageError("give the corpus as arguments or with {=corpus}, not both")
+    if corpus_option and not resume:
+        raise UsageError("{=corpus} is for {=resume}: a new run takes its corpus as arguments")
+    corpus = tuple(corpus) or tuple(corpus_option)
     from w2v import __version__
     from w2v.progress import Renderer
     from w2v.settings import explicit_settings, load_toml

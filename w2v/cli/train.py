@@ -20,10 +20,15 @@ from w2v.cli.options import config_options
 @click.option("--resume", is_flag=True,
               help="Continue the run in --out from its latest checkpoint, with its settings.")
 @click.option("--force", is_flag=True, help="Replace the run already in --out.")
+@click.option("--corpus", "corpus_option", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="With --resume: where the run's corpus is now, if it was moved or renamed "
+                   "(or - to pipe a run's standard input again); accepted if its text is the "
+                   "one the run read. Repeat it for several files. Same as giving CORPUS.")
 @click.option("--init", "init", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
-def train(corpus, config_file, out, resume, force, init, **options):
+def train(corpus, config_file, out, resume, force, corpus_option, init, **options):
     """Train skip-gram or CBOW vectors (--arch; --loss ns or hs, configs/cbow.toml, hs.toml)
     on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
 
@@ -33,6 +38,8 @@ def train(corpus, config_file, out, resume, force, init, **options):
       zcat wiki.txt.gz | w2v train - --out runs/wiki
       w2v train --out runs/wiki --resume
       w2v train --out runs/wiki --resume --epochs 10       # 5 more
+      w2v train --out runs/wiki --resume --epochs 10 --corpus moved/wiki.txt.gz
       w2v train news.txt --init runs/wiki --out runs/wiki-news
     """
-    reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init))
+    reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init,
+                         corpus_option))
