@@ -30,6 +30,7 @@ from w2v.train.loop import TrainState
 from w2v.train.mpi import check_ranks
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
+from w2v.util.diskfull import disk_full
 
 
 def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
@@ -62,7 +63,8 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
         threads=min(2, cfg.workers))
     vocab = yield from _counting(counting, size)
     yield from _corpus_notes(stats)
-    vocab.save(rundir.vocab)
+    with disk_full(rundir.vocab, encoded.AGAIN):
+        vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
     W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
