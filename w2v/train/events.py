@@ -63,8 +63,11 @@ class Compiling:
 
 @dataclass(frozen=True)
 class Progress:
-    """After each chunk: training words done of the total, the current lr and epoch's mean
-    loss, and the seconds spent training (compilation excluded)."""
+    """After each chunk: training words done of the total (all epochs of the run, the
+    earlier sessions' included), the current lr and epoch's mean loss, and the seconds spent
+    training (compilation excluded). ``epoch_words`` of ``words_per_epoch`` are the current
+    epoch's share; ``start_words`` is where the current plan began (the words of the epochs
+    a run had when it was given more, ``extend.py``; 0 otherwise)."""
 
     words_done: int
     total_words: int
@@ -73,6 +76,9 @@ class Progress:
     lr: float
     loss: float
     seconds: float
+    epoch_words: int = 0
+    words_per_epoch: int = 0
+    start_words: int = 0
 
 
 @dataclass(frozen=True)
