@@ -78,6 +78,7 @@ def test_info_names_each_damaged_file_and_resume_recovers_it(finished, run, name
                     "stays valid JSON is not detectable")
     assert info.run_info(run)["damage"] == []
     damage(run / name)
+    changed = (run / name).read_bytes()
     report = info.run_info(run)
     assert [d["file"] for d in report["damage"]] == [name.removesuffix("/" + name.split("/")[-1])
                                                      if name.startswith("checkpoints/")
@@ -85,6 +86,8 @@ def test_info_names_each_damaged_file_and_resume_recovers_it(finished, run, name
     assert "damaged file" in report["status_text"]
     evs = _resume(run)
     assert _original(run) == _original(finished)  # rebuilt to the bytes first written
+    if name in OUTPUTS:  # what the user (or the disk) wrote is kept, not lost
+        assert (run / (name + ".changed")).read_bytes() == changed
     alerts = [e.text for e in evs if isinstance(e, events.Alert)]
     if name != f"{OLDER}/W_in.npy":  # an older checkpoint is not read while a newer is whole
         assert alerts and name.split("/")[-1] in alerts[0]

@@ -45,10 +45,20 @@ def file_problem(path: Path, record: dict | None) -> str | None:
         return None
     size = path.stat().st_size
     if record.get("bytes") is not None and size != record["bytes"]:
-        return f"truncated or rewritten ({size:,} bytes, {record['bytes']:,} were written)"
+        return f"changed since w2v wrote it ({size:,} bytes, not {record['bytes']:,})"
     if sha256_file(path) != record.get("sha256"):
-        return "rewritten (sha256 mismatch)"
+        return "changed since w2v wrote it (sha256 mismatch)"
     return None
+
+
+def keep_aside(path: Path) -> Path | None:
+    """Move a changed file out of the way as ``NAME.changed`` (replacing an older one), so
+    that rebuilding it loses nothing a user may have meant to write; None if it is missing."""
+    if not path.is_file():
+        return None
+    aside = path.with_name(path.name + ".changed")
+    path.replace(aside)
+    return aside
 
 
 def read_record(run: RunDir) -> dict:

@@ -71,8 +71,10 @@ def vocabulary(run: RunDir, ckpt):
         return
     problem = integrity.file_problem(run.vocab, want)
     if problem:
+        aside = integrity.keep_aside(run.vocab)
         integrity.restore(ckpt.path / FILES[VOCAB], run.vocab)
-        yield events.Alert(f"{run.vocab} was {problem}: restored from {ckpt.path.name}")
+        yield events.Alert(f"{run.vocab} was {problem}: restored from {ckpt.path.name}"
+                           + (f" (the changed file is kept as {aside.name})" if aside else ""))
 
 
 def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
@@ -93,9 +95,10 @@ def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
                            f"{ckpt.path.name}")
     for name, problem in damaged.items():
         if name != run.vocab.name:  # restored by ``vocabulary``
+            aside = integrity.keep_aside(run.path / name)
             yield events.Alert(f"{run.path / name} was {problem}: rewritten from "
-                               f"{ckpt.path.name}")
-            (run.path / name).unlink(missing_ok=True)
+                               f"{ckpt.path.name}" + (f" (the changed file is kept as "
+                                                      f"{aside.name})" if aside else ""))
     whole = run.saved_formats() == save_formats(cfg.save) and not damaged and files
     if whole and (cfg.keep_ids or not run.ids.exists()):
         yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors are "
