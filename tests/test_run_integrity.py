@@ -124,7 +124,7 @@ def test_falling_back_is_a_warning_even_when_quiet(run):
     assert result.exit_code == 0, result.output
     assert "warning: skipping checkpoint" in result.output
     assert "continuing from the older ckpt-000001 (epoch 1" in result.output
-    assert "1 epoch(s) after it are lost" in result.output
+    assert "epoch 2 must be trained again (resume with --epochs 2)" in result.output
 
 
 def test_info_cli_names_the_file_and_how_to_recover(run):

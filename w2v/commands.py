@@ -74,10 +74,11 @@ def train_folder(corpus, out, resume: bool, force: bool, init=None) -> Path:
 
 
 def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
-          init=None, corpus_option=()) -> Reply:
+          init=None, corpus_option=(), flag=str) -> Reply:
     """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
     run to start from (continued training); ``corpus_option``: the corpus of a resumed run
-    given by option rather than as arguments (either, not both)."""
+    given by option rather than as arguments (either, not both); ``flag`` names a setting in
+    the session's notes and warnings."""
     if corpus_option and corpus:
         raise UsageError("give the corpus as arguments or with {=corpus}, not both")
     if corpus_option and not resume:
@@ -90,7 +91,8 @@ def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
 
     out = train_folder(corpus, out, resume, force, init)
     settings = explicit_settings(load_toml(config_file) if config_file else None, options)
-    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out) as renderer:
+    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out,
+                  flag=flag) as renderer:
         written = run(settings, corpus, out, resume=resume, force=force, init=init,
                       on_event=renderer)
     return Reply(f"vectors written to {', '.join(written)}" if written and not quiet else "")

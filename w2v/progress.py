@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import time
 
+from w2v.errors import W2VError
 from w2v.train import events
 
 LOG_EVERY = 30.0  # seconds between training progress lines in a log file
@@ -31,7 +32,7 @@ class Renderer:
     """Feed it every event of a session (``renderer(event)``); ``close()`` at the end."""
 
     def __init__(self, stream=None, quiet: bool = False, tty: bool | None = None,
-                 version: str = "", corpus=(), out="", clock=time.monotonic):
+                 version: str = "", corpus=(), out="", clock=time.monotonic, flag=str):
         self.stream = stream or sys.stderr
         self.header = (version, list(corpus), str(out))
         self.quiet = quiet
@@ -41,10 +42,11 @@ class Renderer:
         self._last_line = float("-inf")  # the first event gets a line
         self._count_start = None
         self.clock = clock  # seconds, for the spacing of log lines
+        self.flag = flag  # how a message's {=key} is named: the CLI's flag for the key
 
     def __call__(self, event) -> None:
         if isinstance(event, events.Alert):  # quiet or not
-            self.line(f"warning: {event.text}", force=True)
+            self.line(f"warning: {W2VError(event.text).render(self.flag)}", force=True)
             return
         if self.quiet:
             return
@@ -126,7 +128,7 @@ class Renderer:
         self.line(format_config(Config(**e.config)))
 
     def _note(self, e: events.Note) -> None:
-        self.line(f"note: {e.text}")
+        self.line(f"note: {W2VError(e.text).render(self.flag)}")
 
     def _counted(self, e: events.Counted) -> None:
         self.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from w2v import commands
-from w2v.cli.app import main, quiet, reply
+from w2v.cli.app import flag, main, quiet, reply
 from w2v.cli.options import config_options
 
 
@@ -42,4 +42,4 @@ def train(corpus, config_file, out, resume, force, corpus_option, init, **option
       w2v train news.txt --init runs/wiki --out runs/wiki-news
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init,
-                         corpus_option))
+                         corpus_option, flag))

@@ -125,10 +125,19 @@ def _lost(good, record) -> str:
         return "no intact checkpoint is left: the run cannot be resumed or extended"
     state = checkpoint.read_state(good)
     done, ahead = state.get("epoch"), record.get("epoch")
-    again = f": epochs {done + 1}-{ahead} are trained again" if isinstance(done, int) and \
-        isinstance(ahead, int) and ahead > done else ""
-    return f"resuming continues from the newest intact checkpoint, {good.name} (epoch " \
-           f"{done}){again}"
+    again = ""
+    if isinstance(done, int) and isinstance(ahead, int) and ahead > done:
+        again = f": resuming with {ahead} epochs trains {epoch_span(done + 1, ahead)} again"
+    return f"the newest intact checkpoint is {good.name} (epoch {done}){again}"
+
+
+def epoch_span(first: int, last: int) -> str:
+    """Epochs ``first`` to ``last``, said as a person would.
+
+    >>> epoch_span(6, 6), epoch_span(6, 7)
+    ('epoch 6', 'epochs 6-7')
+    """
+    return f"epoch {first}" if first == last else f"epochs {first}-{last}"
 
 
 def _state_problem(run: RunDir, record: dict, newest: Path) -> str | None:

@@ -59,7 +59,8 @@ def _restore_twins(run: RunDir, path):
 def _retrained(record: dict, state: dict) -> str:
     done, ahead = state.get("epoch"), record.get("epoch")
     if isinstance(done, int) and isinstance(ahead, int) and ahead > done:
-        return f"; the {ahead - done} epoch(s) after it are lost and must be trained again"
+        return f"; {integrity.epoch_span(done + 1, ahead)} must be trained again (resume " \
+               f"with {{=epochs}} {ahead})"
     return ""
 
 
@@ -117,7 +118,7 @@ def _check_not_behind(run: RunDir, record, source, damaged, ckpt) -> None:
         return
     done, ahead = ckpt.state.get("epoch"), record.get("epoch")
     names = ", ".join(sorted(damaged))
-    which = f"epoch {ahead}" if ahead == done + 1 else f"epochs {done + 1}-{ahead}"
+    which = integrity.epoch_span(done + 1, ahead)
     raise RunError(f"cannot rebuild {names} in {run.path}: they came from checkpoint "
                    f"{source} (epoch {ahead}), which is damaged; the newest intact one, "
                    f"{ckpt.path.name}, is at epoch {done}: resume with {{=epochs}} {ahead} to "

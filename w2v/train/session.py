@@ -9,8 +9,9 @@ final vectors, as a generator of ``events``.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
   corpus and the vector files are written atomically) and raise ``Interrupted`` too.
-- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
-  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
+- The end (``export.finish``): the vectors in the formats of ``save``, recorded by size and
+  sha256 in ``RUN/state.json``, and ``corpus.ids`` removed unless ``keep_ids``. A resumed run
+  whose files are damaged is repaired from the newest intact checkpoint (``repair.py``).
 """
 
 from __future__ import annotations
