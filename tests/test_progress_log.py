@@ -20,7 +20,7 @@ def test_an_extension_reports_its_own_share_not_the_whole_run():
     assert line.startswith("epoch 6/7: 30% of the epoch, 15% of epochs 6-7 (")
     assert "76%" not in line
     one = events.Progress(5300, 6000, 6, 6, 0.02, 3.0, 10.0, 300, 1000, 5000)
-    assert progress_line(one).startswith("epoch 6/6: 30% of the epoch, 30% of epoch 6 (")
+    assert progress_line(one).startswith("epoch 6/6: 30% of the epoch added (")
 
 
 def test_a_run_reports_the_epoch_and_the_run_apart():

@@ -186,11 +186,12 @@ def progress_line(e: events.Progress) -> str:
     parts = []
     if e.words_per_epoch:
         parts.append(f"{100 * e.epoch_words / e.words_per_epoch:.0f}% of the epoch")
-    if e.start_words and e.words_per_epoch:
-        first = e.start_words // e.words_per_epoch + 1
-        span = f"epoch {first}" if first == e.epochs else f"epochs {first}-{e.epochs}"
+    first = e.start_words // e.words_per_epoch + 1 if e.words_per_epoch else 1
+    if e.start_words and first == e.epochs:
+        parts[-1] += " added"  # the extension is this one epoch: one share says it all
+    elif e.start_words and e.words_per_epoch:
         share = (e.words_done - e.start_words) / max(e.total_words - e.start_words, 1)
-        parts.append(f"{100 * share:.0f}% of {span}")
+        parts.append(f"{100 * share:.0f}% of epochs {first}-{e.epochs}")
     else:
         parts.append(f"{100 * e.words_done / max(e.total_words, 1):.0f}% of the run")
     return (f"epoch {e.epoch}/{e.epochs}: {', '.join(parts)} ({_size(rate)} words/s, "
