@@ -149,3 +149,24 @@ def test_the_issue_scenario_through_the_command_line(run):
         W = np.load(run / "vectors.npy")
         np.save(run / "vectors.npy", W / np.linalg.norm(W, axis=1, keepdims=True))
     assert json.loads((run / "state.json").read_text())["epoch"] == 4
+
+
+def test_a_changed_corpus_ids_is_named_and_encoded_again(tmp_path):
+    """corpus.ids (kept) truncated: info names it, resume encodes the corpus again (reference:
+    the bytes of the first encoding); a rewrite that keeps its size but not its word count
+    is refused by the session, by name."""
+    corpus = demo.write(tmp_path / "demo.txt", 20_000)
+    out = tmp_path / "run"
+    session.run(Config(**{**CFG.to_dict(), "keep_ids": True}), [corpus], out)
+    ids = out / "corpus.ids"
+    first = ids.read_bytes()
+    _truncate(ids)
+    assert [d["file"] for d in info.run_info(out)["damage"]] == ["corpus.ids"]
+    evs = _resume(out, {"epochs": 2})
+    assert any(isinstance(e, events.Alert) and "corpus.ids" in e.text for e in evs)
+    assert ids.read_bytes() == first
+    data = np.frombuffer(first, "<i4").copy()
+    data[np.flatnonzero(data == -1)[0]] = 0  # a sentence break becomes a word
+    ids.write_bytes(data.tobytes())
+    with pytest.raises(W2VError, match="corpus.ids changed since the run encoded it"):
+        _resume(out, {"epochs": 3})

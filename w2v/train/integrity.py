@@ -96,6 +96,11 @@ def check(run: RunDir) -> list[Damage]:
                (source in (None, good.name)) else _lost(good, record))
     damages += [Damage(name, problem, rebuild)
                 for name, problem in damaged_outputs(run, record).items()]
+    ids = record.get("ids") if isinstance(record.get("ids"), dict) else {}
+    if run.ids.is_file() and ids.get("bytes") not in (None, run.ids.stat().st_size):
+        damages.append(Damage(run.ids.name, f"changed since the run encoded it "
+                              f"({run.ids.stat().st_size:,} bytes, not {ids['bytes']:,})",
+                              "resuming encodes the corpus again"))
     origin = run.checkpoints / source if source else (dirs[-1] if dirs else None)
     if run.state.is_file() and origin is not None and origin.is_dir():
         problem = _state_problem(run, record, origin)

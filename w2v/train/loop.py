@@ -41,6 +41,7 @@ class TrainState:
     eval_history: list = field(default_factory=list)  # evaluation.py: one entry per epoch
     lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
     init: dict | None = None  # init.py: the run whose vectors this one started from
+    ids: dict | None = None  # session.py: corpus.ids' {"bytes", "words"}, checked on resume
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -123,6 +123,12 @@ def resume(rundir: RunDir, settings, corpus: list[str]):
     if state.epoch >= cfg.epochs:
         yield from repair.finished(rundir, cfg, vocab.words, ckpt)
         return None
+    recorded = (state.ids or {}).get("bytes")
+    if rundir.ids.exists() and recorded is not None and rundir.ids.stat().st_size != recorded:
+        yield events.Alert(f"{rundir.ids} was changed since the run encoded it "
+                           f"({rundir.ids.stat().st_size:,} bytes, not {recorded:,}): "
+                           "encoding the corpus again")
+        rundir.ids.unlink()
     if not rundir.ids.exists():
         _reencode(rundir, cfg, vocab, state.corpus, corpus)
     yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
