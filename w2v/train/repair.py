@@ -86,8 +86,10 @@ def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
     damaged = integrity.damaged_outputs(run, record)
     if source not in (None, ckpt.path.name):
         _check_not_behind(run, record, source, damaged, ckpt)
-        yield events.NothingToDo(f"its vectors (epoch {record.get('epoch')}) are whole, but "
-                                 f"can no longer be extended beyond {ckpt.path.name}")
+        yield events.NothingToDo(f"the run's vectors (epoch {record.get('epoch')}) are whole, "
+                                 f"but their checkpoint {source} is damaged: more epochs "
+                                 f"start again from {ckpt.path.name} (epoch "
+                                 f"{ckpt.state.get('epoch')})")
         return
     if {k: v for k, v in record.items() if k != "outputs"} != ckpt.state:
         kept = {"outputs": record["outputs"]} if files else {}  # checked file by file above

@@ -172,13 +172,13 @@ class RunDir:
             self.path.rmdir()
 
     def clear(self) -> None:
-        """Remove the files of a previous run (only those this module names), for a fresh run
-        in the same folder."""
+        """Remove the files of a previous run (only those this module names, and the changed
+        outputs a resume kept aside), for a fresh run in the same folder."""
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
                      *map(self.plot, PLOTS)):
             path.unlink(missing_ok=True)
-        for path in self.path.glob("corpus.rank-*.ids"):
+        for path in (*self.path.glob("corpus.rank-*.ids"), *self.path.glob("*.changed")):
             path.unlink()
 
 
