@@ -170,3 +170,36 @@ def test_a_changed_corpus_ids_is_named_and_encoded_again(tmp_path):
     ids.write_bytes(data.tobytes())
     with pytest.raises(W2VError, match="corpus.ids changed since the run encoded it"):
         _resume(out, {"epochs": 3})
+
+
+def test_a_run_without_output_records_keeps_its_newer_vectors(run):
+    """A run written before outputs were recorded (no ``outputs`` in state.json) whose newest
+    checkpoint is damaged: its epoch-2 vectors are not replaced by the epoch-1 checkpoint's."""
+    state = json.loads((run / "state.json").read_text())
+    del state["outputs"]
+    (run / "state.json").write_text(json.dumps(state, indent=1))
+    before = {name: (run / name).read_bytes() for name in OUTPUTS}
+    _rewrite(run / NEWEST / "W_out.npy")
+    evs = _resume(run)
+    assert [e for e in evs if isinstance(e, events.NothingToDo)]
+    assert {name: (run / name).read_bytes() for name in OUTPUTS} == before
+
+
+def test_a_run_of_an_older_w2v_gets_records_and_its_hard_link_broken(run):
+    """No ``outputs`` in state.json and vectors.npy a hard link to the checkpoint (as before):
+    resume writes the outputs again, records them, and leaves no second copy behind."""
+    state = json.loads((run / "state.json").read_text())
+    del state["outputs"]
+    (run / "state.json").write_text(json.dumps(state, indent=1))
+    npy, ckpt_file = run / "vectors.npy", run / NEWEST / "W_in.npy"
+    npy.unlink()
+    npy.hardlink_to(ckpt_file)
+    before = {name: (run / name).read_bytes() for name in OUTPUTS}
+    evs = _resume(run)
+    assert not [e for e in evs if isinstance(e, events.Alert)]
+    assert {name: (run / name).read_bytes() for name in OUTPUTS} == before
+    assert npy.stat().st_ino != ckpt_file.stat().st_ino
+    assert not list(run.glob("*.changed"))
+    assert info.run_info(run)["damage"] == []
+    assert set(json.loads((run / "state.json").read_text())["outputs"]["files"]) == \
+        set(OUTPUTS)

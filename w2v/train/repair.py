@@ -78,16 +78,20 @@ def vocabulary(run: RunDir, ckpt):
                            + (f" (the changed file is kept as {aside.name})" if aside else ""))
 
 
-def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
+def finished(run: RunDir, cfg: Config, vocab_words: list[str], ckpt):
     """A run that has trained all its epochs: nothing to do if its outputs are whole, else
     rebuild them from ``ckpt``, or refuse if they came from a newer, damaged checkpoint."""
     record = integrity.read_record(run)
     source, files = integrity.output_records(run, record)
     damaged = integrity.damaged_outputs(run, record)
-    if source not in (None, ckpt.path.name):
+    words = record.get("words_done")
+    behind = isinstance(words, int) and words > ckpt.state.get("words_done", 0)
+    if source not in (None, ckpt.path.name) or behind:  # the outputs are newer than ckpt
+        source = source or "of the run's last epoch"
         _check_not_behind(run, record, source, damaged, ckpt)
-        yield events.NothingToDo(f"the run's vectors (epoch {record.get('epoch')}) are whole, "
-                                 f"but their checkpoint {source} is damaged: more epochs "
+        yield events.NothingToDo(f"the run's vectors (epoch {record.get('epoch')}) are left "
+                                 f"as they are, but their checkpoint {source} is damaged: more "
+                                 "epochs "
                                  f"start again from {ckpt.path.name} (epoch "
                                  f"{ckpt.state.get('epoch')})")
         return
@@ -107,10 +111,26 @@ def finished(run: RunDir, cfg: Config, words: list[str], ckpt):
         yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors are "
                                  f"in {run.path}")
         return
-    if not files:  # no record to trust (a run of an older w2v): write them all again
-        for fmt in run.saved_formats():
-            run.vector_file(fmt).unlink()
-    yield from finish(run, cfg, words, ckpt.W_in, ckpt.path, skip_existing=True)
+    aside = [] if files else [integrity.keep_aside(run.vector_file(f))
+                              for f in run.saved_formats()]  # no record to check them by
+    yield from finish(run, cfg, vocab_words, ckpt.W_in, ckpt.path, skip_existing=True)
+    yield from _drop_same(run, aside)
+
+
+def _drop_same(run: RunDir, aside: list):
+    """Remove the old vector files that are what was just written again (a run of an older
+    w2v, whose outputs had no record); say which ones differed and are kept."""
+    _, files = integrity.output_records(run, integrity.read_record(run))
+    kept = []
+    for old in aside:
+        rec = files.get(old.name.removesuffix(".changed"))
+        if rec is not None and integrity.file_problem(old, rec) is None:
+            old.unlink()
+        else:
+            kept.append(old.name)
+    if kept:
+        yield events.Alert(f"vector files that differ from the final checkpoint's were kept "
+                           f"as {', '.join(kept)} in {run.path}")
 
 
 def _check_not_behind(run: RunDir, record, source, damaged, ckpt) -> None:
