@@ -17,3 +17,21 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def shared_data() -> Path:
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> Path:
+    """A run folder trained once per session on 30,000 demo tokens (12-d, one epoch, one
+    thread), for tests that read or export vectors and must not change them."""
+    from click.testing import CliRunner
+
+    from w2v import demo
+    from w2v.cli import main
+
+    root = tmp_path_factory.mktemp("small-run")
+    corpus = demo.write(root / "d.txt", 30_000)
+    args = ["train", str(corpus), "--out", str(root / "run"), "--dim", "12", "--epochs", "1",
+            "--threads", "1", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return root / "run"

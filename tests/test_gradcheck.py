@@ -173,12 +173,15 @@ def test_cli_exit_codes(monkeypatch):
 
 
 def test_the_table_holds_every_cbow_and_hs_row():
-    """``w2v gradcheck`` is the seed's rows and then every CBOW and HS row of gradcheck_extra."""
+    """``w2v gradcheck`` is the seed's rows, then every CBOW and HS row of gradcheck_extra, then
+    the subword rows (tests/test_subwords_objectives.py)."""
     from w2v.objectives.gradcheck_extra import extra_gradcheck_rows
+    from w2v.objectives.gradcheck_subwords import subword_gradcheck_rows
 
     rows = run_gradcheck(seed=1)
-    extra = extra_gradcheck_rows(seed=1)
-    assert rows[-len(extra):] == extra and len(rows) > len(extra) > 20
+    extra, sub = extra_gradcheck_rows(seed=1), subword_gradcheck_rows(seed=1)
+    assert rows[-len(extra) - len(sub):-len(sub)] == extra and len(rows) > len(extra) > 20
+    assert rows[-len(sub):] == sub
     found = blocks(rows)
     for function in ("cbow_ns (mean)", "cbow_ns (sum)", "cbow_hs (mean)", "cbow_hs (sum)"):
         assert {(function, "h"), (function, "W_in")} <= found  # h and every context row

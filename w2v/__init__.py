@@ -1,5 +1,18 @@
-"""w2v: a fast, trustworthy word2vec (skip-gram with negative sampling) trainer."""
+"""w2v: a fast, trustworthy word2vec (skip-gram with negative sampling) trainer.
 
+The Python API (README, "Python")::
+
+    import w2v
+    run = w2v.train("corpus.txt.gz", out="runs/x", dim=100)   # or sentences: lists of tokens
+    v = run.vectors                                            # or w2v.load("runs/x")
+    v.most_similar(positive=["king", "female"], negative=["male"])
+
+``import w2v`` stays light (``w2v --help`` imports it): the public names are imported on first
+use, by the module ``__getattr__`` (PEP 562), so numpy and numba load only to train or query.
+"""
+
+import importlib
+import types
 from pathlib import Path
 
 
@@ -29,3 +42,46 @@ def _version() -> str:
 
 
 __version__ = _version()
+
+
+_LAZY = {  # public name -> the module that defines it
+    "load": "w2v.api", "Run": "w2v.api",
+    "Config": "w2v.config", "Vectors": "w2v.vectors.vectors", "W2VError": "w2v.errors",
+}
+_SUBMODULES = ("demo",)
+__all__ = ["train", "load", "Run", "Config", "Vectors", "W2VError", "demo", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"w2v.{name}")
+    else:
+        raise AttributeError(f"module 'w2v' has no attribute {name!r}")
+    globals()[name] = value  # once: later lookups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _CallablePackage(types.ModuleType):
+    """The type of the subpackage ``w2v.train``, so that ``w2v.train(corpus, ...)`` is the API's
+    ``train``. A function named ``w2v.train`` here would not last: the import system sets the
+    attribute on the parent (``w2v.train = <package>``) whenever the subpackage is first
+    imported. This way ``from w2v.train import session`` and ``import w2v.train.x as x`` work as
+    before, and the subpackage's ``__init__`` imports nothing, so this stays light."""
+
+    def __call__(self, *args, **kwargs):
+        from w2v.api import train
+
+        return train(*args, **kwargs)
+
+    __call__.__doc__ = ("w2v.train(corpus, out=None, *, config=None, resume=False, force=False, "
+                        "init=None, quiet=False, on_event=None, **settings) -> Run: train word "
+                        "vectors into a run folder; help(w2v.api.train) says more.")
+
+
+importlib.import_module("w2v.train").__class__ = _CallablePackage

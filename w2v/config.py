@@ -27,7 +27,8 @@ from w2v.errors import ConfigError
 
 def setting(default, help: str, *, range=None, choices=None, peers=()):
     """A Config field: ``range`` (lo, hi) or ``choices`` are enforced by ``Config``; ``peers``
-    are (tool, name) pairs such as ("word2vec.c", "-size"), for help and error messages."""
+    are (tool, name) pairs such as ("word2vec.c", "-size"): word2vec.c's, gensim's and fastText's
+    names, for help and error messages."""
     return field(default=default, metadata={
         "help": help, "range": range, "choices": choices, "peers": tuple(peers)})
 
@@ -35,36 +36,51 @@ def setting(default, help: str, *, range=None, choices=None, peers=()):
 @dataclass(frozen=True)
 class Config:
     dim: int = setting(100, "Vector size.", range=(1, 10_000),
-                       peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
+                       peers=[("word2vec.c", "-size"), ("gensim", "vector_size"),
+                              ("fastText", "-dim")])
     window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
-                          peers=[("word2vec.c", "-window"), ("gensim", "window")])
-    negative: int = setting(5, "Negatives per pair (K); 0 with loss hs.", range=(0, 1_000),
-                            peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
+                          peers=[("word2vec.c", "-window"), ("gensim", "window"),
+                                 ("fastText", "-ws")])
+    negative: int = setting(5, "Negatives per pair (K) for loss ns; 0 with loss hs.",
+                            range=(0, 1_000),
+                            peers=[("word2vec.c", "-negative"), ("gensim", "negative"),
+                                   ("fastText", "-neg")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
-                            peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
+                            peers=[("word2vec.c", "-sample"), ("gensim", "sample"),
+                                   ("fastText", "-t")])
     min_count: int = setting(5, "Drop words rarer than this.", range=(1, 10**12),
-                             peers=[("word2vec.c", "-min-count"), ("gensim", "min_count")])
+                             peers=[("word2vec.c", "-min-count"), ("gensim", "min_count"),
+                                    ("fastText", "-minCount")])
     max_vocab: int = setting(0, "Keep the most frequent words; 0: all.", range=(0, 10**9),
                              peers=[("gensim", "max_final_vocab")])
     epochs: int = setting(5, "Passes over the corpus.", range=(1, 100_000),
-                          peers=[("word2vec.c", "-iter"), ("gensim", "epochs")])
+                          peers=[("word2vec.c", "-iter"), ("gensim", "epochs"),
+                                 ("fastText", "-epoch")])
     lr: float = setting(0.025, "Initial learning rate.",
-                        peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
+                        peers=[("word2vec.c", "-alpha"), ("gensim", "alpha"),
+                               ("fastText", "-lr")])
     min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
                             peers=[("gensim", "min_alpha")])
-    arch: str = setting("sg", "sg (skip-gram) or cbow (faster, for frequent words; lr 0.05).",
+    arch: str = setting("sg", "Architecture: sg (skip-gram: each context word predicts the "
+                        "center; better for rare words) or cbow (the mean of the context "
+                        "predicts it; several times faster, good for frequent words; word2vec.c "
+                        "uses lr 0.05 with it).",
                         choices=("sg", "cbow"), peers=[("word2vec.c", "-cbow"), ("gensim", "sg")])
-    loss: str = setting("ns", "ns (negative sampling), hs (hierarchical softmax, negative 0: "
-                        "for rare words, large vocabularies) or softmax (the seed's, sg only).",
+    loss: str = setting("ns", "Objective: ns (negative sampling), hs (hierarchical softmax: "
+                        "log2 V inner nodes per prediction, suits rare words and large "
+                        "vocabularies; needs negative = 0), or softmax (the seed's naive "
+                        "softmax, sg only, numpy teaching path).",
                         choices=("ns", "hs", "softmax"),
-                        peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
-    cbow_mean: bool = setting(True, "CBOW: h = mean (else sum).", peers=[("gensim", "cbow_mean")])
+                        peers=[("word2vec.c", "-hs"), ("gensim", "hs"), ("fastText", "-loss")])
+    cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
+                              "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
-                           peers=[("word2vec.c", "-threads"), ("gensim", "workers")])
+                           peers=[("word2vec.c", "-threads"), ("gensim", "workers"),
+                                  ("fastText", "-thread")])
     seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
-                        peers=[("gensim", "seed")])
+                        peers=[("gensim", "seed"), ("fastText", "-seed")])
     lowercase: bool = setting(False, "Lowercase tokens (and the queries on this run).")
     max_sentence_length: int = setting(1000, "Split longer lines into chunks of this many words.",
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])

@@ -29,11 +29,15 @@ def _size(n: float, unit: str = "") -> str:
 
 
 class Renderer:
-    """Feed it every event of a session (``renderer(event)``); ``close()`` at the end."""
+    """Feed it every event of a session (``renderer(event)``); ``close()`` at the end.
+    ``tqdm_class``: what draws the bars (``tqdm.tqdm``; the Python API passes ``tqdm.auto``'s,
+    a widget in a notebook)."""
 
     def __init__(self, stream=None, quiet: bool = False, tty: bool | None = None,
-                 version: str = "", corpus=(), out="", clock=time.monotonic, flag=str):
+                 version: str = "", corpus=(), out="", tqdm_class=None, clock=time.monotonic,
+                 flag=str):
         self.stream = stream or sys.stderr
+        self.tqdm_class = tqdm_class
         self.header = (version, list(corpus), str(out))
         self.quiet = quiet
         self.tty = self.stream.isatty() if tty is None else tty
@@ -79,8 +83,9 @@ class Renderer:
     def _ensure_bar(self, kind: str, total, initial=0, unit="w"):
         if self._bar_kind != kind:
             self.close()
-            from tqdm import tqdm
+            from tqdm import tqdm as std_tqdm
 
+            tqdm = self.tqdm_class or std_tqdm
             self.bar = tqdm(total=total, initial=initial, unit=unit, unit_scale=True,
                             file=self.stream, dynamic_ncols=True, smoothing=0.1,
                             desc=kind, leave=kind == "training")

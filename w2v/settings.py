@@ -84,23 +84,30 @@ PEER_NOTES = {  # peers' options that are not one setting of w2v's
           "does not add negative sampling to hierarchical softmax)",
     "binary": "w2v writes vectors.bin (word2vec.c's -binary 1) by default and vectors.txt "
               "when {=save} includes txt",
-    "train": "w2v takes the corpus as an argument: w2v train CORPUS",
-    "output": "w2v calls word2vec.c's -output {=out} (a run folder)",
+    "train": "w2v takes the corpus as an argument (word2vec.c's -train): w2v train CORPUS",
+    "input": "w2v takes the corpus as an argument (fastText's -input): w2v train CORPUS",
+    "output": "w2v calls word2vec.c's and fastText's -output {=out} (a run folder)",
 }
 
 
 def peer_hints(flag) -> dict[str, ConfigError]:
-    """What a word2vec.c or gensim user types (``-size``, ``--vector-size``, ``--min_count``),
-    mapped to a message naming w2v's setting, from the peers in the fields' metadata;
-    ``flag(key)`` is how the caller spells w2v's own option (typed names equal to it are left
-    out)."""
-    hints = {}
+    """What a word2vec.c, gensim or fastText user types (``-size``, ``--vector-size``,
+    ``-minCount``), mapped to a message naming w2v's setting, from the peers in the fields'
+    metadata; ``flag(key)`` is how the caller spells w2v's own option (typed names equal to it
+    are left out). A typed name is attributed to the tools that spell it exactly so (``-window``
+    is word2vec.c's, not gensim's ``window``), else to every tool whose name it resembles."""
+    owners: dict[str, list] = {}
     for f in fields(Config):
         for tool, name in f.metadata["peers"]:
             bare = name.lstrip("-")
             typed = {"-" + bare, "-" * 2 + bare, "-" * 2 + bare.replace("_", "-")}
             for t in typed - {flag(f.name)}:
-                hints[t] = ConfigError(f"w2v calls {tool}'s {name} {{={f.name}}}")
+                owners.setdefault(t, []).append((tool, name, f.name))
+    hints = {}
+    for typed, found in owners.items():
+        exact = [o for o in found if o[1] == typed] or found
+        said = " and ".join(f"{tool}'s {name}" for tool, name, _ in exact)
+        hints[typed] = ConfigError(f"w2v calls {said} {{={exact[0][2]}}}")
     for name, text in PEER_NOTES.items():
         hints["-" + name] = hints["-" * 2 + name] = ConfigError(text)
     return hints

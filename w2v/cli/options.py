@@ -37,11 +37,30 @@ def config_options(command):
 
 
 
-vectors_option = click.option(
-    "--vectors", "vectors_path", type=click.Path(path_type=Path),
-    help="A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file.  [default: latest]")
+VECTORS_HELP = ("A run folder, vectors.npy, or a word2vec .txt/.bin or GloVe file; the same as "
+                "giving it as the first argument.  [default: the latest run under runs/]")
+vectors_option = click.option("--vectors", "vectors_path", type=click.Path(path_type=Path),
+                              help=VECTORS_HELP)
+run_argument = click.argument("run", required=False, type=click.Path(path_type=Path))
 top_option = click.option("-n", "--top", "topn", type=click.IntRange(1), default=10,
-                          show_default=True, help="How many words to list.")
+                          show_default=True, help="How many results to list.")
+most_frequent_option = click.option(
+    "--most-frequent", "most_frequent", type=click.IntRange(1), metavar="N",
+    help="Only the N most frequent words.")
+words_option = click.option(
+    "--words", multiple=True, metavar="WORDS|FILE",
+    help="Only these words, in this order: comma-separated (--words king,queen), repeated, or "
+         "a file of whitespace-separated words ('-': standard input).")
+force_option = click.option("--force", is_flag=True, help="Replace existing output files.")
+
+
+def _renamed(ctx, param, value):
+    if value is not None:
+        raise click.UsageError(f"{ctx.command.name} calls it --most-frequent now: -n/--top is "
+                               "how many results similar and analogy list", ctx=ctx)
+
+
+renamed_top = click.option("--top", hidden=True, expose_value=False, callback=_renamed)
 method_option = click.option("--method", type=click.Choice(["add", "mul"]), default="add",
                              show_default=True, help="3CosAdd (word2vec.c, gensim's "
                              "most_similar) or 3CosMul (Levy & Goldberg 2014).")

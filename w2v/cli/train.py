@@ -29,17 +29,18 @@ from w2v.cli.options import config_options
               help="Start from this run's vectors and settings (continued training on CORPUS).")
 @config_options
 def train(corpus, config_file, out, resume, force, corpus_option, init, **options):
-    """Train skip-gram or CBOW vectors (--arch; --loss ns or hs, configs/cbow.toml, hs.toml)
-    on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
+    """Train word vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
+    Skip-gram (--arch sg) or CBOW (--arch cbow), with negative sampling (--loss ns) or
+    hierarchical softmax (--loss hs --negative 0); configs/cbow.toml and configs/hs.toml in
+    the repository are presets.
 
     \b
     Example:
-      w2v train wiki.txt.gz --epochs 5 --out runs/wiki
-      zcat wiki.txt.gz | w2v train - --out runs/wiki
-      w2v train --out runs/wiki --resume
-      w2v train --out runs/wiki --resume --epochs 10       # 5 more
-      w2v train --out runs/wiki --resume --epochs 10 --corpus moved/wiki.txt.gz
-      w2v train news.txt --init runs/wiki --out runs/wiki-news
+      w2v demo demo.txt && w2v train demo.txt --epochs 3 --out runs/mine
+      w2v train --out runs/mine --resume --epochs 5       # 2 more epochs
+      cat demo.txt | w2v train - --arch cbow --lr 0.05 --out runs/piped
+      w2v train demo.txt --init runs/mine --out runs/mine-more
+      mv demo.txt moved.txt && w2v train --out runs/mine --resume --epochs 6 --corpus moved.txt
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init,
                          corpus_option, flag))

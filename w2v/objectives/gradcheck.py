@@ -5,14 +5,15 @@ deliberate repeats) from an explicit ``np.random.Generator(seed)``, holds the ne
 f(x + h) and f(x - h) see the same samples, and compares the analytic gradient with
 (f(x + h) - f(x - h)) / 2h coordinate by coordinate; ``checking`` holds the primitives and the
 error measure. ``run_gradcheck`` is the whole ``w2v gradcheck`` table: the seed's losses here,
-then CBOW and hierarchical softmax from ``gradcheck_extra``.
+then CBOW and hierarchical softmax from ``gradcheck_extra``, then the subword input side from
+``gradcheck_subwords``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from w2v.objectives import common, gradcheck_extra, ns, softmax, windows
+from w2v.objectives import common, gradcheck_extra, gradcheck_subwords, ns, softmax, windows
 from w2v.objectives.checking import (  # noqa: F401  (Row, check_gradient: this module's API)
     Row,
     check_gradient,
@@ -106,11 +107,14 @@ def run_gradcheck(seed: int = 0, tol: float = 1e-6, ns_fn=None, softmax_fn=None,
     ``softmax.naive_softmax_loss_and_gradient`` everywhere they are used (single pairs, the
     skip-gram window, eq 5, and CBOW's h-level loss), so tests can inject a wrong gradient and
     watch its rows FAIL; ``injected`` may also set ``hs_fn``, ``cbow_ns_fn`` and ``cbow_hs_fn``
-    (``gradcheck_extra.INJECTABLE``).
+    (``gradcheck_extra.INJECTABLE``), and ``spread_fn``, the subword bag's eq 126
+    (``gradcheck_subwords.INJECTABLE``).
     """
+    spread_fn = injected.pop("spread_fn", None)
     extra = dict(injected, **({"ns_fn": ns_fn} if ns_fn is not None else {}))
     return (_seed_rows(seed, tol, ns_fn, softmax_fn)
-            + gradcheck_extra.extra_gradcheck_rows(seed=seed, tol=tol, **extra))
+            + gradcheck_extra.extra_gradcheck_rows(seed=seed, tol=tol, **extra)
+            + gradcheck_subwords.subword_gradcheck_rows(seed, tol, spread_fn))
 
 
 def _seed_rows(seed: int, tol: float, ns_fn, softmax_fn) -> list[Row]:

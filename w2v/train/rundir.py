@@ -183,12 +183,15 @@ class RunDir:
 
 
 def default_run(corpus: str, root="runs") -> Path:
-    """``runs/<corpus name>`` (compression and .txt suffixes dropped; ``stdin`` for ``-``).
+    """``runs/<corpus name>`` (compression and .txt suffixes dropped); ``stdin`` for ``-`` and
+    for what is not a regular file: a pipe (``<(zcat wiki.gz)`` is ``/dev/fd/63``), a device.
 
     >>> str(default_run("data/wiki.txt.gz")), str(default_run("-"))
     ('runs/wiki', 'runs/stdin')
     """
-    name = "stdin" if corpus == "-" else Path(corpus).name
+    piped = corpus == "-" or str(corpus).startswith(("/dev/", "/proc/")) or (
+        Path(corpus).exists() and not Path(corpus).is_file())
+    name = "stdin" if piped else Path(corpus).name
     for suffix in (".gz", ".bz2", ".xz", ".txt"):
         name = name.removesuffix(suffix)
     return Path(root) / (name or "corpus")

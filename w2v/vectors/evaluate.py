@@ -19,6 +19,7 @@ import numpy as np
 
 from w2v.errors import VectorsError
 from w2v.util.tables import format_skipped
+from w2v.vectors.subword_vectors import oov_rows
 
 if TYPE_CHECKING:
     from w2v.vectors.vectors import Vectors
@@ -93,7 +94,8 @@ def evaluate_analogies(
 
 
 def evaluate_word_pairs(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True,
+    oov: str = "skip",
 ) -> dict:
     """Spearman's rho (and Pearson's r) between human scores and cosine similarities.
 
@@ -106,42 +108,52 @@ def evaluate_word_pairs(
     words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage). When the
     human or the model scores are all equal the correlations are undefined: NaN, as gensim,
     with a ``notes`` entry saying which side is constant.
+
+    ``oov="subwords"``, for vectors with n-gram rows (a fastText ``.bin``): a pair with a word
+    outside the ``restrict_vocab`` words is scored with that word's vector from its spelling in
+    the file (``SubwordRows.vector``) instead of skipped; ``from_ngrams`` counts those pairs,
+    and a word with no n-gram is still out-of-vocabulary.
     """
+    ngram_rows = oov_rows(vectors, oov)
     n = vectors.cutoff(restrict_vocab)
     _, first = _folded_index(vectors, n, case_insensitive)
-    gold, rows, oov, invalid = [], [], 0, 0
-    for line in _read_lines(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.rstrip("\r\n").split("\t")
-        try:
-            score = float(fields[2])
-        except (IndexError, ValueError):
+    gold, rows, skipped, invalid = [], [], 0, 0
+    ngram_gold, ngram_model = [], []
+    for item in _pair_lines(path, case_insensitive):
+        if item is None:
             invalid += 1
             continue
-        a, b = fields[0].strip(), fields[1].strip()
-        a, b = (a.upper(), b.upper()) if case_insensitive else (a, b)
+        score, raw, (a, b) = item
         if a not in first or b not in first:
-            oov += 1
+            cos = _ngram_cosine(vectors, raw, (a, b), first, ngram_rows)
+            if cos is None:
+                skipped += 1
+                continue
+            ngram_gold.append(score)
+            ngram_model.append(cos)
             continue
         gold.append(score)
         rows.append((first[a], first[b]))
+    from_ngrams = len(ngram_gold)
+    gold += ngram_gold
     if len(gold) < 2:
         raise VectorsError(
             f"{path}: {len(gold)} word pairs are in the vocabulary, need at least two "
-            f"({oov} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
+            f"({skipped} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
         )
-    left, right = np.array(rows).T
-    model = np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right])
-    total = len(gold) + oov
+    left, right = np.array(rows, dtype=np.int64).reshape(-1, 2).T
+    model = np.concatenate([np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right]),
+                            ngram_model])
+    total = len(gold) + skipped
     notes: list[str] = []
     spearman, pearson = _correlations(np.array(gold), model, path, notes)
     return {
         "spearman": spearman,
         "pearson": pearson,
         "pairs": len(gold),
-        "oov_skipped": oov,
-        "oov_ratio": oov / total,
+        "from_ngrams": from_ngrams,
+        "oov_skipped": skipped,
+        "oov_ratio": skipped / total,
         "coverage": len(gold) / total,
         "invalid_lines": invalid,
         "restrict_vocab": n,
@@ -171,7 +183,10 @@ def _correlations(gold: np.ndarray, model: np.ndarray, path, notes: list) -> tup
 
 def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add") -> dict:
     """Answer one ``a b c`` analogy per line, skipping what cannot be answered instead of
-    stopping there: one typo in a long batch used to discard every answer after it.
+    stopping there: one typo in a long batch used to discard every answer after it. A line
+    ``a b c d`` (questions-words.txt) also gives the expected answer d: its answer carries
+    ``expected`` and ``hit`` (d is the top result), and the report ``hits`` of ``with_answer``
+    such lines; ``: section`` lines are skipped.
 
     Blank lines are ignored; lines are numbered from 1, as in the file. A line whose words are
     not all in the vocabulary goes to ``skipped_oov`` with its ``unknown`` words, a line that
@@ -183,9 +198,10 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
     answers, oov, malformed, questions = [], [], [], 0
     for lineno, line in enumerate(lines, start=1):
         words = line.split()
-        if not words:
+        if not words or words[0].startswith(":"):  # blank, or a section of questions-words
             continue
         questions += 1
+        words, expected = (words[:3], words[3]) if len(words) == 4 else (words, None)
         if len(words) != 3 or len({vectors.key(w) for w in words}) < 3:
             malformed.append({"line": lineno, "text": line.strip()})
             continue
@@ -194,9 +210,16 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
             oov.append({"line": lineno, "query": words, "unknown": unknown})
             continue
         results = vectors.analogy(*words, topn=topn, method=method)
-        answers.append({"line": lineno, "query": words, "results": results})
+        answer = {"line": lineno, "query": words, "results": results}
+        if expected is not None:
+            hit = bool(results) and vectors.key(results[0][0]) == vectors.key(expected)
+            answer.update(expected=expected, hit=hit)
+        answers.append(answer)
     report = {"questions": questions, "answered": len(answers), "answers": answers,
               "skipped_oov": oov, "malformed": malformed}
+    expected = [a["hit"] for a in answers if "hit" in a]
+    if expected:
+        report["hits"], report["with_answer"] = sum(expected), len(expected)
     if not answers:
         raise VectorsError("; ".join(["no question could be answered", *format_skipped(report)])
                            if questions else "no questions: every line is blank")
@@ -204,16 +227,17 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
 
 
 def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_000,
-             case_insensitive=True) -> dict:
+             case_insensitive=True, oov: str = "skip") -> dict:
     """``w2v evaluate``: ``analogies`` and ``similarity`` are [(label, path)] (see
     ``evalsets.choose``). Returns ``{"analogies": report or absent, "similarity": {label:
-    report}}``; each word-pair report carries its notes (undefined correlations)."""
+    report}}``; each word-pair report carries its notes (undefined correlations). ``oov`` is
+    ``evaluate_word_pairs``'s (word pairs only)."""
     report = {}
     if analogies:
         report["analogies"] = evaluate_analogies(vectors, analogies[0][1], restrict_vocab,
                                                  case_insensitive)
     report["similarity"] = {label: evaluate_word_pairs(vectors, path, restrict_vocab,
-                                                       case_insensitive)
+                                                       case_insensitive, oov)
                             for label, path in similarity}
     return report
 
@@ -245,6 +269,32 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
         predicted = next((folded[i] for i in candidates if folded[i] not in ignore),
                          folded[candidates[-1]] if candidates else None)
         yield predicted == expected
+
+
+def _pair_lines(path, case_insensitive: bool):
+    """Per line of a word-pair file: (score, the two words as written, the two folded), or None
+    for a line whose third field is not a number; comments and blank lines are left out."""
+    for line in _read_lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\r\n").split("\t")
+        try:
+            score = float(fields[2])
+        except (IndexError, ValueError):
+            yield None
+            continue
+        raw = fields[0].strip(), fields[1].strip()
+        yield score, raw, (raw[0].upper(), raw[1].upper()) if case_insensitive else raw
+
+
+def _ngram_cosine(vectors: Vectors, words, folded, first: dict, ngram_rows):
+    """The cosine of a pair with a word outside the evaluated ones (its vector from its n-grams,
+    as written in the file); None when the pair is skipped (no n-gram rows or no vector)."""
+    if ngram_rows is None:
+        return None
+    units = [vectors.unit[first[key]] if key in first else ngram_rows.unit_vector(word)
+             for word, key in zip(words, folded)]
+    return None if any(u is None for u in units) else float(units[0] @ units[1])
 
 
 def _read_lines(path):

@@ -3,14 +3,20 @@
 Loading (``Vectors.load``) tells formats apart by content, not only by file name: a run folder
 (``RUN/vectors.npy`` with ``RUN/vocab.txt``), a ``.npy`` file (magic ``\\x93NUMPY``) with a
 ``vocab.txt`` beside it, word2vec text or binary, or GloVe text (no header line), optionally
-gzipped; ``formats.py`` (and ``glove.py``) read and write them. Evaluation (analogies, word
-pairs) lives in ``evaluate.py``.
+gzipped; ``formats.py`` (and ``glove.py``) read and write them. A fastText ``.bin`` model (magic
+number 793712314, ``fasttext_bin.py``) also brings its n-gram rows (``subword_vectors.py``),
+which give a vector to words outside the vocabulary: ``Vectors.subwords.vector(word)``.
+Evaluation (analogies, word pairs) lives in ``evaluate.py``.
 
 Queries use a cached unit-normalized float32 matrix: one matrix product per query (or per block
 of evaluation questions).
 
 Repeated query words: ``analogy`` rejects ``a b c`` with a repeated word (the question would be
 degenerate); ``most_similar`` accepts repeats and counts each occurrence, like gensim.
+
+gensim's ``KeyedVectors`` reading, for notebook users: ``v["king"]`` (a copy of the row),
+``"king" in v``, ``len(v)``, ``v.words``, ``v.matrix``, ``v.most_similar(positive=[...],
+negative=[...], topn=...)``, ``v.similarity(a, b)``, and ``v.to_gensim()`` for the rest.
 
 Lowercased runs: a run trained with ``lowercase`` has only lowercase words, so a query for
 "King" could never match. ``load`` reads the run's ``state.json`` (beside the vectors file) and
@@ -29,10 +35,17 @@ from w2v.errors import RunError, VectorsError
 from w2v.text.vocab import first_duplicate
 from w2v.train.checkpoint import FORMAT as RUN_FORMAT
 from w2v.train.rundir import RunDir
+from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
+from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
+
+
+class UnknownWord(VectorsError, KeyError):
+    """A query word that is not in the vocabulary: a ``KeyError`` too, as a missing key of
+    gensim's ``KeyedVectors`` or of a dict is."""
 
 
 class Vectors:
@@ -43,7 +56,8 @@ class Vectors:
     'b'
     """
 
-    def __init__(self, words: list[str], matrix: np.ndarray, lowercase: bool = False):
+    def __init__(self, words: list[str], matrix: np.ndarray, lowercase: bool = False,
+                 subwords: SubwordRows | None = None):
         matrix = np.asarray(matrix) if not isinstance(matrix, np.ndarray) else matrix
         if matrix.ndim != 2:
             raise VectorsError(f"vectors must be a (V, d) matrix, got shape {matrix.shape}")
@@ -56,10 +70,28 @@ class Vectors:
             dup = first_duplicate(self.words)
             raise VectorsError(f"duplicate word {dup!r}: each word needs exactly one vector")
         self.lowercase = lowercase  # fold query words: the run was trained lowercased
+        self.subwords = subwords  # n-gram rows (fastText .bin): vectors for any word, or None
         self._unit: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Vectors({len(self):,} words, {self.dim}-d)"
+
+    def __getitem__(self, words) -> np.ndarray:
+        """A copy of the vector of ``words`` (a word), or of each of them (a list: shape
+        ``(n, dim)``), as gensim's ``kv[word]``; an unknown word is an ``UnknownWord`` error
+        that names the closest words."""
+        if isinstance(words, str):
+            return np.array(self.vectors[self.id(words)])
+        return np.array(self.vectors[[self.id(w) for w in words]]).reshape(-1, self.dim)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The ``(V, dim)`` vectors, row ``i`` for ``words[i]``: not a copy (read-only when
+        loaded from a ``.npy``, which is memory-mapped)."""
+        return self.vectors
 
     def __contains__(self, word: str) -> bool:
         return self.key(word) in self.index
@@ -101,7 +133,7 @@ class Vectors:
             return self.index[self.key(word)]
         except KeyError:
             hint = self._hint(self.key(word))
-            raise VectorsError(f"{word!r} is not in the vocabulary{hint}") from None
+            raise UnknownWord(f"{word!r} is not in the vocabulary{hint}") from None
 
     def _hint(self, word: str) -> str:
         """'; closest: ...' from the 50,000 most frequent words (difflib), other cases first."""
@@ -142,6 +174,10 @@ class Vectors:
             raise VectorsError(f"unknown method {method!r}; use 'add' or 'mul'")
         return self._top(scores, set(ids), topn)
 
+    def similarity(self, a: str, b: str) -> float:
+        """The cosine similarity of two words (gensim's ``similarity``)."""
+        return float(self.unit[self.id(a)] @ self.unit[self.id(b)])
+
     def similar(self, word: str, topn: int = 10):
         """The ``topn`` nearest neighbours of ``word`` by cosine similarity."""
         return self.most_similar([word], topn=topn)
@@ -181,8 +217,9 @@ class Vectors:
 
     @classmethod
     def load(cls, path) -> Vectors:
-        """A run folder, a ``.npy`` beside ``vocab.txt``, or a word2vec text/binary or GloVe
-        file (optionally gzipped); the format is recognized by content."""
+        """A run folder, a ``.npy`` beside ``vocab.txt``, a word2vec text/binary or GloVe file
+        (optionally gzipped), or a fastText ``.bin`` model (with its n-gram rows, ``subwords``);
+        the format is recognized by content."""
         path = Path(path)
         if path.is_dir():
             path = RunDir(path).saved_vectors()
@@ -197,9 +234,24 @@ class Vectors:
             magic = f.read(len(NPY_MAGIC))
         if magic == NPY_MAGIC:
             return cls(*read_npy(path), lowercase=lowercase)
+        if is_fasttext_bin(magic):
+            words, matrix, subwords = read_fasttext_vectors(path)
+            return cls(words, matrix, subwords=subwords)
         if path.suffix == ".npy":
             raise VectorsError(f"{path} is not a .npy file (no NumPy header)")
         return cls(*read_word2vec(path), lowercase=lowercase)
+
+    def to_gensim(self):
+        """The same words and vectors as gensim's ``KeyedVectors`` (for what w2v does not do:
+        ``doesnt_match``, ``n_similarity``, ...). It does not lowercase queries for a
+        lowercased run."""
+        try:
+            from gensim.models import KeyedVectors
+        except ImportError:
+            raise VectorsError("to_gensim needs gensim: pip install gensim") from None
+        kv = KeyedVectors(self.dim)
+        kv.add_vectors(self.words, np.asarray(self.vectors, dtype=np.float32))
+        return kv
 
     def save_word2vec(self, path, binary: bool) -> None:
         """word2vec.c's text or binary format, atomically: see ``formats.write_word2vec``."""
