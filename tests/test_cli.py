@@ -153,6 +153,7 @@ def test_corrupt_checkpoint_on_resume(trained, tmp_path, monkeypatch):
     shutil.copytree(out, run_dir)
     for ckpt in (run_dir / "checkpoints").iterdir():
         (ckpt / "W_in.npy").write_bytes(b"garbage")
+    (run_dir / "vectors.npy").write_bytes(b"garbage")  # its twin, which would restore it
     state = json.loads((run_dir / "state.json").read_text())
     r = run("train", corpus, "--out", run_dir, "--resume", "--dim", "30", "--threads", "1")
     expect(r, 1, "sha256 mismatch")

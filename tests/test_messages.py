@@ -58,9 +58,10 @@ def test_a_damaged_checkpoint_is_one_warning_not_a_note(corpus, tmp_path):
     assert run("train", corpus, "--out", out, *SMALL).exit_code == 0
     assert run("train", "--out", out, "--resume", "--epochs", "2").exit_code == 0
     newest = sorted((out / "checkpoints").iterdir())[-1] / "W_in.npy"
-    data = bytearray(newest.read_bytes())
-    data[-1] ^= 0xFF
-    newest.write_bytes(bytes(data))
+    for damaged in (newest, out / "vectors.npy"):  # W_in and its twin, so none is restored
+        data = bytearray(damaged.read_bytes())
+        data[-1] ^= 0xFF
+        damaged.write_bytes(bytes(data))
     r = run("train", "--out", out, "--resume", "--epochs", "3")
     assert r.exit_code == 0, r.output
     lines = [line for line in r.output.splitlines() if "skipping" in line]
@@ -74,7 +75,7 @@ def test_more_threads_than_cores_is_one_warning(corpus, tmp_path):
             "--threads", available_cores() + 1)
     assert r.exit_code == 0, r.output
     lines = [line for line in r.output.splitlines() if line.startswith("warning: ")]
-    assert lines == [f"warning: threads = {available_cores() + 1} is more than the "
+    assert lines == [f"warning: --threads {available_cores() + 1} is more than the "
                      f"{available_cores()} cores this process may use: the extra threads only "
                      "take turns (0 uses every core)"]
     r = run("train", corpus, "--out", tmp_path / "s", *SMALL)
@@ -87,7 +88,7 @@ def test_disk_warning_at_the_edge():
 
     each = (1000 + 999) * 10 * 4  # W_in 1000 x 10 and 999 HS rows, float32
     assert disk_warning(1000, 999, 10, free=(KEEP + 1) * each) is None
-    assert "dim 10" in disk_warning(1000, 999, 10, free=(KEEP + 1) * each - 1)
+    assert "{=dim} 10" in disk_warning(1000, 999, 10, free=(KEEP + 1) * each - 1)
 
 
 def test_checkpoints_larger_than_the_free_disk_warn_and_train(corpus, tmp_path, monkeypatch):
@@ -97,4 +98,4 @@ def test_checkpoints_larger_than_the_free_disk_warn_and_train(corpus, tmp_path, 
     r = run("train", corpus, "--out", tmp_path / "r", *SMALL)
     assert r.exit_code == 0, r.output
     lines = [line for line in r.output.splitlines() if line.startswith("warning: ")]
-    assert len(lines) == 1 and "x dim 8 take" in lines[0] and "lower dim" in lines[0]
+    assert len(lines) == 1 and "x --dim 8 take" in lines[0] and "lower --dim" in lines[0]

@@ -120,9 +120,16 @@ def train_folder(corpus, out, resume: bool, force: bool, init=None) -> Path:
 
 
 def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
-          init=None) -> Reply:
+          init=None, corpus_option=(), flag=str) -> Reply:
     """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
-    run to start from (continued training)."""
+    run to start from (continued training); ``corpus_option``: the corpus of a resumed run
+    given by option rather than as arguments (either, not both); ``flag`` names a setting in
+    the session's notes and warnings."""
+    if corpus_option and corpus:
+        raise UsageError("give the corpus as arguments or with {=corpus}, not both")
+    if corpus_option and not resume:
+        raise UsageError("{=corpus} is for {=resume}: a new run takes its corpus as arguments")
+    corpus = tuple(corpus) or tuple(corpus_option)
     from w2v import __version__
     from w2v.progress import Renderer
     from w2v.settings import explicit_settings, load_toml
@@ -130,7 +137,8 @@ def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
 
     out = train_folder(corpus, out, resume, force, init)
     settings = explicit_settings(load_toml(config_file) if config_file else None, options)
-    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out) as renderer:
+    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out,
+                  flag=flag) as renderer:
         written = run(settings, corpus, out, resume=resume, force=force, init=init,
                       on_event=renderer)
     return Reply(f"vectors written to {', '.join(written)}" if written and not quiet else "")
@@ -191,8 +199,10 @@ def info(run_path, as_json) -> Reply:
     report = run_info(run_path)
     if as_json:
         return Reply(to_json(report, indent=1))
-    resume = f"continue with: w2v train {{=out}} {run_path} {{=resume}}"
-    return Reply(format_info(report), [resume] if report["resumable"] else [])
+    resume = f"w2v train {{=out}} {run_path} {{=resume}}"
+    if report["damage"]:
+        return Reply(format_info(report), [f"warning: damaged files; recover with: {resume}"])
+    return Reply(format_info(report), [f"continue with: {resume}"] if report["resumable"] else [])
 
 
 def export(source, fmt, out, words, most_frequent, force, stream=None) -> Reply:

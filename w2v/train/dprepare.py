@@ -31,7 +31,7 @@ from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, evaluation, events
+from w2v.train import checkpoint, events
 from w2v.train.export import finish_ranks
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
@@ -44,9 +44,7 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
     def configure():
         cfg = settings if isinstance(settings, Config) else Config(**settings)
         check_supported(cfg.arch, cfg.loss, cfg.backend)
-        paths = check_shardable(corpus)
-        evaluation.check_files(cfg)
-        return check_distributable(cfg), paths
+        return check_distributable(cfg), check_shardable(corpus)
 
     cfg, paths = comm.agreed(configure)
     yield events.Configured(cfg.to_dict(), resumed=False)
@@ -146,7 +144,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     comm.settle(error)
     if comm.control([stopped])[0] > 0:
         error = Interrupted("interrupted before the first checkpoint: nothing to resume",
-                            out=str(rundir.path), resumable=False, signal=int(trap.first))
+                            out=str(rundir.path), resumable=False)
         error.collective = True
         raise error
     return local
@@ -176,17 +174,22 @@ def _notes(replacements: int, invalid_bytes: int, dropped: int):
                           "whitespace (binary data?)")
 
 
+def _newest(rundir: RunDir, warn):
+    """The newest intact checkpoint; damaged newer ones set aside (rank 0 owns the folder)."""
+    ckpt = checkpoint.latest(rundir, warn=warn)
+    checkpoint.set_aside(rundir, ckpt.path)
+    return ckpt
+
+
 def resume(comm: Comm, rundir: RunDir, settings, corpus):
     skipped = []
-    ckpt = comm.agreed(lambda: comm.rank == 0 and checkpoint.latest(rundir,
-                                                                    warn=skipped.append))
+    ckpt = comm.agreed(lambda: comm.rank == 0 and _newest(rundir, skipped.append))
     for message in skipped:
-        yield events.Note(message, kind="warning")
+        yield events.Alert(message)
     stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
     comm.agreed(check_ranks, stored, comm.size)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     cfg = comm.agreed(resume_config, stored["config"], given)
-    comm.agreed(evaluation.check_files, cfg)
     yield events.Configured(cfg.to_dict(), resumed=True)
     state, dist = TrainState.from_json(stored), stored["distributed"]
     comm.agreed(check_same_corpus, state.corpus, corpus)

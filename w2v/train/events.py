@@ -9,12 +9,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Note:
-    """Something the user should know that is not an error (invalid UTF-8 replaced); ``kind``
-    "warning" for what may need action (a corrupt checkpoint skipped, more threads than
-    cores). The text carries no prefix: the renderer adds ``kind``."""
+    """Something the user should know that is not an error (invalid UTF-8 replaced, a corrupt
+    checkpoint skipped)."""
 
     text: str
-    kind: str = "note"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something that changes what the run's result is made of (a damaged checkpoint skipped,
+    so epochs are trained again; a damaged file rebuilt): shown even when quiet."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,11 @@ class Compiling:
 
 @dataclass(frozen=True)
 class Progress:
-    """After each chunk: training words done of the total, the current lr and epoch's mean
-    loss, and the seconds spent training (compilation excluded)."""
+    """After each chunk: training words done of the total (all epochs of the run, the
+    earlier sessions' included), the current lr and epoch's mean loss, and the seconds spent
+    training (compilation excluded). ``epoch_words`` of ``words_per_epoch`` are the current
+    epoch's share; ``start_words`` is where the current plan began (the words of the epochs
+    a run had when it was given more, ``extend.py``; 0 otherwise)."""
 
     words_done: int
     total_words: int
@@ -67,6 +76,9 @@ class Progress:
     lr: float
     loss: float
     seconds: float
+    epoch_words: int = 0
+    words_per_epoch: int = 0
+    start_words: int = 0
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     yield events.Configured(cfg.to_dict(), resumed=False)
     yield from preflight.check_threads(cfg)
     for message in skipped:
-        yield events.Note(message, kind="warning")
+        yield events.Alert(message)
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=force}} to replace it, or "
                        "choose another {=out}")

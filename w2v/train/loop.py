@@ -41,6 +41,7 @@ class TrainState:
     eval_history: list = field(default_factory=list)  # evaluation.py: one entry per epoch
     lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
     init: dict | None = None  # init.py: the run whose vectors this one started from
+    ids: dict | None = None  # session.py: corpus.ids' {"bytes", "words"}, checked on resume
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -158,7 +159,9 @@ class Loop:
         state.train_seconds = time.perf_counter() - self._t_start
         loss, pairs_so_far = state.epoch_loss
         return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr1,
-                               loss / max(pairs_so_far, 1), state.train_seconds)
+                               loss / max(pairs_so_far, 1), state.train_seconds,
+                               state.words_done - state.epoch * self.words_per_epoch,
+                               self.words_per_epoch, start[0])
 
     def _end_epoch(self) -> events.EpochDone:
         state = self.state

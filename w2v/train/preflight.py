@@ -1,6 +1,7 @@
-"""Settings that will work but probably not as meant: one warning line each, before the run
-spends its time, never an error (the user may know better: a disk that will be cleaned, a
-machine whose cores this process cannot see).
+"""Settings that will work but probably not as meant: one warning line each (an ``Alert``,
+shown even when quiet, like every warning), before the run spends its time, never an error
+(the user may know better: a disk that will be cleaned, a machine whose cores this process
+cannot see).
 
 - ``threads`` above the cores this process may run on: the extra threads only take turns, and
   more Hogwild writers collide more often.
@@ -21,15 +22,15 @@ from w2v.train.checkpoint import KEEP
 def threads_warning(cfg: Config, cores: int | None = None) -> str | None:
     """A warning when ``threads`` asks for more threads than ``cores`` (this process's).
 
-    >>> threads_warning(Config(threads=8), cores=2)[:43]
-    'threads = 8 is more than the 2 cores this p'
+    >>> threads_warning(Config(threads=8), cores=2)[:44]
+    '{=threads} 8 is more than the 2 cores this p'
     >>> threads_warning(Config(threads=2), cores=2) is None
     True
     """
     cores = available_cores() if cores is None else cores
     if cfg.threads <= cores:
         return None
-    return (f"threads = {cfg.threads} is more than the {cores} cores this process may use: "
+    return (f"{{=threads}} {cfg.threads} is more than the {cores} cores this process may use: "
             "the extra threads only take turns (0 uses every core)")
 
 
@@ -42,17 +43,17 @@ def disk_warning(words: int, out_rows: int, dim: int, free: int) -> str | None:
     """A warning when the checkpoints a run keeps at once (``KEEP`` + the one being written)
     need more than ``free`` bytes.
 
-    >>> disk_warning(1_000_000, 1_000_000, 300, free=5 * 10**9)[:60]
-    'checkpoints of 1,000,000 words x dim 300 take 2.4 GB each an'
+    >>> disk_warning(1_000_000, 1_000_000, 300, free=5 * 10**9)[:64]
+    'checkpoints of 1,000,000 words x {=dim} 300 take 2.4 GB each and'
     >>> disk_warning(1_000, 1_000, 300, free=5 * 10**9) is None
     True
     """
     each = checkpoint_bytes(words, out_rows, dim)
     if each * (KEEP + 1) <= free:
         return None
-    return (f"checkpoints of {words:,} words x dim {dim} take {each / 1e9:.1f} GB each and "
+    return (f"checkpoints of {words:,} words x {{=dim}} {dim} take {each / 1e9:.1f} GB each and "
             f"up to {KEEP + 1} exist at once while one is written, more than the "
-            f"{free / 1e9:.1f} GB free; lower dim or max_vocab, or free some space")
+            f"{free / 1e9:.1f} GB free; lower {{=dim}} or {{=max_vocab}}, or free some space")
 
 
 def free_bytes(path: Path) -> int:
@@ -68,11 +69,11 @@ def check_threads(cfg: Config):
     """Yield the threads warning, if any, as an event."""
     text = threads_warning(cfg)
     if text:
-        yield events.Note(text, kind="warning")
+        yield events.Alert(text)
 
 
 def check_disk(cfg: Config, words: int, out_rows: int, folder):
     """Yield the disk warning, if any, as an event (``folder``: the run folder)."""
     text = disk_warning(words, out_rows, cfg.dim, free_bytes(folder))
     if text:
-        yield events.Note(text, kind="warning")
+        yield events.Alert(text)

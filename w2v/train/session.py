@@ -9,8 +9,9 @@ final vectors, as a generator of ``events``.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
   corpus and the vector files are written atomically) and raise ``Interrupted`` too.
-- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
-  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
+- The end (``export.finish``): the vectors in the formats of ``save``, recorded by size and
+  sha256 in ``RUN/state.json``, and ``corpus.ids`` removed unless ``keep_ids``. A resumed run
+  whose files are damaged is repaired from the newest intact checkpoint (``repair.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from contextlib import closing
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.errors import CorpusError, DivergenceError, Interrupted, RunError
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
 from w2v.train import init as init_run
@@ -117,6 +118,12 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
+    ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
+    if state.ids not in (None, ids):  # the size is checked on resume: the words differ
+        raise RunError(f"{rundir.ids} changed since the run encoded it ({words_per_epoch:,} "
+                       f"words, not {state.ids['words']:,}): delete it and resume, which "
+                       "encodes the corpus again")
+    state.ids = ids
     loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
                 n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
                                                                     W_in, W_out)),
