@@ -133,7 +133,7 @@ class Renderer:
         self.line(format_config(Config(**e.config)))
 
     def _note(self, e: events.Note) -> None:
-        self.line(f"note: {W2VError(e.text).render(self.flag)}")
+        self.line(f"{e.kind}: {W2VError(e.text).render(self.flag)}")
 
     def _counted(self, e: events.Counted) -> None:
         self.close()

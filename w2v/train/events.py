@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Note:
-    """Something the user should know that is not an error (invalid UTF-8 replaced, a corrupt
-    checkpoint skipped)."""
+    """Something the user should know that is not an error (invalid UTF-8 replaced); ``kind``
+    "warning" for a setting that will work but probably not as meant (more threads than cores).
+    Unlike an Alert, hidden when quiet. The text has no prefix: the renderer adds ``kind``."""
 
     text: str
+    kind: str = "note"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Settings that will work but probably not as meant: one warning line each (an ``Alert``,
-shown even when quiet, like every warning), before the run spends its time, never an error
-(the user may know better: a disk that will be cleaned, a machine whose cores this process
-cannot see).
+"""Settings that will work but probably not as meant: one warning line each, before the run
+spends its time, never an error (the user may know better: a disk that will be cleaned, a
+machine whose cores this process cannot see). They do not change the result, so quiet hides
+them (a Note of kind "warning", not an Alert).
 
 - ``threads`` above the cores this process may run on: the extra threads only take turns, and
   more Hogwild writers collide more often.
@@ -51,9 +51,17 @@ def disk_warning(words: int, out_rows: int, dim: int, free: int) -> str | None:
     each = checkpoint_bytes(words, out_rows, dim)
     if each * (KEEP + 1) <= free:
         return None
-    return (f"checkpoints of {words:,} words x {{=dim}} {dim} take {each / 1e9:.1f} GB each and "
-            f"up to {KEEP + 1} exist at once while one is written, more than the "
-            f"{free / 1e9:.1f} GB free; lower {{=dim}} or {{=max_vocab}}, or free some space")
+    return (f"checkpoints of {words:,} words x {{=dim}} {dim} take {_size(each)} each and up to "
+            f"{KEEP + 1} exist at once while one is written, more than the {_size(free)} free; "
+            "lower {=dim} or {=max_vocab}, or free some space")
+
+
+def _size(n: int) -> str:
+    """Bytes for a person: ``_size(2_400_000_000)`` is '2.4 GB'."""
+    for scale, unit in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def free_bytes(path: Path) -> int:
@@ -69,11 +77,11 @@ def check_threads(cfg: Config):
     """Yield the threads warning, if any, as an event."""
     text = threads_warning(cfg)
     if text:
-        yield events.Alert(text)
+        yield events.Note(text, kind="warning")
 
 
 def check_disk(cfg: Config, words: int, out_rows: int, folder):
     """Yield the disk warning, if any, as an event (``folder``: the run folder)."""
     text = disk_warning(words, out_rows, cfg.dim, free_bytes(folder))
     if text:
-        yield events.Alert(text)
+        yield events.Note(text, kind="warning")
