@@ -144,7 +144,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     comm.settle(error)
     if comm.control([stopped])[0] > 0:
         error = Interrupted("interrupted before the first checkpoint: nothing to resume",
-                            out=str(rundir.path), resumable=False)
+                            out=str(rundir.path), resumable=False, signal=int(trap.first))
         error.collective = True
         raise error
     return local
