@@ -70,12 +70,15 @@ FILES = [*OUTPUTS, "state.json", *(f"{NEWEST}/{n}" for n in ("W_in.npy", "W_out.
          f"{OLDER}/W_in.npy"]
 
 
-@pytest.mark.parametrize("damage", [_truncate, _rewrite], ids=["truncated", "rewritten"])
-@pytest.mark.parametrize("name", FILES)
+# A checkpoint's state.json records no digest of itself: an edit that stays valid JSON is not
+# detectable, so that one pair is not a case (README, "Damaged runs", says so).
+CASES = [pytest.param(name, damage, id=f"{name}-{damage.__name__.strip('_')}")
+         for name in FILES for damage in (_truncate, _rewrite)
+         if not (damage is _rewrite and name == f"{NEWEST}/state.json")]
+
+
+@pytest.mark.parametrize(("name", "damage"), CASES)
 def test_info_names_each_damaged_file_and_resume_recovers_it(finished, run, name, damage):
-    if damage is _rewrite and name == f"{NEWEST}/state.json":
-        pytest.skip("a checkpoint's state.json records no digest of itself; an edit that "
-                    "stays valid JSON is not detectable")
     assert info.run_info(run)["damage"] == []
     damage(run / name)
     changed = (run / name).read_bytes()

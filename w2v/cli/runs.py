@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -56,4 +57,4 @@ def export(source, out, fmt, words, most_frequent, force):
       w2v export runs/demo -o - | gzip > demo-vectors.txt.gz
     """
     reply(commands.export(source, fmt, out, words, most_frequent, force,
-                          click.get_binary_stream("stdout")))
+                          sys.stdout.buffer))
