@@ -15,8 +15,9 @@ from w2v.config import Config
 from w2v.errors import ConfigError
 from w2v.settings import format_config, load_toml, make_config
 from w2v.train import session
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
+from w2v.vectors.word_pairs import evaluate_word_pairs
 
 QUESTIONS = """: family
 king queen man woman

@@ -32,8 +32,10 @@ import numpy as np
 from w2v.config import RESTRICT_VOCAB, Config
 from w2v.errors import ConfigError, VectorsError
 from w2v.vectors import evalsets
-from w2v.vectors.evaluate import _read_lines, evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.evalsets import read_lines
+from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
+from w2v.vectors.word_pairs import evaluate_word_pairs
 
 
 class EpochEvaluator:
@@ -117,7 +119,7 @@ def _pair_words(files) -> list[str]:
     """The words of word-pair files (their first two tab-separated fields): a vocabulary in
     which every well-formed pair is found."""
     with _naming("eval_similarity"):
-        words = {field.strip() for _, path in files for line in _read_lines(path)
+        words = {field.strip() for _, path in files for line in read_lines(path)
                  for field in line.split("\t")[:2]}
     return sorted(words - {""}) or [" "]
 
