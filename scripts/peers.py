@@ -14,8 +14,10 @@ The binaries' paths are printed, one per line. Running it again rebuilds only wh
 The eof fix. In ``TrainModelThread`` a thread sets its local ``eof`` when it reads the end
 of the file, and the block that starts its next epoch (``if (eof || word_count > ...)``,
 ``local_iter--``, ``fseek`` back to the thread's start) never clears it. So in every later
-epoch that thread reads one word, sees ``eof`` still set and ends the epoch at once: the last
-thread's share of the corpus (all of it with one thread) is trained in the first epoch only.
+epoch that thread reads one word, sees ``eof`` still set and ends the epoch at once. It hits
+the thread whose share runs into the end of the file before its word quota is reached (the
+last one, depending on the data; always the only one with one thread): that share of the
+corpus is trained in the first epoch only (docs/benchmarks.md, "Whole runs against peers").
 The fix clears it when the epoch restarts; in sed terms::
 
     sed -i 's/^\\( *\\)if (local_iter == 0) break;/&\\n\\1eof = 0;/' word2vec.c
