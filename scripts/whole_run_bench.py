@@ -175,7 +175,8 @@ def main(argv=None) -> None:
         tokens = bench.count_tokens(corpus)  # also brings the file into the page cache
         print(f"# corpus {args.corpus.name} ({tokens:,} tokens), dim {args.dim}, "
               f"{args.epochs} epochs, {args.threads} threads, repeats {args.repeats}, "
-              f"tools {args.tools}, word2vec.c {args.word2vec_c}", flush=True)
+              f"tools {args.tools}, word2vec.c {args.word2vec_c}; load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
         if "w2v" in args.tools:
             warm = bench.warm_corpus(corpus, work)
             for combo in combos:
@@ -183,7 +184,7 @@ def main(argv=None) -> None:
         results = [run_combo(c, list(args.tools), args, corpus, work) for c in combos]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print()
+    print(f"\n# load average at the end {os.getloadavg()[0]:.1f} (the machine's other jobs)\n")
     print_table(results, args.tools)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
