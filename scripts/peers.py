@@ -78,7 +78,6 @@ def makefile_cflags(makefile: str) -> list[str]:
 
 def fetch_sources(src: Path | None, dest: Path) -> None:
     """Copy the makefile and the programs' .c files into ``dest`` from ``src`` or the mirror."""
-    dest.mkdir(parents=True, exist_ok=True)
     if src is None:
         if not MIRROR.is_dir():
             raise BuildError(f"no --src given and no mirror at {MIRROR}")
@@ -88,9 +87,12 @@ def fetch_sources(src: Path | None, dest: Path) -> None:
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
             fetch_sources(Path(tmp), dest)
         return
-    for name in ["makefile", *(f"{p}.c" for p in PROGRAMS)]:
+    names = ["makefile", *(f"{p}.c" for p in PROGRAMS)]
+    for name in names:
         if not (src / name).is_file():
             raise BuildError(f"{src / name} not found: --src must be a word2vec source folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
         shutil.copyfile(src / name, dest / name)
 
 
