@@ -14,7 +14,9 @@ peak RSS comes from ``/usr/bin/time``. The tools:
 - fastText's C++ core through the ``fasttext`` pip package (which has no command line):
   ``train_unsupervised`` with minn 0, maxn 0 (no subwords) and bucket 0, as its command line
   sets bucket when maxn is 0 (else 2M unused n-gram rows are allocated and initialised), then
-  the word vectors written in word2vec's binary format.
+  the word vectors written in word2vec's binary format. With ``--threads 1`` the package
+  initialises only the first tenth of the input rows (the rest start at zero; docs/benchmarks.md),
+  which lowers fastText's quality columns but not its time.
 
 Settings for every tool: dim, window 5, K = 5 negatives, sample 1e-3, min count 5, epochs,
 threads, the same lr (0.025 skip-gram, 0.05 CBOW, linear decay). Tools alternate within every
