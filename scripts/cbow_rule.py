@@ -31,8 +31,9 @@ from w2v.kernels.base import Settings, Tables  # noqa: E402
 from w2v.kernels.registry import make_kernel as registry_kernel  # noqa: E402
 from w2v.train import session  # noqa: E402
 from w2v.train.local import LocalTrainer  # noqa: E402
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs  # noqa: E402
+from w2v.vectors.evaluate import evaluate_analogies  # noqa: E402
 from w2v.vectors.vectors import Vectors  # noqa: E402
+from w2v.vectors.word_pairs import evaluate_word_pairs  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 GENSIM_JOB = r"""

@@ -33,8 +33,9 @@ sys.path.insert(0, str(HERE.parent))  # this checkout's w2v, wherever it is run 
 
 from w2v.config import Config  # noqa: E402
 from w2v.train import session  # noqa: E402
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs  # noqa: E402
+from w2v.vectors.evaluate import evaluate_analogies  # noqa: E402
 from w2v.vectors.vectors import Vectors  # noqa: E402
+from w2v.vectors.word_pairs import evaluate_word_pairs  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "data"
 

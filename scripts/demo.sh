@@ -11,8 +11,8 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q -e .
 w2v="$venv/bin/w2v"
 "$w2v" demo runs/demo.txt --force
-"$w2v" train runs/demo.txt --config configs/demo.toml --out runs/demo --force
-"$w2v" plot --vectors runs/demo -o runs/demo/words.png
+"$w2v" train runs/demo.txt --config demo --out runs/demo --force
+"$w2v" plot --vectors runs/demo -o runs/demo/words.png --force
 "$w2v" analogy --vectors runs/demo king male female
 echo
 echo "w2v is installed in $venv: run '$w2v --help', or 'source $venv/bin/activate' first."

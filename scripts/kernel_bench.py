@@ -31,13 +31,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # this checkout's w2v, not an installed one
+sys.path.insert(0, str(HERE))
 
-from w2v.vocab import build_vocab  # noqa: E402
+from kernel_family_bench import encode_once  # noqa: E402
 
-from w2v import corpus  # noqa: E402
 from w2v.kernels.base import Settings, Tables  # noqa: E402
-from w2v.kernels.numba_sg import SkipGramNS  # noqa: E402
-from w2v.train import init_weights  # noqa: E402
+from w2v.kernels.registry import make_kernel  # noqa: E402
+from w2v.train.prepare import init_weights  # noqa: E402
 
 
 def load_old(old_root: Path, tmp: Path):
@@ -50,14 +50,6 @@ def load_old(old_root: Path, tmp: Path):
     (pkg / "kernel_numba.py").write_text(source.replace("from w2v import", "from w2v_old import"))
     sys.path.insert(0, str(tmp))
     return importlib.import_module("w2v_old.kernel_numba")
-
-
-def encode_once(path: Path, tmp: Path, min_count: int):
-    vocab = build_vocab(corpus.iter_sentences([path]), min_count=min_count)
-    ids_path = tmp / "corpus.ids"
-    corpus.encode([path], vocab, ids_path)
-    n_ids, _ = corpus.count_ids(ids_path)
-    return vocab, corpus.read_ids(ids_path, 0, n_ids)
 
 
 def main() -> None:
@@ -77,11 +69,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         old = load_old(args.old, tmp)
-        vocab, ids = encode_once(args.corpus, tmp, args.min_count)
+        vocab, ids = encode_once(args.corpus, tmp, args.min_count, sys.maxsize)
         words = int(np.count_nonzero(ids >= 0))
         tables = Tables(vocab.counts, vocab.total_words, args.sample)
-        new = SkipGramNS(tables, Settings(window=args.window, negative=args.negative))
-        W0 = init_weights(len(vocab), args.dim, np.random.default_rng(1))
+        new = make_kernel("sg", "ns", "numba", tables,
+                          Settings(window=args.window, negative=args.negative))
+        W0 = init_weights(len(vocab), args.dim, len(vocab), np.random.default_rng(1))
         old_tables = (old.sampler.keep_probs(vocab.counts, vocab.total_words, args.sample),
                       old.alias_table(vocab.counts), old.sigmoid_table())
 

@@ -17,3 +17,52 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def shared_data() -> Path:
     return SHARED_DATA
+
+
+@pytest.fixture
+def signal_at_chunk(monkeypatch):
+    """``signal_at_chunk(n, signum)``: a real signal to this process during the n-th kernel
+    call after the warm-up call of every session the test runs (shared, so that tests of
+    interruptions need no copy of their own)."""
+    import os
+    import signal
+
+    from w2v.train import session
+
+    def arm(n: int, signum: int = signal.SIGINT) -> None:
+        real = session.make_kernel
+
+        def make_kernel(cfg, vocab):
+            kernel = real(cfg, vocab)
+            inner, calls = kernel.train_chunk, []
+
+            def train_chunk(*args):
+                calls.append(1)
+                if len(calls) == n + 1:
+                    os.kill(os.getpid(), signum)
+                return inner(*args)
+
+            kernel.train_chunk = train_chunk
+            return kernel
+
+        monkeypatch.setattr(session, "make_kernel", make_kernel)
+
+    return arm
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> Path:
+    """A run folder trained once per session on 30,000 demo tokens (12-d, one epoch, one
+    thread), for tests that read or export vectors and must not change them."""
+    from click.testing import CliRunner
+
+    from w2v import demo
+    from w2v.cli import main
+
+    root = tmp_path_factory.mktemp("small-run")
+    corpus = demo.write(root / "d.txt", 30_000)
+    args = ["train", str(corpus), "--out", str(root / "run"), "--dim", "12", "--epochs", "1",
+            "--threads", "1", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return root / "run"

@@ -205,6 +205,9 @@ def test_config_and_toml_settings_with_keywords_over_them(corpus, tmp_path):
     cfg = w2v.Config(dim=12, epochs=1, window=3, threads=1)
     run = w2v.train(corpus, out=tmp_path / "cfg", config=cfg, window=4, quiet=True)
     assert run.config == cfg.replace(window=4)
+    run = w2v.train(corpus, out=tmp_path / "cbow", config=cfg, arch="cbow", quiet=True)
+    assert (run.config.arch, run.config.lr) == ("cbow", w2v.Config(arch="cbow").lr) != (
+        "cbow", cfg.lr)  # lr at sg's default follows the arch, as on the command line
     run = w2v.train(corpus, out=tmp_path / "dict", config={"dim": 9, "epochs": 1}, quiet=True)
     assert (run.config.dim, run.config.epochs) == (9, 1)
     with pytest.raises(ConfigError, match="not valid TOML"):

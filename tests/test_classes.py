@@ -71,7 +71,7 @@ def test_cli_refuses_overwrite_and_too_many_classes(tmp_path):
     out = tmp_path / "c.txt"
     out.write_text("keep")
     r = CliRunner().invoke(main, ["classes", str(tmp_path / "v.txt"), "-k", "3", "-o", str(out)])
-    assert r.exit_code == 2 and "--force" in r.output and out.read_text() == "keep"
+    assert r.exit_code == 1 and "--force" in r.output and out.read_text() == "keep"
     r = CliRunner().invoke(main, ["classes", str(tmp_path / "v.txt"), "-k", "31"])
     assert r.exit_code == 2 and "between 1 and the number of words (30)" in r.output
     assert len(r.output.strip().splitlines()) == 1

@@ -124,7 +124,7 @@ def test_errors(trained, tmp_path, args, code, text):
     (["train", "missing.txt"], "File 'missing.txt' does not exist"),
     (["trian"], "No such command 'trian'"),
     (["train", "--bogus"], "No such option '--bogus'"),
-    (["similar"], "Missing argument 'WORDS...'"),
+    (["similar"], "Missing argument '[RUN] WORDS...'"),
     (["plot", "--clusters", "0"], "0 is not in the range x>=1"),
 ])
 def test_usage_errors_are_one_line(args, text):
@@ -153,6 +153,7 @@ def test_corrupt_checkpoint_on_resume(trained, tmp_path, monkeypatch):
     shutil.copytree(out, run_dir)
     for ckpt in (run_dir / "checkpoints").iterdir():
         (ckpt / "W_in.npy").write_bytes(b"garbage")
+    (run_dir / "vectors.npy").write_bytes(b"garbage")  # its twin, which would restore it
     state = json.loads((run_dir / "state.json").read_text())
     r = run("train", corpus, "--out", run_dir, "--resume", "--dim", "30", "--threads", "1")
     expect(r, 1, "sha256 mismatch")
@@ -197,7 +198,8 @@ def strict_json(text):
 
 def test_analogy_help_shows_the_printf_example_as_typed():
     r = run("analogy", "--help")
-    typed = "printf 'king male female\\nparis france italy\\n' | w2v analogy --questions -"
+    typed = ("printf 'king male female queen\\nman male female woman\\n' | w2v analogy "
+             "--questions -")
     assert r.exit_code == 0 and typed in [line.strip() for line in r.output.splitlines()], r.output
 
 
@@ -258,7 +260,7 @@ def test_degenerate_inputs_give_notes_not_python_warnings(trained, tmp_path):
 def test_analogy_questions_skip_unknown_and_malformed_lines(trained):
     _, out = trained
     lines = ["king male female", "kingg male female", "just two", "", "man male female",
-             "king king female", "a b c d", "queen female zzzz"]
+             "king king female", "a b c d e", "queen female zzzz"]
     stdin = "\n".join(lines) + "\n"
     r = run("analogy", "--questions", "-", "--vectors", out, "-n", 3, input=stdin)
     assert r.exit_code == 0, r.output

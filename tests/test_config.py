@@ -6,16 +6,19 @@ from w2v.config import Config, parse_interval
 from w2v.errors import ConfigError
 from w2v.settings import format_config, load_toml, make_config, resume_config
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "w2v" / "presets"
 
 
 def test_default_toml_matches_dataclass_defaults():
-    # configs/default.toml documents the defaults; it must not drift from the code.
+    # the preset default.toml documents the defaults; it must not drift from the code.
     assert make_config(load_toml(CONFIGS / "default.toml")) == Config()
 
 
 def test_every_shipped_config_loads():
-    for path in CONFIGS.glob("*.toml"):
+    paths = [*CONFIGS.glob("*.toml"), *(ROOT / "configs").glob("*.toml")]
+    assert len(paths) >= 5
+    for path in paths:
         make_config(load_toml(path))
 
 
@@ -46,7 +49,7 @@ def test_unknown_key_is_named(tmp_path):
         ({"lr": -1.0}, "lr"),
         ({"min_lr": 1.0}, "min_lr"),
         ({"sample": 1.0}, "sample"),
-        ({"loss": "hs"}, "loss"),
+        ({"loss": "hs", "negative": 5}, "negative"),  # explicit K with hs: refused
         ({"checkpoint_every": "soon"}, "checkpoint_every"),
     ],
 )
@@ -116,3 +119,10 @@ def test_format_config_shows_what_is_used():
 
     text = format_config(make_config({}))
     assert f"threads = {available_cores()}" in text and 'kernel = "numba"' in text
+
+
+def test_non_utf8_toml_is_a_config_error(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_bytes("dim = 10\n# caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_toml(path)

@@ -15,8 +15,9 @@ from w2v.config import Config
 from w2v.errors import ConfigError
 from w2v.settings import format_config, load_toml, make_config
 from w2v.train import session
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
+from w2v.vectors.word_pairs import evaluate_word_pairs
 
 QUESTIONS = """: family
 king queen man woman
@@ -51,7 +52,7 @@ def _state(out):
 def _expected(vectors, qw, ws, restrict=30_000):
     """The entry ``w2v evaluate``'s functions give for these vectors."""
     a = evaluate_analogies(vectors, qw, restrict)
-    p = evaluate_word_pairs(vectors, ws)
+    p = evaluate_word_pairs(vectors, ws, restrict)
     return {"analogies": {str(qw): {"total": a["total"]["accuracy"], "seen": a["seen"],
                                     "questions": a["questions"]}},
             "similarity": {str(ws): {"spearman": p["spearman"], "pairs": p["pairs"]}}}
@@ -267,3 +268,61 @@ def test_built_in_sets_by_name(files, tmp_path):
     assert entry["analogies"]["google"] == next(iter(want["analogies"].values()))
     assert entry["similarity"]["wordsim353"] == next(iter(want["similarity"].values()))
     assert entry["analogies"]["google"]["questions"] == 19_544
+
+
+@pytest.mark.parametrize("key", ["eval_analogies", "eval_similarity"])
+def test_a_missing_file_fails_before_the_corpus_is_read(files, tmp_path, key):
+    """Nothing is counted or encoded (no corpus.ids left behind) when a file is missing."""
+    corpus, qw, ws = files
+    out, seen = tmp_path / "run", []
+    with pytest.raises(ConfigError, match="nope.txt") as e:
+        session.run(_cfg(qw, ws, **{key: (str(tmp_path / "nope.txt"),)}), [corpus], out,
+                    on_event=seen.append)
+    assert e.value.settings()[0] == key
+    assert not any(type(ev).__name__ == "Counting" for ev in seen)
+    assert not (out / "corpus.ids").exists()
+
+
+def test_one_cutoff_during_training_and_in_evaluate_shown_in_both(files, tmp_path):
+    """The same default in the setting, the library and the command; with a cutoff that
+    drops words, the last epoch's scores (analogies and word pairs) are w2v evaluate's."""
+    import inspect
+
+    from w2v.cli.query import evaluate as evaluate_command
+
+    default = Config().eval_restrict_vocab
+    option = next(p for p in evaluate_command.params if p.name == "restrict_vocab")
+    assert option.default == default
+    for function in (evaluate_analogies, evaluate_word_pairs):
+        assert inspect.signature(function).parameters["restrict_vocab"].default == default
+    corpus, qw, ws = files
+    out, cutoff = tmp_path / "run", 112  # coffee is 111th, rain 117th
+    r = CliRunner().invoke(main, ["train", str(corpus), "--out", str(out), "--dim", "12",
+                                  "--epochs", "1", "--threads", "1", "--eval-analogies",
+                                  str(qw), "--eval-similarity", str(ws),
+                                  "--eval-restrict-vocab", str(cutoff)])
+    assert r.exit_code == 0, r.output
+    assert f"among the {cutoff} most frequent words" in r.output
+    vectors = Vectors.load(out)
+    assert len(vectors) > cutoff
+    entry = _state(out)["eval_history"][-1]
+    assert {k: entry[k] for k in ("analogies", "similarity")} == _expected(vectors, qw, ws,
+                                                                            cutoff)
+    assert _expected(vectors, qw, ws, cutoff) != _expected(vectors, qw, ws, len(vectors))
+    r = CliRunner().invoke(main, ["evaluate", "--vectors", str(out), "--analogies", str(qw),
+                                  "--similarity", str(ws), "--restrict-vocab", str(cutoff)])
+    assert r.exit_code == 0, r.output
+    assert f"vocabulary cutoff {cutoff} words" in r.output
+    pairs = entry["similarity"][str(ws)]["pairs"]
+    assert f"{pairs}/5 pairs" in r.output
+
+
+def test_a_missing_file_on_extension_fails_before_the_corpus_is_encoded_again(files, tmp_path):
+    corpus, qw, ws = files
+    out = tmp_path / "run"
+    session.run(_cfg(qw, ws, epochs=1), [corpus], out)
+    assert not (out / "corpus.ids").exists()  # removed at the end: more epochs re-read the text
+    with pytest.raises(ConfigError, match="nope.txt"):
+        session.run({"epochs": 2, "eval_analogies": [str(tmp_path / "nope.txt")]}, [], out,
+                    resume=True)
+    assert not (out / "corpus.ids").exists()

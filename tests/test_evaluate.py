@@ -7,8 +7,9 @@ import pytest
 
 from w2v.errors import VectorsError
 from w2v.util.tables import format_analogy_report, format_pairs_report
-from w2v.vectors.evaluate import evaluate_analogies, evaluate_word_pairs
+from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
+from w2v.vectors.word_pairs import evaluate_word_pairs
 
 gensim = pytest.importorskip("gensim")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

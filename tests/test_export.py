@@ -2,11 +2,12 @@
 a hand parse for the projector's tsv, numpy and the vocabulary file for npy) equals the rows
 chosen; a run's own files are never replaced, and a failed write leaves nothing behind."""
 
+import os
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from w2v import demo
 from w2v.cli import main
 from w2v.text.vocab import Vocab
 from w2v.vectors import export as export_module
@@ -19,14 +20,9 @@ def cli(*args):
     return result
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
-    corpus = demo.write(root / "d.txt", 30_000)
-    r = cli("train", corpus, "--out", root / "run", "--dim", 12, "--epochs", 1, "--threads", 1,
-            "-q")
-    assert r.exit_code == 0, r.output
-    return root / "run"
+@pytest.fixture
+def run_dir(small_run):
+    return small_run
 
 
 def reference(run_dir):
@@ -50,7 +46,7 @@ def test_word2vec_formats_load_in_gensim(run_dir, tmp_path, fmt):
 def test_tsv_for_the_projector_parses_back(run_dir, tmp_path):
     vocab, matrix = reference(run_dir)
     out = tmp_path / "projector"
-    r = cli("export", run_dir, "--format", "tsv", "--top", 50, "-o", out)
+    r = cli("export", run_dir, "--format", "tsv", "--most-frequent", 50, "-o", out)
     assert r.exit_code == 0, r.output
     rows = [line.split("\t") for line in (out / "vectors.tsv").read_text().splitlines()]
     assert np.array_equal(np.array(rows, dtype=np.float32), matrix[:50])
@@ -67,7 +63,7 @@ def test_npy_round_trip_keeps_counts(run_dir, tmp_path):
     assert r.exit_code == 0 and "skipped: notaword" in r.stderr, r.output
     ids = [7, 2, 30]  # file order, the repeat and the unknown word dropped
     np.testing.assert_array_equal(np.load(out), matrix[ids])
-    saved = Vocab.load(out.parent / "vocab.txt")
+    saved = Vocab.load(out.parent / "few.vocab.txt")
     assert saved.words == [vocab.words[i] for i in ids]
     assert saved.counts.tolist() == vocab.counts[ids].tolist()
     back = Vectors.load(out)
@@ -82,14 +78,13 @@ def test_from_a_word2vec_file_and_glove(run_dir, tmp_path):
                              for w, row in zip(vocab.words[:5], matrix[:5])))
     out = tmp_path / "n" / "g.npy"
     assert cli("export", glove, "--format", "npy", "-o", out).exit_code == 0
-    assert Vocab.load(out.parent / "vocab.txt").counts.tolist() == [0] * 5
+    assert Vocab.load(out.parent / "g.vocab.txt").counts.tolist() == [0] * 5
     np.testing.assert_array_equal(np.load(out), matrix[:5])
 
 
 def test_never_replaces_a_runs_files_and_asks_before_replacing(run_dir, tmp_path):
     before = {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()}
-    cases = [("txt", run_dir / "vectors.txt"), ("npy", run_dir / "vectors.npy"),
-             ("npy", run_dir / "other.npy")]  # its vocab.txt would be the run's
+    cases = [("txt", run_dir / "vectors.txt"), ("npy", run_dir / "vectors.npy")]
     for fmt, out in cases:
         r = cli("export", run_dir, "--format", fmt, "-o", out, "--force")
         assert r.exit_code == 1 and "is a file of the w2v run" in r.output, r.output
@@ -121,8 +116,15 @@ def test_a_failed_write_leaves_nothing(run_dir, tmp_path, monkeypatch):
 @pytest.mark.parametrize("args, code, text", [
     (["--format", "csv", "-o", "{tmp}/x"], 2, "'csv' is not one of"),
     (["--format", "txt"], 2, "Missing option '-o'"),
-    (["--format", "txt", "-o", "{tmp}/x", "--top", "0"], 2, "--top"),
-    (["--format", "txt", "-o", "{tmp}/x", "--top", "3", "--words", "{words}"], 2, "not both"),
+    (["--format", "txt", "-o", "{fifo}", "--force"], 1, "not a regular file"),  # not /dev/null:
+    # on a regression, as root, the test itself would replace the machine's /dev/null
+    (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "0"], 2, "--most-frequent"),
+    (["--format", "txt", "-o", "{tmp}/x", "--most-frequent", "3", "--words", "{words}"], 2,
+     "not both"),
+    (["-o", "{tmp}/x"], 1, "cannot tell the format from"),
+    (["-o", "{tmp}/x.txt", "--words", "{tmp}/nope.txt"], 2, "nope.txt: no such file"),
+    (["--format", "npy", "-o", "-"], 1, "cannot go to standard output"),
+    (["--format", "txt", "-o", "{tmp}/x", "--top", "3"], 2, "calls it --most-frequent"),
     (["--format", "txt", "-o", "{tmp}/x", "--words", "{nowords}"], 1,
      "none of the 2 words is in the vocabulary"),
     (["--format", "tsv", "-o", "{words}"], 1, "a tsv export writes a folder"),
@@ -131,7 +133,9 @@ def test_a_failed_write_leaves_nothing(run_dir, tmp_path, monkeypatch):
 def test_errors(run_dir, tmp_path, args, code, text):
     (tmp_path / "w.txt").write_text("king")
     (tmp_path / "none.txt").write_text("zzz qqq")
-    names = {"tmp": tmp_path, "words": tmp_path / "w.txt", "nowords": tmp_path / "none.txt"}
+    os.mkfifo(tmp_path / "fifo")
+    names = {"tmp": tmp_path, "words": tmp_path / "w.txt", "nowords": tmp_path / "none.txt",
+             "fifo": tmp_path / "fifo"}
     r = cli("export", run_dir, *[a.format(**names) for a in args])
     assert r.exit_code == code and text in r.output, r.output
     assert len([ln for ln in r.output.splitlines() if ln.startswith("Error")]) == 1

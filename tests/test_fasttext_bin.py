@@ -207,7 +207,7 @@ def test_not_a_model_at_all(tmp_path):
 def test_word_pairs_scored_through_ngrams(model, tmp_path):
     from scipy import stats
 
-    from w2v.vectors.evaluate import evaluate_word_pairs
+    from w2v.vectors.word_pairs import evaluate_word_pairs
 
     ft, path, vocab = model
     v = Vectors.load(path)

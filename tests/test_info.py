@@ -175,8 +175,10 @@ def test_help_lists_info_and_export():
 
 
 def test_an_export_folder_is_not_a_run(runs, tmp_path):
-    """An npy export leaves vectors.npy and vocab.txt, but no state, checkpoint or corpus."""
+    """An npy export leaves vectors.npy and its vocabulary, but no state, checkpoint or
+    corpus."""
     out = tmp_path / "few" / "vectors.npy"
-    assert cli("export", runs / "done", "--format", "npy", "--top", 5, "-o", out).exit_code == 0
+    r = cli("export", runs / "done", "--format", "npy", "--most-frequent", 5, "-o", out)
+    assert r.exit_code == 0
     r = cli("info", out.parent)
     assert r.exit_code == 1 and "is not a w2v run folder" in r.output

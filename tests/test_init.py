@@ -206,3 +206,19 @@ def test_cli(texts, tmp_path):
     r = CliRunner().invoke(main, ["train", str(new_text), "--init", str(old_run), "--out",
                                   str(tmp_path / "x"), "--dim", "5"])
     assert r.exit_code == 2 and "--dim" in r.output and "--init" in r.output
+
+
+def test_init_needs_a_run_folder_and_names_what_it_got(texts, tmp_path):
+    """A vectors file, a missing path, an HS run: each refused with what --init takes."""
+    _, new_text, old_run = texts
+    hs_run = tmp_path / "hs"
+    session.run(dataclasses.replace(CFG, loss="hs", negative=0, epochs=1), [new_text], hs_run)
+    cases = [(old_run / "vectors.bin", "is a file, not a run folder"),
+             (tmp_path / "nowhere", "does not exist"),
+             (hs_run, "runs trained with hierarchical softmax cannot be continued")]
+    for path, message in cases:
+        r = CliRunner().invoke(main, ["train", str(new_text), "--init", str(path), "--out",
+                                      str(tmp_path / "new")])
+        assert r.exit_code == 1, r.output
+        assert message in r.output and "Traceback" not in r.output
+        assert len(r.output.strip().splitlines()) <= 2, r.output  # the header + one line

@@ -1,12 +1,11 @@
-"""The end of a run: ``save`` chooses the vector formats, ``vectors.npy`` is the final
-checkpoint's ``W_in.npy`` (one file, two names), ``corpus.ids`` goes unless ``keep_ids``.
+"""The end of a run: ``save`` chooses the vector formats, ``vectors.npy`` holds the final
+checkpoint's ``W_in.npy`` bytes in a file of its own, ``corpus.ids`` goes unless ``keep_ids``.
 
 References: gensim's ``load_word2vec_format`` and w2v's ``Vectors.load`` read each format back
 and must give the matrix of the final checkpoint (loaded, sha256 verified, by
 ``checkpoint.load``); ``np.save`` and ``hashlib`` are the references of the hashed writer and
 reader; ``encoded.encode`` (reading the text again) is that of the kept ids."""
 
-import errno
 import hashlib
 import json
 import os
@@ -20,7 +19,7 @@ from w2v import config, settings
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, CorpusError
-from w2v.train import checkpoint, events, export, info, session
+from w2v.train import checkpoint, events, info, session
 from w2v.train.rundir import RunDir
 from w2v.vectors.vectors import Vectors
 
@@ -80,28 +79,34 @@ def test_each_save_set_is_written_alone_and_loads_back(corpus, tmp_path, formats
             np.testing.assert_array_equal(kv.vectors, W)
 
 
-def test_vectors_npy_is_the_final_checkpoint_file(corpus, tmp_path):
+def test_vectors_npy_has_the_checkpoint_bytes_in_a_file_of_its_own(corpus, tmp_path):
+    """The bytes of the final checkpoint's W_in.npy (np.save of the same matrix), but not its
+    inode: a notebook's np.save over vectors.npy (which truncates the file it opens) leaves
+    the checkpoint whole, and the run extends from it."""
     out = tmp_path / "run"
     train(cfg(), [corpus], out)
     ckpt = final_checkpoint(out)
     npy, ckpt_file = out / "vectors.npy", ckpt.path / "W_in.npy"
-    assert os.stat(npy).st_ino == os.stat(ckpt_file).st_ino and os.stat(npy).st_nlink == 2
+    assert os.stat(npy).st_ino != os.stat(ckpt_file).st_ino and os.stat(npy).st_nlink == 1
     state = json.loads((out / "state.json").read_text())
     assert sha256(npy) == state["sha256"]["W_in"] == ckpt.state["sha256"]["W_in"]
-    with open(npy, "r+b") as f:  # one file: editing vectors.npy in place breaks the checkpoint
-        f.seek(-1, os.SEEK_END)
-        f.write(b"\x00" if f.read(1) != b"\x00" else b"\x01")
-    with pytest.raises(CheckpointError, match="W_in.npy is corrupt"):
-        checkpoint.load(ckpt.path)
+    assert state["outputs"]["files"]["vectors.npy"] == {"bytes": npy.stat().st_size,
+                                                         "sha256": sha256(npy)}
+    W = np.load(npy)
+    np.save(npy, W / np.linalg.norm(W, axis=1, keepdims=True))
+    assert checkpoint.load(ckpt.path).state == ckpt.state  # verified: untouched
+    evs = train({"epochs": 2}, [], out, resume=True)
+    assert final_checkpoint(out).state["epoch"] == 2
+    assert [e.paths for e in evs if isinstance(e, events.Written)]
 
 
-def test_the_link_survives_the_rotation_of_a_run_that_trains_on(corpus, tmp_path, monkeypatch):
-    """A finished run resumed for more epochs (epochs made resumable here, as resume with more
-    epochs will be): its old vectors.npy stays whole while the checkpoint it shares is rotated
-    away, and the run's next end links the new final checkpoint."""
+def test_old_vectors_stay_whole_while_a_run_that_trains_on_rotates(corpus, tmp_path,
+                                                                    monkeypatch):
+    """A finished run resumed for more epochs: its old vectors.npy stays whole while the
+    checkpoint it came from is rotated away, and the run's next end writes the new final
+    checkpoint's bytes."""
     from w2v.train.local import LocalTrainer
 
-    monkeypatch.setattr(settings, "RESUMABLE_CHANGES", config.RESUMABLE_CHANGES | {"epochs"})
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     out = tmp_path / "run"
     train(cfg(), [corpus], out)
@@ -116,21 +121,8 @@ def test_the_link_survives_the_rotation_of_a_run_that_trains_on(corpus, tmp_path
     assert len(seen) >= 2
     new = final_checkpoint(out)  # a resumed run's checkpoint verifies
     assert new.state["epoch"] == 3 and not np.array_equal(new.W_in, old.W_in)
-    assert os.stat(npy).st_ino == os.stat(new.path / "W_in.npy").st_ino
+    assert os.stat(npy).st_ino != os.stat(new.path / "W_in.npy").st_ino
     assert sha256(npy) == new.state["sha256"]["W_in"]
-
-
-def test_without_hard_links_vectors_npy_is_a_copy_and_says_so(corpus, tmp_path, monkeypatch):
-    def no_link(src, dst):
-        raise OSError(errno.EPERM, "Operation not permitted")
-
-    monkeypatch.setattr(export.os, "link", no_link)
-    out = tmp_path / "run"
-    notes = [e.text for e in train(cfg(), [corpus], out) if isinstance(e, events.Note)]
-    ckpt_file = final_checkpoint(out).path / "W_in.npy"
-    assert os.stat(out / "vectors.npy").st_ino != os.stat(ckpt_file).st_ino
-    assert (out / "vectors.npy").read_bytes() == ckpt_file.read_bytes()
-    assert len(notes) == 1 and "copy" in notes[0] and "Operation not permitted" in notes[0]
 
 
 def test_a_finished_run_changes_its_formats_on_resume(corpus, tmp_path):
@@ -144,7 +136,7 @@ def test_a_finished_run_changes_its_formats_on_resume(corpus, tmp_path):
     evs = train({"save": "txt,npy"}, [], out, resume=True)
     assert RunDir(out).saved_formats() == ("npy", "txt")
     assert (out / "vectors.txt").read_bytes() == text  # the same vectors, from the checkpoint
-    assert os.stat(out / "vectors.npy").st_ino == inode  # left as it was, still the link
+    assert os.stat(out / "vectors.npy").st_ino == inode  # left as it was
     assert not [p for p in out.iterdir() if p.name.startswith(".vectors")]  # no stray temp
     evs = train({"save": "npy,txt"}, [], out, resume=True)
     assert any(isinstance(e, events.NothingToDo) for e in evs)

@@ -205,7 +205,11 @@ def visible_ticks(ax):
     ({"checkpoint": [[1000, 2.0]]}, ["checkpoint"]),
     ({"epoch": [1.9], "checkpoint": [[500, 2.1], [1000, 1.9]]}, ["checkpoint"]),
     ({"epoch": [3.0, 2.5, 2.4], "checkpoint": [[3000, 2.4]]}, ["epoch"]),
-    ({"epoch": [3.0, 2.5], "checkpoint": [[1500, 2.8], [3000, 2.5]]}, ["epoch", "checkpoint"]),
+    ({"epoch": [3.0, 2.5], "checkpoint": [[1500, 2.8], [3000, 2.5]]}, ["epoch"]),
+    ({"epoch": [3.0, 2.5, 2.4], "checkpoint": [[500, 3.2], [1500, 2.7], [2500, 2.45]]},
+     ["epoch"]),  # three points, one per epoch: the epoch panel says it already
+    ({"epoch": [3.0, 2.5], "checkpoint": [[i * 500, 3.0 - 0.1 * i] for i in range(1, 5)]},
+     ["epoch", "checkpoint"]),
     ({"epoch": [3.0 - 0.1 * i for i in range(13)]}, ["epoch"]),
 ])
 def test_loss_plot_of_short_runs(tmp_path, drawn, history, panels):
@@ -225,3 +229,20 @@ def test_loss_plot_of_short_runs(tmp_path, drawn, history, panels):
             assert set(ticks) <= set(range(1, len(values) + 1))
         notes = [t.get_text() for t in ax.texts]
         assert notes == ([f"{values[0]:.4f}"] if len(values) == 1 else [])
+
+
+def test_loss_plot_marks_where_an_extension_restarted_the_lr(tmp_path, drawn):
+    """A run of 3 epochs extended to 5 restarts its lr after epoch 3 (state.json's lr_schedule):
+    a dashed line between epochs 3 and 4, and at the words trained by then."""
+    history = {"epoch": [3.0, 2.5, 2.4, 2.6, 2.3],
+               "checkpoint": [[i * 500, 3.0 - 0.05 * i] for i in range(1, 7)]}
+    state = {"loss_history": history, "lr_schedule": [
+        {"epoch": 0, "words": 0, "lr": 0.025}, {"epoch": 3, "words": 1800, "lr": 0.025}]}
+    plot.plot_loss(state, tmp_path / "l.png")
+    epoch_ax, words_ax = drawn[-1].axes
+    marks = [[line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--"]
+             for ax in (epoch_ax, words_ax)]
+    assert marks == [[3.5], [1800]]
+    assert "lr restarted" in epoch_ax.get_legend().get_texts()[0].get_text()
+    plot.plot_loss(history, tmp_path / "plain.png")  # a run never extended: no mark
+    assert not any(line.get_linestyle() == "--" for line in drawn[-1].axes[0].lines)

@@ -238,7 +238,7 @@ def vectors_file(tmp_path):
 def test_cli_html(tmp_path, vectors_file):
     v, path = vectors_file
     out = tmp_path / "plot.html"
-    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--html", "--top", "12",
+    r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--html", "--most-frequent", "12",
                                   "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.output and "12 words" in r.output
@@ -246,15 +246,15 @@ def test_cli_html(tmp_path, vectors_file):
     words = tmp_path / "words.txt"
     words.write_text("w5 w1 nope w5")
     r = CliRunner().invoke(main, ["plot", "--vectors", str(path), "--html", "--words",
-                                  str(words), "-o", str(out)])
+                                  str(words), "-o", str(out), "--force"])
     assert r.exit_code == 0 and "skipped: nope" in r.output
     assert embedded(out.read_text(encoding="utf-8"))[0]["words"] == ["w5", "w1"]
 
 
 @pytest.mark.parametrize("args, message, code", [
     (["--html", "-o", "x.png"], "must be an .html file", 1),
-    (["--html", "--top", "5", "--words", "WORDS"], "not both", 1),
-    (["--top", "5", "-o", "x.png"], "need --html", 2),  # options that do not go together
+    (["--html", "--most-frequent", "5", "--words", "WORDS"], "not both", 1),
+    (["--most-frequent", "5", "-o", "x.png"], "need --html", 2),  # options that do not go together
     (["--tsne"], "need --html", 2),
     (["-o", "x.html"], "need --html", 2),
 ])
@@ -313,3 +313,26 @@ def test_browser_check_passes_and_catches_network_and_console(tmp_path):
         r = subprocess.run([*script, str(bad), "--word", "king"], capture_output=True,
                            text=True, timeout=300)
         assert r.returncode == 1 and reason in r.stdout, (reason, r.stdout)
+
+
+def test_clusters_are_named_by_the_words_nearest_their_centre(tmp_path):
+    """The legend named a cluster by its most frequent members ("and, as, with"); now by the
+    members nearest its centroid, checked against a naive loop over the embedded labels."""
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(3, 10)) * 4
+    vecs = np.concatenate([c + rng.normal(size=(12, 10)) * s for c, s in
+                           zip(centres, (2.0, 0.3, 1.0))]).astype(np.float32)
+    order = rng.permutation(len(vecs))  # frequency order mixes the groups
+    v = Vectors([f"w{i}" for i in range(len(vecs))], vecs[order])
+    plot_html.write_html(v, v.words, tmp_path / "w.html", clusters=3)
+    text = (tmp_path / "w.html").read_text(encoding="utf-8")
+    data, _ = embedded(text)
+    labels, unit = unpack(data["labels"]), v.unit.astype(np.float64)
+    for c, named in enumerate(data["names"]):
+        members = [i for i in range(len(v)) if labels[i] == c]
+        centre = sum(unit[i] for i in members) / len(members)
+        ranked = sorted(members, key=lambda i: (-float(unit[i] @ centre), i))
+        assert named == ranked[: plot_html.NAME_WORDS]
+    assert any(named != [i for i in range(len(v)) if labels[i] == c][:plot_html.NAME_WORDS]
+               for c, named in enumerate(data["names"]))  # not the most frequent members
+    assert "nearest by cosine among the" in text and "plotted words" in text

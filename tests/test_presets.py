@@ -10,7 +10,7 @@ from w2v.settings import load_toml, make_config
 from w2v.train.session import run
 from w2v.vectors.vectors import Vectors
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = Path(__file__).resolve().parents[1] / "w2v" / "presets"
 
 
 @pytest.mark.parametrize("name, arch, loss, negative, lr", [
@@ -31,3 +31,30 @@ def test_preset_recovers_the_planted_analogy(tmp_path, name):
     run(cfg, [corpus], tmp_path / "run")
     v = Vectors.load(tmp_path / "run")
     assert v.analogy("king", "male", "female", topn=1)[0][0] == "queen"
+
+
+def test_a_preset_by_name_reads_its_file():
+    from w2v.settings import presets
+
+    assert {"default", "cbow", "hs", "demo"} <= set(presets())
+    assert load_toml("cbow") == load_toml(CONFIGS / "cbow.toml")
+
+
+def test_preset_names_work_outside_the_repository(tmp_path, monkeypatch):
+    """--config cbow from a folder with no configs/ in it; a path still wins over a name."""
+    from click.testing import CliRunner
+
+    from w2v.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    corpus = demo.write(tmp_path / "d.txt", 20_000)
+    args = ["train", str(corpus), "--epochs", "1", "--dim", "8", "--threads", "1"]
+    r = CliRunner().invoke(main, [*args, "--config", "cbow", "--out", "a"])
+    assert r.exit_code == 0, r.output
+    assert 'arch = "cbow"' in r.output
+    (tmp_path / "cbow").write_text('arch = "sg"\n')  # a file named like a preset is the file
+    r = CliRunner().invoke(main, [*args, "--config", "cbow", "--out", "b"])
+    assert r.exit_code == 0 and 'arch = "sg"' in r.output, r.output
+    r = CliRunner().invoke(main, [*args, "--config", "nope", "--out", "c"])
+    assert r.exit_code == 2 and "no preset of that name" in r.output and "cbow" in r.output
+    assert "Traceback" not in r.output

@@ -43,4 +43,4 @@ def test_similar_several_words(tmp_path):
     r = cli("similar", "king", "--minus", "kingg", "--vectors", path)
     assert r.exit_code == 1 and "'kingg' is not in the vocabulary; closest: king" in r.output
     r = cli("similar", "--minus", "king", "--vectors", path)
-    assert r.exit_code == 2 and "Missing argument 'WORDS...'" in r.output
+    assert r.exit_code == 2 and "Missing argument '[RUN] WORDS...'" in r.output

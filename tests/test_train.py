@@ -96,11 +96,12 @@ def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, mon
         _interrupt_after(m, 2)
         with pytest.raises(Interrupted) as e:
             train(cfg, [small_corpus], out)
-        assert e.value.details == {"out": str(out), "resumable": True}
+        assert e.value.details == {"out": str(out), "resumable": True, "signal": signal.SIGINT}
     with monkeypatch.context() as m:
         _interrupt_after(m, 3, signal.SIGTERM)
-        with pytest.raises(Interrupted):
+        with pytest.raises(Interrupted) as e:
             train(cfg, [small_corpus], out, resume=True)
+        assert e.value.details["signal"] == signal.SIGTERM
     assert not (out / "vectors.npy").exists()
     train({"threads": 1}, [], out, resume=True)  # the stored config, no corpus needed
     assert np.array_equal(_vectors(whole), _vectors(out))

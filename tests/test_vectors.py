@@ -13,6 +13,7 @@ from w2v.util.tables import format_ranked, format_table
 from w2v.vectors import topk
 from w2v.vectors import vectors as vectors_module
 from w2v.vectors.evaluate import evaluate_analogies
+from w2v.vectors.formats import write_records
 from w2v.vectors.vectors import Vectors
 
 
@@ -555,3 +556,18 @@ def test_glove_rows_that_disagree(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(VectorsError, match=message):
         Vectors.load(path)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_header_claiming_fewer_rows_is_an_error(tmp_path, binary):
+    """'2 2' over three records loaded two words and then called the third unknown."""
+    words, matrix = ["a", "b", "c"], np.arange(6, dtype=np.float32).reshape(3, 2)
+    path = tmp_path / "v.bin"
+    with open(path, "wb") as f:
+        write_records(f, words, matrix, binary=binary)
+    data = path.read_bytes()
+    path.write_bytes(b"2 2" + data[data.index(b"\n"):])
+    with pytest.raises(VectorsError, match="the header and the rows disagree"):
+        Vectors.load(path)
+    path.write_bytes(data)  # the same records under the right header load
+    assert Vectors.load(path).words == words

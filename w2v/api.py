@@ -86,7 +86,10 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
         raise UsageError("{=resume} continues on the run's own corpus: give no corpus")
     files = [] if corpus is None else ["sentences"] if in_memory else _paths(corpus)
     out = train_folder(files, out, resume, force, init)
-    given = explicit_settings(_values(config), settings)
+    if isinstance(config, Config):  # replace: an lr at arch's default follows a new arch
+        given = config.replace(**explicit_settings(None, settings)).to_dict()
+    else:
+        given = explicit_settings(_values(config), settings)
     if in_memory:
         files = [_spool(corpus, out, force, given if init is None else None)]
     with _renderer(quiet, files, out) as renderer:
@@ -104,12 +107,10 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
 
 
 def _values(config) -> dict | None:
-    """The settings of ``config``: a Config, a dict of them, or a TOML file's path."""
+    """The settings of ``config``: a dict of them, or a TOML file's path."""
     from w2v.settings import load_toml
 
-    if config is None or isinstance(config, dict):
-        return config
-    return config.to_dict() if isinstance(config, Config) else load_toml(config)
+    return config if config is None or isinstance(config, dict) else load_toml(config)
 
 
 def _paths(corpus) -> list[str]:

@@ -9,10 +9,12 @@ session's events (``progress.py``).
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from w2v.errors import UsageError
+from w2v.errors import UsageError, VectorsError
 from w2v.train.rundir import RunDir, default_run, latest_run
 from w2v.util.tables import to_json
 
@@ -33,6 +35,50 @@ def _source(path, notes: list) -> Path:
         path = latest_run("runs")
         notes.append(f"using the latest run: {path}")
     return Path(path)
+
+
+VECTOR_SUFFIXES = (".npy", ".bin", ".txt", ".vec", ".gz", ".tsv")
+
+
+def looks_like_run(arg: str) -> bool:
+    """Whether a first argument is the vectors rather than a query word: it holds a path
+    separator, or names a folder or a vectors file (``runs/demo``, ``vectors.bin``)."""
+    path = Path(arg)
+    return ("/" in arg or os.sep in arg or path.is_dir()
+            or (path.is_file() and path.suffix.lower() in VECTOR_SUFFIXES))
+
+
+def split_run(vectors_path, words) -> tuple:
+    """``(vectors, query words)``: without {=vectors}, a first argument that looks like a path
+    (``looks_like_run``) is the vectors, so ``w2v similar runs/x king`` queries runs/x."""
+    if vectors_path is None and words and looks_like_run(words[0]):
+        return Path(words[0]), tuple(words[1:])
+    return vectors_path, tuple(words)
+
+
+def pick_run(run, vectors_path):
+    """The vectors given as the first argument or as {=vectors} (not both)."""
+    if run is not None and vectors_path is not None:
+        raise UsageError(f"give the vectors once: {run} or {{=vectors}} {vectors_path}")
+    return run if run is not None else vectors_path
+
+
+def word_list(values) -> list[str] | None:
+    """The words of {=words}: each value is a file of whitespace-separated words (``-``:
+    standard input) or words separated by commas; None when none are given."""
+    if not values:
+        return None
+    words = []
+    for value in values:
+        if value == "-":
+            words += sys.stdin.read().split()
+        elif Path(value).is_file():
+            words += Path(value).read_text(encoding="utf-8", errors="replace").split()
+        elif Path(value).suffix.lower() in (".txt", ".tsv") and "," not in value:
+            raise UsageError(f"{{=words}} {value}: no such file (words are separated by commas)")
+        else:
+            words += [w for part in value.split(",") for w in part.split()]
+    return words
 
 
 def _load(path, notes: list):
@@ -74,9 +120,16 @@ def train_folder(corpus, out, resume: bool, force: bool, init=None) -> Path:
 
 
 def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
-          init=None) -> Reply:
+          init=None, corpus_option=(), flag=str) -> Reply:
     """Train, drawing the session's events as they come (``progress.Renderer``); ``init``: the
-    run to start from (continued training)."""
+    run to start from (continued training); ``corpus_option``: the corpus of a resumed run
+    given by option rather than as arguments (either, not both); ``flag`` names a setting in
+    the session's notes and warnings."""
+    if corpus_option and corpus:
+        raise UsageError("give the corpus as arguments or with {=corpus}, not both")
+    if corpus_option and not resume:
+        raise UsageError("{=corpus} is for {=resume}: a new run takes its corpus as arguments")
+    corpus = tuple(corpus) or tuple(corpus_option)
     from w2v import __version__
     from w2v.progress import Renderer
     from w2v.settings import explicit_settings, load_toml
@@ -84,7 +137,8 @@ def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
 
     out = train_folder(corpus, out, resume, force, init)
     settings = explicit_settings(load_toml(config_file) if config_file else None, options)
-    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out) as renderer:
+    with Renderer(quiet=quiet, version=__version__, corpus=corpus, out=out,
+                  flag=flag) as renderer:
         written = run(settings, corpus, out, resume=resume, force=force, init=init,
                       on_event=renderer)
     return Reply(f"vectors written to {', '.join(written)}" if written and not quiet else "")
@@ -152,43 +206,74 @@ def info(run_path, as_json) -> Reply:
     report = run_info(run_path)
     if as_json:
         return Reply(to_json(report, indent=1))
-    resume = f"continue with: w2v train {{=out}} {run_path} {{=resume}}"
-    return Reply(format_info(report), [resume] if report["resumable"] else [])
+    resume = f"w2v train {{=out}} {run_path} {{=resume}}"
+    if report["damage"]:
+        return Reply(format_info(report), [f"warning: damaged files; recover with: {resume}"])
+    return Reply(format_info(report), [f"continue with: {resume}"] if report["resumable"] else [])
 
 
-def export(source, fmt, out, words_file, top, force) -> Reply:
-    from w2v.vectors.export import export_vectors
+def export(source, fmt, out, words, most_frequent, force, stream=None) -> Reply:
+    """``stream``: where ``out`` ``-`` writes (the binary standard output); the summary then
+    goes to stderr, so that the output stays only vectors."""
+    from w2v.vectors.export import STDOUT, export_vectors
 
-    if words_file and top:
-        raise UsageError("give {=words} FILE or {=top} N, not both")
-    words = words_file.read().split() if words_file else None
-    done = export_vectors(source, fmt, out, words=words, top=top, force=force)
+    words = word_list(words)
+    if words and most_frequent:
+        raise UsageError("give {=words} or {=most_frequent} N, not both")
+    done = export_vectors(source, fmt, out, words=words, top=most_frequent, force=force,
+                          stream=stream)
     notes = [f"warning: not in the vocabulary, skipped: {' '.join(done['missing'])}"] \
         if done["missing"] else []
     notes += [f"note: {n}" for n in done["notes"]]  # a fastText .bin's n-gram rows stay behind
     text = f"wrote {done['rows']:,} vectors ({done['dim']}-d): {', '.join(done['paths'])}"
-    return Reply(text, notes)
+    return Reply(notes=notes + [text]) if str(out) == STDOUT else Reply(text, notes)
 
 
-def plot(vectors_path, words_file, clusters, loss_run, output, seed, as_html, top,
-         tsne) -> Reply:
+def plot(vectors_path, words, clusters, loss_run, output, seed, as_html, most_frequent,
+         tsne, force=False) -> Reply:
     from w2v.vectors import html
     from w2v.vectors import plot as plots
 
     if loss_run is not None:
         output = output or RunDir(loss_run).plot("loss.png")
+        _check_output(output, force)
         plots.plot_loss(loss_run, output)  # reads state.json defensively: one line if damaged
         return Reply(f"wrote {output}")
-    if not as_html and (top or tsne or (output and output.suffix.lower() in html.SUFFIXES)):
-        raise UsageError("{=top}, {=tsne} and an .html output need {=html}")
+    html_out = output is not None and output.suffix.lower() in html.SUFFIXES
+    if not as_html and (most_frequent or tsne or html_out):
+        raise UsageError("{=most_frequent}, {=tsne} and an .html output need {=html}")
     notes = []
     source = _source(vectors_path, notes)
-    vectors, words = _load(source, notes), words_file.read().split() if words_file else None
     folder = source if source.is_dir() else source.parent
+    output = output or folder / ("words.html" if as_html else "words.png")
+    _check_output(output, force)
+    vectors, words = _load(source, notes), word_list(words)
     if as_html:
-        done = html.write_page(vectors, words, top, output or folder / "words.html", seed=seed,
+        done = html.write_page(vectors, words, most_frequent, output, seed=seed,
                                clusters=clusters, tsne=tsne, name=source.name)
     else:
         done = plots.plot_words(vectors, plots.DEFAULT_WORDS if words is None else words,
-                                output or folder / "words.png", clusters=clusters, seed=seed)
+                                output, clusters=clusters, seed=seed)
     return Reply("\n".join(done["summary"]), notes + [f"note: {n}" for n in done["notes"]])
+
+
+def _check_output(path: Path, force: bool) -> None:
+    """As export and demo: an existing file is replaced only with {=force}."""
+    if Path(path).exists() and not force:
+        raise VectorsError(f"{path} exists; add {{=force}} to replace it")
+
+
+def classes(source, k, out, seed, force) -> Reply:
+    from w2v.util.atomic import atomic_write
+    from w2v.vectors.classes import format_classes, word_classes
+
+    if out is not None:
+        _check_output(out, force)
+    notes = []
+    vectors = _load(source, notes)
+    text = format_classes(vectors.words, word_classes(vectors.unit, k, seed))
+    if out is None:
+        return Reply(text.rstrip("\n"), notes)
+    with atomic_write(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    return Reply(notes=notes + [f"wrote {len(vectors):,} words in {k} classes to {out}"])

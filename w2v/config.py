@@ -1,10 +1,12 @@
 """Training settings: one frozen dataclass whose fields carry their help, limits and peers' names.
 
-Defaults are word2vec.c's and gensim's skip-gram defaults (``configs/default.toml`` gives the
-reason for each). Each field's metadata holds its help text, its range or choices, and the names
-word2vec.c and gensim use for it; the CLI builds its options from them, so the help, the
-validation and the TOML keys cannot drift apart. A TOML file uses the field names as keys;
-unknown keys (with a did-you-mean) and wrong types are errors that name the setting.
+Defaults are word2vec.c's and gensim's skip-gram defaults (the preset
+``w2v/presets/default.toml`` gives the reason for each); ``lr`` and ``negative`` depend on
+``arch`` and ``loss`` (``DEPENDENT_DEFAULTS``). Each field's metadata holds its help text, its
+range or choices, and the names word2vec.c and gensim use for it; the CLI builds its options
+from them, so the help, the validation and the TOML keys cannot drift apart. A TOML file uses
+the field names as keys; unknown keys (with a did-you-mean) and wrong types are errors that
+name the setting.
 """
 
 from __future__ import annotations
@@ -12,59 +14,85 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import sys
 import types
 import typing
 from dataclasses import dataclass, field, fields
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover
-    pass
-
 from w2v.errors import ConfigError
 
 
-def setting(default, help: str, *, range=None, choices=None, peers=()):
+def setting(default, help: str, *, range=None, choices=None, peers=(), shown=None):
     """A Config field: ``range`` (lo, hi) or ``choices`` are enforced by ``Config``; ``peers``
-    are (tool, name) pairs such as ("word2vec.c", "-size"), for help and error messages."""
+    are (tool, name) pairs such as ("word2vec.c", "-size"): word2vec.c's, gensim's and fastText's
+    names, for help and error messages; ``shown``: the default as help shows it, for a default
+    that depends on another setting."""
     return field(default=default, metadata={
-        "help": help, "range": range, "choices": choices, "peers": tuple(peers)})
+        "help": help, "range": range, "choices": choices, "peers": tuple(peers), "shown": shown})
+
+
+# The words evaluation looks at, during training and in ``w2v evaluate``: one default, so one
+# run's vectors score the same in both. word2vec.c's compute-accuracy threshold (gensim's is
+# 300,000); the cost of an analogy grows with it.
+RESTRICT_VOCAB = 30_000
+
+# Defaults that depend on another setting, as word2vec.c's: {key: (driver, {driver value:
+# default})}. ``None`` (not given) resolves to the driver's default when a Config is built, so a
+# Config, and the config stored in a run, always holds a concrete value: a resumed run keeps
+# exactly its lr whatever the defaults become.
+DEPENDENT_DEFAULTS = {
+    "lr": ("arch", {"sg": 0.025, "cbow": 0.05}),  # word2vec.c: -alpha 0.025, 0.05 with -cbow 1
+    "negative": ("loss", {"ns": 5, "hs": 0, "softmax": 5}),  # K is for ns only (softmax: unused)
+}
 
 
 @dataclass(frozen=True)
 class Config:
     dim: int = setting(100, "Vector size.", range=(1, 10_000),
-                       peers=[("word2vec.c", "-size"), ("gensim", "vector_size")])
+                       peers=[("word2vec.c", "-size"), ("gensim", "vector_size"),
+                              ("fastText", "-dim")])
     window: int = setting(5, "Max window radius (drawn in [1, window]).", range=(1, 1_000),
-                          peers=[("word2vec.c", "-window"), ("gensim", "window")])
-    negative: int = setting(5, "Negatives per pair (K); 0 with loss hs.", range=(0, 1_000),
-                            peers=[("word2vec.c", "-negative"), ("gensim", "negative")])
+                          peers=[("word2vec.c", "-window"), ("gensim", "window"),
+                                 ("fastText", "-ws")])
+    negative: int | None = setting(
+        None, "Negatives per pair (K) for loss ns; unused (0) with loss hs.", range=(0, 1_000),
+        shown="5 with ns", peers=[("word2vec.c", "-negative"), ("gensim", "negative"),
+                                  ("fastText", "-neg")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
-                            peers=[("word2vec.c", "-sample"), ("gensim", "sample")])
+                            peers=[("word2vec.c", "-sample"), ("gensim", "sample"),
+                                   ("fastText", "-t")])
     min_count: int = setting(5, "Drop words rarer than this.", range=(1, 10**12),
-                             peers=[("word2vec.c", "-min-count"), ("gensim", "min_count")])
+                             peers=[("word2vec.c", "-min-count"), ("gensim", "min_count"),
+                                    ("fastText", "-minCount")])
     max_vocab: int = setting(0, "Keep the most frequent words; 0: all.", range=(0, 10**9),
                              peers=[("gensim", "max_final_vocab")])
     epochs: int = setting(5, "Passes over the corpus.", range=(1, 100_000),
-                          peers=[("word2vec.c", "-iter"), ("gensim", "epochs")])
-    lr: float = setting(0.025, "Initial learning rate.",
-                        peers=[("word2vec.c", "-alpha"), ("gensim", "alpha")])
+                          peers=[("word2vec.c", "-iter"), ("gensim", "epochs"),
+                                 ("fastText", "-epoch")])
+    lr: float | None = setting(None, "Initial learning rate.", shown="0.025 sg, 0.05 cbow",
+                               peers=[("word2vec.c", "-alpha"), ("gensim", "alpha"),
+                                      ("fastText", "-lr")])
     min_lr: float = setting(0.0001, "Final learning rate.", range=(0.0, 100.0),
                             peers=[("gensim", "min_alpha")])
-    arch: str = setting("sg", "sg (skip-gram) or cbow (faster, for frequent words; lr 0.05).",
+    arch: str = setting("sg", "Architecture: sg (skip-gram: each context word predicts the "
+                        "center; better for rare words) or cbow (the mean of the context "
+                        "predicts it; several times faster, good for frequent words; its default "
+                        "lr is 0.05, as word2vec.c's).",
                         choices=("sg", "cbow"), peers=[("word2vec.c", "-cbow"), ("gensim", "sg")])
-    loss: str = setting("ns", "ns (negative sampling), hs (hierarchical softmax, negative 0: "
-                        "for rare words, large vocabularies) or softmax (the seed's, sg only).",
+    loss: str = setting("ns", "Objective: ns (negative sampling), hs (hierarchical softmax: "
+                        "log2 V inner nodes per prediction, suits rare words and large "
+                        "vocabularies; trained alone, negative unused), or softmax (the seed's "
+                        "naive softmax, sg only, numpy teaching path).",
                         choices=("ns", "hs", "softmax"),
-                        peers=[("word2vec.c", "-hs"), ("gensim", "hs")])
-    cbow_mean: bool = setting(True, "CBOW: h = mean (else sum).", peers=[("gensim", "cbow_mean")])
+                        peers=[("word2vec.c", "-hs"), ("gensim", "hs"), ("fastText", "-loss")])
+    cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
+                              "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
-                           peers=[("word2vec.c", "-threads"), ("gensim", "workers")])
+                           peers=[("word2vec.c", "-threads"), ("gensim", "workers"),
+                                  ("fastText", "-thread")])
     seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
-                        peers=[("gensim", "seed")])
+                        peers=[("gensim", "seed"), ("fastText", "-seed")])
     lowercase: bool = setting(False, "Lowercase tokens (and the queries on this run).")
     max_sentence_length: int = setting(1000, "Split longer lines into chunks of this many words.",
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
@@ -74,8 +102,9 @@ class Config:
         (), "Analogy file, or 'google' (built in), scored after every epoch; repeatable.")
     eval_similarity: tuple[str, ...] = setting(
         (), "Word-pair file, or 'wordsim353' (built in), scored after every epoch; repeatable.")
-    eval_restrict_vocab: int = setting(30_000, "Analogies scored during training use this many "
-                                       "of the most frequent words.", range=(1, 10**9))
+    eval_restrict_vocab: int = setting(
+        RESTRICT_VOCAB, "Scores during training look at this many of the most frequent words "
+        "(as w2v evaluate's default).", range=(1, 10**9))
     save: str = setting("npy,bin", "Vector formats written at the end, comma-separated: npy "
                         "(with vocab.txt; shares the checkpoint's file), bin (word2vec binary, "
                         "gensim and word2vec.c read it), txt (word2vec text).")
@@ -88,9 +117,17 @@ class Config:
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
 
     def __post_init__(self):
+        _resolve_defaults(self)
         _validate(self)
 
     def replace(self, **changes) -> Config:
+        """A copy with ``changes``; a dependent setting (``DEPENDENT_DEFAULTS``) still at its
+        driver's default follows a changed driver (``Config().replace(arch="cbow").lr`` is
+        0.05)."""
+        for key, (driver, defaults) in DEPENDENT_DEFAULTS.items():
+            if driver in changes and key not in changes and \
+                    getattr(self, key) == defaults.get(getattr(self, driver)):
+                changes[key] = None
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -153,16 +190,42 @@ def _type_ok(value, hint) -> bool:
     return isinstance(value, hint)
 
 
+def setting_types() -> dict:
+    """Each setting's type, with the ``None`` of a dependent default left out (``None`` only
+    means "not given"): what a value given for it must be."""
+    hints = typing.get_type_hints(Config)
+    for key in DEPENDENT_DEFAULTS:
+        hints[key] = next(h for h in typing.get_args(hints[key]) if h is not type(None))
+    return hints
+
+
 def _type_name(hint) -> str:
     if typing.get_origin(hint) is tuple:
         return "a list of strings"
     return " or ".join(getattr(h, "__name__", str(h)) for h in typing.get_args(hint) or (hint,))
 
 
+def default_of(key: str, driver_value):
+    """The default of a dependent setting for its driver's value (None for an unknown one).
+
+    >>> default_of("lr", "cbow"), default_of("negative", "hs")
+    (0.05, 0)
+    """
+    return DEPENDENT_DEFAULTS[key][1].get(driver_value)
+
+
+def _resolve_defaults(cfg: Config) -> None:
+    for key, (driver, _) in DEPENDENT_DEFAULTS.items():
+        if getattr(cfg, key) is None:
+            object.__setattr__(cfg, key, default_of(key, getattr(cfg, driver)))
+
+
 def _validate(cfg: Config) -> None:
-    hints = typing.get_type_hints(Config)
+    hints = setting_types()
     for f in fields(cfg):
         value, hint = getattr(cfg, f.name), hints[f.name]
+        if value is None and f.name in DEPENDENT_DEFAULTS:
+            continue  # its driver is not a valid choice: its own check says so
         if not _type_ok(value, hint):
             raise ConfigError(f"{{={f.name}}} must be {_type_name(hint)}, got {value!r}")
         if hint is float and not isinstance(value, float):
@@ -177,8 +240,9 @@ def _validate(cfg: Config) -> None:
     if not cfg.sample < 1:
         raise ConfigError(f"{{=sample}} must be in [0, 1), got {cfg.sample}")
     if cfg.loss != "softmax" and (cfg.negative > 0) != (cfg.loss == "ns"):  # HS alone, not +NS
-        raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns, and 0 with "
-                          f"{{=loss}} hs (w2v trains it alone), got {cfg.negative}")
+        raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns; it is "
+                          f"unused with {{=loss}} hs (w2v trains it alone: leave it out, or 0), "
+                          f"got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 

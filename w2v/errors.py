@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from signal import SIGINT
 
 _SETTING = re.compile(r"\{=([a-z_]+)\}")
 
@@ -73,13 +74,15 @@ class VectorsError(W2VError):
 
 class Interrupted(W2VError):
     """SIGINT or SIGTERM arrived. ``details``: ``out`` (the run folder) and ``resumable``
-    (whether a checkpoint lets ``resume`` continue), so the CLI can print the command."""
+    (whether a checkpoint lets ``resume`` continue), so the CLI can print the command, and
+    ``signal`` (its number; SIGINT when absent) for the exit code."""
 
 
 def describe(error: BaseException, flag) -> tuple[str, int]:
     """The one line and exit code a command-line user gets for ``error``: settings rendered
     by ``flag(key)`` (config errors name the key too, since the value may come from a TOML
-    file); 2 for a usage error, 130 for an interruption, 1 otherwise.
+    file); 2 for a usage error, 128 + the signal for an interruption (130 for SIGINT, 143 for
+    SIGTERM, as a shell reports a process a signal ended), 1 otherwise.
 
     >>> describe(ConfigError("{=dim} must be positive"), lambda k: "--" + k)
     ('dim (--dim) must be positive', 2)
@@ -93,7 +96,7 @@ def describe(error: BaseException, flag) -> tuple[str, int]:
         launch = error.details.get("launch", "")  # "mpiexec -n 4 " for a distributed run
         how = f"; continue with: {launch}w2v train {{=out}} {out} {{=resume}}"
         text = error.template + (how if error.details.get("resumable") else "")
-        return W2VError(text).render(flag), 130
+        return W2VError(text).render(flag), 128 + int(error.details.get("signal", SIGINT))
     if isinstance(error, W2VError):
         return error.render(flag), 1
     if isinstance(error, MemoryError):

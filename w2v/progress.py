@@ -8,9 +8,11 @@ from __future__ import annotations
 import sys
 import time
 
+from w2v.errors import W2VError
 from w2v.train import events
 
-LOG_EVERY = 30.0  # seconds between progress lines in a log file
+LOG_EVERY = 30.0  # seconds between training progress lines in a log file
+COUNT_EVERY = 5.0  # seconds between counting lines: the pass is short, so check it often
 
 
 def _eta(seconds: float) -> str:
@@ -32,7 +34,8 @@ class Renderer:
     a widget in a notebook)."""
 
     def __init__(self, stream=None, quiet: bool = False, tty: bool | None = None,
-                 version: str = "", corpus=(), out="", tqdm_class=None):
+                 version: str = "", corpus=(), out="", tqdm_class=None, clock=time.monotonic,
+                 flag=str):
         self.stream = stream or sys.stderr
         self.tqdm_class = tqdm_class
         self.header = (version, list(corpus), str(out))
@@ -40,9 +43,15 @@ class Renderer:
         self.tty = self.stream.isatty() if tty is None else tty
         self.bar = None
         self._bar_kind = None
-        self._last_line = 0.0
+        self._last_line = float("-inf")  # the first event gets a line
+        self._count_start = None
+        self.clock = clock  # seconds, for the spacing of log lines
+        self.flag = flag  # how a message's {=key} is named: the CLI's flag for the key
 
     def __call__(self, event) -> None:
+        if isinstance(event, events.Alert):  # quiet or not
+            self.line(f"warning: {W2VError(event.text).render(self.flag)}", force=True)
+            return
         if self.quiet:
             return
         handler = getattr(self, "_" + type(event).__name__.lower(), None)
@@ -61,8 +70,8 @@ class Renderer:
             self.bar.close()
             self.bar = None
 
-    def line(self, text: str) -> None:
-        if self.quiet:
+    def line(self, text: str, force: bool = False) -> None:
+        if self.quiet and not force:
             return
         if self.bar is not None:
             self.bar.write(text, file=self.stream)
@@ -83,14 +92,16 @@ class Renderer:
             self._bar_kind = kind
         return self.bar
 
-    def _due(self, final: bool = False) -> bool:
-        now = time.monotonic()
-        if final or now - self._last_line >= LOG_EVERY:
+    def _due(self, every: float | None = None) -> bool:
+        now = self.clock()
+        if now - self._last_line >= (LOG_EVERY if every is None else every):
             self._last_line = now
             return True
         return False
 
     def _counting(self, e: events.Counting) -> None:
+        if self._count_start is None:
+            self._count_start = self.clock()
         if self.tty:
             if e.bytes_total:
                 bar = self._ensure_bar("counting", e.bytes_total, unit="B")
@@ -98,23 +109,17 @@ class Renderer:
             else:
                 bar = self._ensure_bar("counting", None, unit="tok")
                 bar.update(e.tokens - bar.n)
-        elif self._due():
-            share = f", {100 * e.bytes_read / e.bytes_total:.0f}% of the input" \
-                if e.bytes_total else ""
-            self.line(f"counting: {_size(e.tokens)} tokens{share}")
+        elif self._due(COUNT_EVERY):
+            self.line(counting_line(e, self.clock() - self._count_start))
 
     def _progress(self, e: events.Progress) -> None:
         if self.tty:
-            bar = self._ensure_bar("training", e.total_words)
+            bar = self._ensure_bar("training", e.total_words - e.start_words)
             bar.set_postfix_str(f"epoch {e.epoch}/{e.epochs} lr {e.lr:.5f} loss {e.loss:.4f}",
                                 refresh=False)
-            bar.update(e.words_done - bar.n)
+            bar.update(e.words_done - e.start_words - bar.n)
         elif self._due():
-            rate = e.words_done / max(e.seconds, 1e-9)
-            left = (e.total_words - e.words_done) / max(rate, 1e-9)
-            self.line(f"epoch {e.epoch}/{e.epochs}: {100 * e.words_done / e.total_words:.0f}% "
-                      f"({_size(rate)} words/s, lr {e.lr:.5f}, loss {e.loss:.4f}, "
-                      f"eta {_eta(left)})")
+            self.line(progress_line(e))
 
     # ------------------------------------------------------------------ one-line events
 
@@ -128,7 +133,7 @@ class Renderer:
         self.line(format_config(Config(**e.config)))
 
     def _note(self, e: events.Note) -> None:
-        self.line(f"note: {e.text}")
+        self.line(f"{e.kind}: {W2VError(e.text).render(self.flag)}")
 
     def _counted(self, e: events.Counted) -> None:
         self.close()
@@ -159,3 +164,40 @@ class Renderer:
 
     def _nothingtodo(self, e: events.NothingToDo) -> None:
         self.line(f"nothing to do: {e.reason}")
+
+
+def counting_line(e: events.Counting, seconds: float) -> str:
+    """A log line of the counting pass: tokens, the share of the input read, the rate, and
+    the time left when the input's size is known."""
+    rate = e.tokens / max(seconds, 1e-9)
+    text = f"counting: {_size(e.tokens)} tokens"
+    if e.bytes_total:
+        share = e.bytes_read / e.bytes_total
+        left = seconds * (1 - share) / share if share > 0 else 0
+        return f"{text}, {100 * share:.0f}% of the input ({_size(rate)} tokens/s, eta " \
+               f"{_eta(left)})"
+    return f"{text}, {_size(e.bytes_read, 'B')} read ({_size(rate)} tokens/s)"
+
+
+def progress_line(e: events.Progress) -> str:
+    """A log line of training: the share of the current epoch and, apart, of the run (or of
+    the epochs added to it, for a run given more), so "74%" is never ambiguous.
+
+    >>> progress_line(events.Progress(700, 1000, 4, 5, 0.01, 2.5, 7.0, 100, 200))
+    'epoch 4/5: 50% of the epoch, 70% of the run (100 words/s, lr 0.01000, loss 2.5000, eta 0m03s)'
+    """
+    rate = e.words_done / max(e.seconds, 1e-9)
+    left = (e.total_words - e.words_done) / max(rate, 1e-9)
+    parts = []
+    if e.words_per_epoch:
+        parts.append(f"{100 * e.epoch_words / e.words_per_epoch:.0f}% of the epoch")
+    first = e.start_words // e.words_per_epoch + 1 if e.words_per_epoch else 1
+    if e.start_words and first == e.epochs:
+        parts[-1] += " added"  # the extension is this one epoch: one share says it all
+    elif e.start_words and e.words_per_epoch:
+        share = (e.words_done - e.start_words) / max(e.total_words - e.start_words, 1)
+        parts.append(f"{100 * share:.0f}% of epochs {first}-{e.epochs}")
+    else:
+        parts.append(f"{100 * e.words_done / max(e.total_words, 1):.0f}% of the run")
+    return (f"epoch {e.epoch}/{e.epochs}: {', '.join(parts)} ({_size(rate)} words/s, "
+            f"lr {e.lr:.5f}, loss {e.loss:.4f}, eta {_eta(left)})")

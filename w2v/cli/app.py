@@ -105,8 +105,9 @@ def main(ctx, debug):
 
     \b
     Example:
-      w2v demo demo.txt && w2v train demo.txt --config configs/demo.toml
-      w2v analogy king male female
+      w2v demo demo.txt && w2v train demo.txt --dim 50 --threads 1 --out runs/mine
+      w2v analogy runs/mine king male female
+      w2v similar runs/mine king
     """
     ctx.obj = {"debug": debug}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from w2v import commands
 from w2v.cli.app import main, reply
-from w2v.commands import Reply, _load
 
 
 @main.command()
@@ -28,21 +28,5 @@ def classes(source, k, out, seed, force):
     Example:
       w2v classes runs/demo -k 8 -o runs/demo/classes.txt --force
     """
-    reply(_classes(source, k, out, seed, force))
+    reply(commands.classes(source, k, out, seed, force))
 
-
-def _classes(source, k, out, seed, force) -> Reply:
-    from w2v.errors import UsageError
-    from w2v.util.atomic import atomic_write
-    from w2v.vectors.classes import format_classes, word_classes
-
-    if out is not None and out.exists() and not force:
-        raise UsageError(f"{out} exists; give {{=force}} to replace it")
-    notes = []
-    vectors = _load(source, notes)
-    text = format_classes(vectors.words, word_classes(vectors.unit, k, seed))
-    if out is None:
-        return Reply(text.rstrip("\n"), notes)
-    with atomic_write(out, "w", encoding="utf-8") as f:
-        f.write(text)
-    return Reply(notes=notes + [f"wrote {len(vectors):,} words in {k} classes to {out}"])

@@ -8,13 +8,20 @@ import click
 
 from w2v import commands
 from w2v.cli.app import main, reply
-from w2v.cli.options import vectors_option
+from w2v.cli.options import (
+    force_option,
+    most_frequent_option,
+    renamed_top,
+    run_argument,
+    vectors_option,
+    words_option,
+)
 
 
 @main.command()
+@run_argument
 @vectors_option
-@click.option("--words", "words_file", type=click.File("r"),
-              help="Words to plot, whitespace-separated.  [default: the CS224n assignment's 24]")
+@words_option
 @click.option("--clusters", type=click.IntRange(1),
               help="KMeans clusters.  [default: the k in 2..8 with the best silhouette]")
 @click.option("--loss", "loss_run", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -26,11 +33,23 @@ from w2v.cli.options import vectors_option
               help="Seed of the KMeans clustering (the colors).")
 @click.option("--html", "as_html", is_flag=True, help="One self-contained .html page to "
               "explore: hover, zoom, search a word and see its nearest neighbours.")
-@click.option("--top", type=click.IntRange(2),
-              help="With --html: plot the N most frequent words.  [default: 2000]")
+@most_frequent_option
+@renamed_top
 @click.option("--tsne", is_flag=True,
               help="With --html: add a t-SNE projection (slow: ~2 minutes for 10,000 words).")
-def plot(vectors_path, words_file, clusters, loss_run, output, alias, seed, as_html, top, tsne):
-    """Plot words in 2-D (SVD of their vectors), or a run's loss curve with --loss."""
-    reply(commands.plot(vectors_path, words_file, clusters, loss_run, output or alias, seed,
-                        as_html, top, tsne))
+@force_option
+def plot(run, vectors_path, words, clusters, loss_run, output, alias, seed, as_html,
+         most_frequent, tsne, force):
+    """Plot words of RUN in 2-D (SVD of their vectors; the CS224n assignment's 24 words unless
+    --words), an explorable page of the most frequent words with --html, or a run's loss
+    curve with --loss.
+
+    \b
+    Example:
+      w2v plot runs/demo -o words.png
+      w2v plot runs/demo --words king,queen,man,woman,boy,girl -o royals.svg
+      w2v plot runs/demo --html --most-frequent 300 -o words.html
+      w2v plot --loss runs/demo -o loss.png
+    """
+    reply(commands.plot(commands.pick_run(run, vectors_path), words, clusters, loss_run,
+                        output or alias, seed, as_html, most_frequent, tsne, force))

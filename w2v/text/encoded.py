@@ -40,10 +40,12 @@ from w2v.text.tokenize import PAD
 from w2v.text.vocab import Vocab, select
 from w2v.text.wordtable import WordTable
 from w2v.util.atomic import atomic_write
+from w2v.util.diskfull import disk_full
 
 SEPARATOR = -1  # sentence break in the encoded corpus
 DROPPED = -2  # an out-of-vocabulary (or pruned) word, filtered out before the file is final
 BLOCK_IDS = 1 << 20  # ids buffered between writes (4 MB)
+AGAIN = "run the same command again (nothing was trained yet; the folder keeps no partial file)"
 
 
 def count_and_encode(
@@ -66,7 +68,7 @@ def count_and_encode(
     stats = stats if stats is not None else CorpusStats()
     srcs = sources(paths)
     words = WordTable()
-    with atomic_write(out_path, "w+b") as f:
+    with disk_full(out_path, AGAIN), atomic_write(out_path, "w+b") as f:
         scanner = _Scanner(words, f, max_words, prune_at)
         for block, ends_input in clean_blocks(srcs, lowercase, stats, threads):
             scanner.feed(block, ends_input, stats)
@@ -182,7 +184,7 @@ def encode(paths, vocab: Vocab, out_path, lowercase=False, max_words=1000, stats
     get = vocab.index.get
     buf = array("i")
     written, after = 0, True
-    with atomic_write(out_path) as f:
+    with disk_full(out_path, "resume again"), atomic_write(out_path) as f:
         for tokens in iter_sentences(paths, lowercase, max_words, stats):
             buf.extend(map(get, tokens, repeat(DROPPED)))  # map + get run in C
             buf.append(SEPARATOR)

@@ -4,6 +4,9 @@
   bytes. Files are decompressed by extension: ``.gz``, ``.bz2``, ``.xz``.
 - ``Source.position`` is how many bytes of the *stored* file were consumed, and ``Source.size``
   its size when known, so a progress bar can show a fraction even of a compressed file.
+- ``Source.digest()`` is the size and sha256 of the text it read (decompressed), taken as it
+  is read: what a run records to know its corpus again by content, wherever it is moved,
+  and whether it came from a file or a pipe.
 - Decoding replaces invalid UTF-8 by U+FFFD and counts each replacement, through a registered
   error handler, so a genuine U+FFFD in the text is not miscounted.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import bz2
 import codecs
 import gzip
+import hashlib
 import lzma
 import os
 import stat
@@ -65,6 +69,12 @@ class Source:
         self.size = os.stat(path).st_size if path != STDIN and is_regular(path) else None
         self.position = 0
         self.suffix = ""  # the decompression used: ".gz", ".bz2", ".xz" or "" (none)
+        self._sha, self._text_bytes = hashlib.sha256(), 0
+
+    def digest(self) -> dict:
+        """{"text_bytes", "sha256"} of the decompressed text read so far (all of it once
+        ``blocks`` is exhausted)."""
+        return {"text_bytes": self._text_bytes, "sha256": self._sha.hexdigest()}
 
     def _advance(self, raw) -> None:
         with suppress(OSError):  # a pipe has no position
@@ -74,8 +84,11 @@ class Source:
         try:
             with ExitStack() as stack:
                 raw, f = self._open(stack)
+                self._sha, self._text_bytes = hashlib.sha256(), 0
                 for block in iter(lambda: f.read(block_size), b""):
                     self._advance(raw)
+                    self._sha.update(block)  # releases the GIL: the reader thread's cost
+                    self._text_bytes += len(block)
                     yield block
         except _READ_ERRORS as e:
             raise CorpusError(f"cannot read {self.name}: {self._failure(e)}") from None

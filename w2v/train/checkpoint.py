@@ -1,24 +1,23 @@
 """Versioned, atomic checkpoints in a run folder (``RUN/checkpoints/ckpt-000007/`` holds
-``W_in.npy``, ``W_out.npy`` and ``state.json``; ``rundir.py`` names the rest), for exact resume.
+``W_in.npy``, ``W_out.npy``, a copy of ``vocab.txt`` and ``state.json``; ``rundir.py`` names the
+rest), for exact resume.
 
 A checkpoint is written into a hidden temporary folder, every file fsync'd, then renamed into
 place in one atomic step; only then are older checkpoints removed (the newest ``KEEP`` stay).
 A crash at any moment therefore leaves the previous checkpoint complete. ``state.json``
 carries the format version, the full config, the position, the rng state, the loss history and
-the sha256 of each array, which ``load`` verifies.
+the size and sha256 of each file, which ``load`` verifies.
 
-The arrays are large (2.4 GB at V = 1M, d = 300), so each is hashed from memory when written
-and as it is read, never read back a second time (``write_npy``, ``read_npy``), and the two are
-written and read on two threads (hashing and file I/O release the GIL). The final vectors share
-this file: ``vectors.npy`` is a hard link to the final checkpoint's ``W_in.npy``
-(``export.py``), so the sha256 recorded here is also that of ``vectors.npy``, and editing
-``vectors.npy`` in place would make the checkpoint fail its check (w2v itself replaces it,
-never rewrites it).
+A checkpoint shares no file with anything else: the run's ``vectors.npy`` is a file of its own
+(``export.py``), so a notebook's ``np.save("RUN/vectors.npy", ...)`` never reaches it, and the
+copy of ``vocab.txt`` lets a damaged or edited vocabulary be restored. A checkpoint that fails
+its check is skipped by ``latest``, which (for the process that owns the folder) renames it
+``damaged-ckpt-...``: pruning only ever counts the checkpoints that were not found damaged, so
+the newest good one is never removed to keep a damaged newer one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CheckpointError
+from w2v.train.hashed import read_npy, sha256_file, write_npy
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write, fsync_dir
 
@@ -36,6 +36,9 @@ FORMAT = "w2v-checkpoint"
 VERSION = 1
 KEEP = 2
 ARRAYS = ("W_in", "W_out")
+VOCAB = "vocab"  # the key of the vocabulary copy in the recorded sizes and digests
+FILES = {"W_in": "W_in.npy", "W_out": "W_out.npy", VOCAB: "vocab.txt"}
+DAMAGED = "damaged-"  # the prefix of a checkpoint set aside by ``latest``
 
 
 @dataclass
@@ -44,71 +47,6 @@ class Checkpoint:
     state: dict
     W_in: np.ndarray
     W_out: np.ndarray
-
-
-BLOCK = 1 << 24  # bytes read or hashed at a time (16 MB)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(BLOCK), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_npy(path: Path, array: np.ndarray) -> str:
-    """``np.save(path, array)``, fsync'd; returns the file's sha256. np.save writes a real file
-    straight from the array's memory (a file-like wrapper would make it copy 16 MB blocks),
-    so the digest is taken from the header it wrote and from the array's memory, which is the
-    rest of the file (C order), rather than by reading gigabytes back."""
-    with open(path, "wb") as f:  # "wb": np.save takes the direct path for a BufferedWriter only
-        np.save(f, array)
-        f.flush()
-        os.fsync(f.fileno())
-        end = f.tell()
-    if not array.flags.c_contiguous:  # the file is in C order, the memory is not
-        return sha256_file(path)
-    with open(path, "rb") as f:
-        sha = hashlib.sha256(f.read(end - array.nbytes))
-    data = memoryview(array.reshape(-1)).cast("B")
-    for start in range(0, len(data), BLOCK):
-        sha.update(data[start : start + BLOCK])
-    return sha.hexdigest()
-
-
-def read_npy(path: Path) -> tuple[np.ndarray, str]:
-    """``np.load(path)`` and the file's sha256, from one read of the file; a header this does
-    not read directly (Fortran order, objects) falls back to hashing, then ``np.load``."""
-    fmt = np.lib.format
-    with open(path, "rb") as f:
-        try:
-            version = fmt.read_magic(f)
-            reader = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
-            shape, fortran, dtype = reader[version](f)
-        except (ValueError, KeyError, EOFError):
-            fortran, dtype = True, None
-        if fortran or dtype.hasobject:
-            return np.load(path), sha256_file(path)  # np.load's own error if unreadable
-        offset = f.tell()
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if offset + nbytes > os.fstat(f.fileno()).st_size:  # before allocating what it claims
-            raise ValueError(f"{path.name} is shorter than its header's {shape} {dtype}")
-        sha = hashlib.sha256()
-        f.seek(0)
-        sha.update(f.read(offset))
-        array = np.empty(shape, dtype=dtype)
-        view = memoryview(array.reshape(-1)).cast("B")
-        done = 0
-        while done < len(view):
-            n = f.readinto(view[done : done + BLOCK])
-            if not n:  # shrunk since the size check
-                raise ValueError(f"{path.name} holds {done:,} of its {len(view):,} bytes")
-            sha.update(view[done : done + n])
-            done += n
-        for block in iter(lambda: f.read(BLOCK), b""):  # trailing bytes count in the digest
-            sha.update(block)
-    return array, sha.hexdigest()
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
@@ -134,17 +72,22 @@ def save(run, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
     root = run.checkpoints
     root.mkdir(parents=True, exist_ok=True)
     existing = _checkpoint_dirs(run)
-    number = int(existing[-1].name.split("-")[1]) + 1 if existing else 1
-    final = root / f"ckpt-{number:06d}"
+    numbers = [int(p.name.split("-")[-1]) for p in (*existing, *root.glob(DAMAGED + "ckpt-*"))]
+    final = root / f"ckpt-{max(numbers, default=0) + 1:06d}"  # after the damaged ones too
     tmp = root / f".tmp-{final.name}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
         with ThreadPoolExecutor(len(ARRAYS)) as pool:
-            jobs = [pool.submit(write_npy, tmp / f"{name}.npy", array)
+            jobs = [pool.submit(write_npy, tmp / FILES[name], array)
                     for name, array in zip(ARRAYS, (W_in, W_out))]
             digests = {name: job.result() for name, job in zip(ARRAYS, jobs)}
-        full_state = {"format": FORMAT, "version": VERSION, **state, "sha256": digests}
+        if run.vocab.is_file():  # a few MB beside the arrays' GB: a damaged vocab.txt is no loss
+            shutil.copyfile(run.vocab, tmp / FILES[VOCAB])
+            digests[VOCAB] = sha256_file(tmp / FILES[VOCAB])
+        sizes = {name: (tmp / FILES[name]).stat().st_size for name in digests}
+        full_state = {"format": FORMAT, "version": VERSION, **state, "sha256": digests,
+                      "bytes": sizes}
         write_json_atomic(tmp / "state.json", full_state)
         fsync_dir(tmp)
         os.rename(tmp, final)
@@ -156,14 +99,23 @@ def save(run, state: dict, W_in: np.ndarray, W_out: np.ndarray) -> Path:
             f"could not write a checkpoint in {root}: {e.strerror or e}{last}"
         ) from e
     write_json_atomic(run.state, full_state)
-    for old in _checkpoint_dirs(run)[:-KEEP]:
-        shutil.rmtree(old, ignore_errors=True)
+    prune(run)
     return final
 
 
-def load(path: Path) -> Checkpoint:
-    """Load one checkpoint folder, checking its format version and the arrays' sha256."""
-    path = Path(path)
+def prune(run) -> None:
+    """Keep the newest ``KEEP`` checkpoints not found damaged; once there are that many, the
+    damaged ones set aside by ``latest`` go too (they cannot be resumed from)."""
+    kept = _checkpoint_dirs(run)
+    for old in kept[:-KEEP]:
+        shutil.rmtree(old, ignore_errors=True)
+    if len(kept) >= KEEP:
+        for old in _rundir(run).checkpoints.glob(DAMAGED + "ckpt-*"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_state(path: Path) -> dict:
+    """A checkpoint's state.json, checked for its format and version."""
     try:
         state = json.loads((path / "state.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -177,17 +129,52 @@ def load(path: Path) -> Checkpoint:
             f"checkpoint {path} has format version {state.get('version')}; this w2v reads "
             f"version {VERSION}; train again or use the w2v version that wrote it"
         )
+    return state
+
+
+def load(path: Path) -> Checkpoint:
+    """Load one checkpoint folder, checking its format version and its files' sha256."""
+    path = Path(path)
+    state = read_state(path)
     for name in ARRAYS:
-        if not (path / f"{name}.npy").is_file():
-            raise CheckpointError(f"checkpoint {path} is missing {name}.npy")
+        if not (path / FILES[name]).is_file():
+            raise CheckpointError(f"checkpoint {path} is missing {FILES[name]}")
+    problem = _file_problem(path, VOCAB, state) if VOCAB in state.get("sha256", {}) else None
+    if problem:
+        raise CheckpointError(f"checkpoint {path}: {problem}")
     with ThreadPoolExecutor(len(ARRAYS)) as pool:  # hashing releases the GIL: one per core
         arrays = list(pool.map(lambda name: _verified(path, name, state), ARRAYS))
     return Checkpoint(path, state, *arrays)
 
 
+def verify(path: Path) -> list[str]:
+    """What is wrong with a checkpoint folder, file by file (empty if it is whole), reading
+    each file once without loading it: what ``w2v info`` shows."""
+    path = Path(path)
+    try:
+        state = read_state(path)
+    except CheckpointError as e:
+        return [str(e).removeprefix(f"checkpoint {path} ")]
+    names = [n for n in FILES if n in ARRAYS or n in state.get("sha256", {})]
+    return [p for p in (_file_problem(path, n, state) for n in names) if p]
+
+
+def _file_problem(path: Path, name: str, state: dict) -> str | None:
+    """Why ``FILES[name]`` of the checkpoint is not what ``state`` records, or None."""
+    file = path / FILES[name]
+    if not file.is_file():
+        return f"{file.name} is missing"
+    size, want = state.get("bytes", {}).get(name), state.get("sha256", {}).get(name)
+    if size is not None and file.stat().st_size != size:
+        return f"{file.name} is corrupt ({file.stat().st_size:,} bytes, not {size:,})"
+    if sha256_file(file) != want:
+        return f"{file.name} is corrupt (sha256 mismatch)"
+    return None
+
+
 def _verified(path: Path, name: str, state: dict) -> np.ndarray:
     """``name``.npy of the checkpoint, if its sha256 is the one ``state`` records."""
-    file = path / f"{name}.npy"
+    file = path / FILES[name]
     try:
         array, sha = read_npy(file)
     except ValueError as e:
@@ -195,15 +182,16 @@ def _verified(path: Path, name: str, state: dict) -> np.ndarray:
     else:
         error = None
     if sha != state.get("sha256", {}).get(name):
-        raise CheckpointError(f"checkpoint {path}: {name}.npy is corrupt (sha256 mismatch)")
+        raise CheckpointError(f"checkpoint {path}: {file.name} is corrupt (sha256 mismatch)")
     if error is not None:
-        raise CheckpointError(f"checkpoint {path}: {name}.npy is unreadable ({error})")
+        raise CheckpointError(f"checkpoint {path}: {file.name} is unreadable ({error})")
     return array
 
 
 def latest(run, warn=print) -> Checkpoint:
-    """The newest checkpoint that loads and verifies; a corrupt newer one is reported and
-    skipped, so one damaged file never costs the whole run."""
+    """The newest checkpoint that loads and verifies; a corrupt newer one is reported (through
+    ``warn``, with what falling back costs) and skipped, so one damaged file never costs the
+    whole run."""
     dirs = _checkpoint_dirs(run)
     if not dirs:
         raise CheckpointError(f"no checkpoint in {_rundir(run).path}; start a new run without "
@@ -216,9 +204,20 @@ def latest(run, warn=print) -> Checkpoint:
             errors.append(str(e))
             continue
         for message in errors:
-            warn(f"warning: skipping {message}")
+            warn(f"skipping {message}: continuing from the older {path.name} (epoch "
+                 f"{ckpt.state.get('epoch')}, {ckpt.state.get('words_done', 0):,} words)")
         return ckpt
-    raise CheckpointError("; ".join(errors))
+    raise CheckpointError("; ".join(errors) + "; no intact checkpoint is left: the run cannot "
+                          "be resumed (start it again with {=force})")
+
+
+def set_aside(run, good: Path) -> None:
+    """Rename the checkpoints newer than ``good`` (which ``latest`` skipped as damaged)
+    ``damaged-ckpt-...``, so that pruning never counts them; only the folder's owner may."""
+    for path in _checkpoint_dirs(run):
+        if path.name > Path(good).name:
+            shutil.rmtree(path.with_name(DAMAGED + path.name), ignore_errors=True)
+            os.replace(path, path.with_name(DAMAGED + path.name))
 
 
 def has_checkpoint(run) -> bool:

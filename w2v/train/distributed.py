@@ -145,7 +145,7 @@ class RankLoop:
         lr = lr_at(cfg, state.words_done, total)
         return rows >= vocab_rows, events.Progress(
             state.words_done, total, state.epoch + 1, cfg.epochs, lr, loss / max(seen, 1),
-            state.train_seconds)
+            state.train_seconds, int(self.glob[self.round]), self.words_per_epoch)
 
     def _train(self, k: int) -> tuple[float, int]:
         """This rank's slice of period ``k``, chunk by chunk, lr on the global word count."""

@@ -144,7 +144,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     comm.settle(error)
     if comm.control([stopped])[0] > 0:
         error = Interrupted("interrupted before the first checkpoint: nothing to resume",
-                            out=str(rundir.path), resumable=False)
+                            out=str(rundir.path), resumable=False, signal=int(trap.first))
         error.collective = True
         raise error
     return local
@@ -174,12 +174,18 @@ def _notes(replacements: int, invalid_bytes: int, dropped: int):
                           "whitespace (binary data?)")
 
 
+def _newest(rundir: RunDir, warn):
+    """The newest intact checkpoint; damaged newer ones set aside (rank 0 owns the folder)."""
+    ckpt = checkpoint.latest(rundir, warn=warn)
+    checkpoint.set_aside(rundir, ckpt.path)
+    return ckpt
+
+
 def resume(comm: Comm, rundir: RunDir, settings, corpus):
     skipped = []
-    ckpt = comm.agreed(lambda: comm.rank == 0 and checkpoint.latest(rundir,
-                                                                    warn=skipped.append))
+    ckpt = comm.agreed(lambda: comm.rank == 0 and _newest(rundir, skipped.append))
     for message in skipped:
-        yield events.Note(message)
+        yield events.Alert(message)
     stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
     comm.agreed(check_ranks, stored, comm.size)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)

@@ -50,7 +50,7 @@ def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_
                 for _ in session:
                     pass
     except StopRequested:
-        error = interrupted(rundir, comm.size)
+        error = interrupted(rundir, comm.size, trap.first)
         error.collective = True  # every rank stops at the same full sync
         _mark(comm, error)
         raise error from None
@@ -70,12 +70,13 @@ def _mark(comm: Comm, error: BaseException) -> None:
         error.quiet = True
 
 
-def interrupted(rundir: RunDir, ranks: int) -> Interrupted:
+def interrupted(rundir: RunDir, ranks: int, signum: int) -> Interrupted:
     if rundir.has_checkpoint():
         return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True, launch=f"mpiexec -n {ranks} ")
+                           out=str(rundir.path), resumable=True, launch=f"mpiexec -n {ranks} ",
+                           signal=int(signum))
     return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False)
+                       out=str(rundir.path), resumable=False, signal=int(signum))
 
 
 def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at):

@@ -9,8 +9,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Note:
-    """Something the user should know that is not an error (invalid UTF-8 replaced, a corrupt
-    checkpoint skipped)."""
+    """Something the user should know that is not an error (invalid UTF-8 replaced); ``kind``
+    "warning" for a setting that will work but probably not as meant (more threads than cores).
+    Unlike an Alert, hidden when quiet. The text has no prefix: the renderer adds ``kind``."""
+
+    text: str
+    kind: str = "note"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something that changes what the run's result is made of (a damaged checkpoint skipped,
+    so epochs are trained again; a damaged file rebuilt): shown even when quiet."""
 
     text: str
 
@@ -55,8 +65,11 @@ class Compiling:
 
 @dataclass(frozen=True)
 class Progress:
-    """After each chunk: training words done of the total, the current lr and epoch's mean
-    loss, and the seconds spent training (compilation excluded)."""
+    """After each chunk: training words done of the total (all epochs of the run, the
+    earlier sessions' included), the current lr and epoch's mean loss, and the seconds spent
+    training (compilation excluded). ``epoch_words`` of ``words_per_epoch`` are the current
+    epoch's share; ``start_words`` is where the current plan began (the words of the epochs
+    a run had when it was given more, ``extend.py``; 0 otherwise)."""
 
     words_done: int
     total_words: int
@@ -65,6 +78,9 @@ class Progress:
     lr: float
     loss: float
     seconds: float
+    epoch_words: int = 0
+    words_per_epoch: int = 0
+    start_words: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,84 +1,103 @@
-"""The end of a run: the final vectors in the formats of ``save``, and ``corpus.ids`` removed
-unless ``keep_ids``.
+"""The end of a run: the final vectors in the formats of ``save``, their sizes and sha256
+recorded in ``RUN/state.json`` (``outputs``), and ``corpus.ids`` removed unless ``keep_ids``.
 
-- ``vectors.npy`` (beside ``vocab.txt``) is the final checkpoint's ``W_in.npy`` under a second
-  name (a hard link): the same bytes, since both are ``np.save`` of the same W_in, so the matrix
-  is on disk once and the checkpoint's sha256 is also that of ``vectors.npy``. A later
-  checkpoint (a resumed run that trains on) removes the old checkpoint folder, but a hard link
-  keeps the file's data for as long as either name exists, so ``vectors.npy`` stays whole until
-  the next export replaces it. Where the filesystem has no hard links (some network and FAT
-  filesystems, or the two names on different filesystems), it is a copy, and ``finish`` says so.
+- ``vectors.npy`` (beside ``vocab.txt``) holds the bytes of the final checkpoint's ``W_in.npy``
+  (both are ``np.save`` of the same W_in) but is a file of its own, never a hard link: a user's
+  ``np.save("RUN/vectors.npy", W / norms)`` opens the path for writing, which would rewrite
+  the checkpoint through a shared inode. Where the filesystem can share blocks copy-on-write
+  (a reflink: btrfs, XFS) it does, and costs no space until one of them is written; elsewhere
+  (ext4) it is a copy: W_in's bytes once more on disk, 4·V·d (1.2 GB at V = 1M, d = 300).
 - ``vectors.bin`` and ``vectors.txt`` are word2vec.c's binary and text formats (gensim's
   ``load_word2vec_format``); text is about 3.4 times the size of binary.
 - All are written as one atomic group, so an interrupted export leaves all the old files (or
   none) rather than some new and some missing. Vector files of formats not in ``save`` (left by
   an earlier end of the same run) are removed after the group is in place.
+- ``outputs`` in ``RUN/state.json``: ``{"checkpoint": "ckpt-000007", "files": {name: {"bytes",
+  "sha256"}}}`` for the vector files and ``vocab.txt``, what ``integrity.py`` checks them by.
 """
 
 from __future__ import annotations
 
-import os
+import errno
+import fcntl
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from w2v.config import Config, save_formats
 from w2v.train import events
+from w2v.train.checkpoint import write_json_atomic
+from w2v.train.hashed import sha256_file, write_npy
 from w2v.train.rundir import VECTOR_FORMATS, RunDir
 from w2v.util.atomic import atomic_group
+from w2v.util.diskfull import disk_full
 from w2v.vectors.formats import write_records
+
+AGAIN = ("{=resume} writes the vectors from the final checkpoint, which is complete")
+FICLONE = 0x40049409  # Linux's ioctl: make a file share another's blocks (copy-on-write)
 
 
 def write_vectors(rundir: RunDir, words: list[str], W_in: np.ndarray, formats=("npy", "bin"),
-                  checkpoint=None, skip_existing: bool = False) -> tuple[list[str], str | None]:
-    """Write ``formats`` (of "npy", "bin", "txt"); ``vectors.npy`` is linked to
-    ``checkpoint/W_in.npy`` (a checkpoint folder holding ``np.save(W_in)``) when given. With
+                  checkpoint=None, skip_existing: bool = False) -> tuple[list[str], dict]:
+    """Write ``formats`` (of "npy", "bin", "txt"); ``vectors.npy`` is a reflink of
+    ``checkpoint/W_in.npy`` where the filesystem has them, a copy otherwise. With
     ``skip_existing`` the formats already in the folder are left as they are. Returns the
-    paths written and, if ``vectors.npy`` had to be a copy, why (None otherwise)."""
+    paths written and the record of each file written (name -> bytes, sha256)."""
     source = Path(checkpoint) / "W_in.npy" if checkpoint is not None else None
     todo = [f for f in formats if not (skip_existing and rundir.vector_file(f).is_file())]
-    copied = None
-    with atomic_group() as stage:
+    records = {}
+    with disk_full(rundir.path, AGAIN), atomic_group() as stage:
         for fmt in todo:
             path = rundir.vector_file(fmt)
-            if fmt == "npy" and source is not None and _same_file(source, path):
-                continue  # already this checkpoint's file (renaming onto it would do nothing)
-            if fmt == "npy":
-                copied = _link_or_save(source, stage(path), W_in)
-            else:
-                with open(stage(path), "wb") as f:
-                    write_records(f, words, W_in, fmt == "bin")
+            tmp = stage(path)
+            with disk_full(path, AGAIN):
+                records[path.name] = _write(fmt, tmp, source, words, W_in)
     for fmt in VECTOR_FORMATS:
         if fmt not in formats:
             rundir.vector_file(fmt).unlink(missing_ok=True)
-    return [str(rundir.vector_file(f)) for f in todo], copied
+    return [str(rundir.vector_file(f)) for f in todo], records
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _link_or_save(source: Path | None, tmp: Path, W_in: np.ndarray) -> str | None:
-    """Hard-link ``tmp`` to ``source`` if its header says it holds a matrix of W_in's shape
-    and dtype; otherwise (or where links fail) write ``np.save(W_in)``. Returns why it is a
-    copy, or None."""
-    if source is None:
-        reason = "no checkpoint to share"
-    elif _npy_header(source) != (W_in.shape, W_in.dtype):
-        reason = f"{source} does not hold these vectors"
+def _write(fmt: str, tmp: Path, source, words, W_in) -> dict:
+    """Write one format into ``tmp``; its record (bytes, sha256)."""
+    if fmt == "npy":
+        sha = _reflink_or_save(source, tmp, W_in)
     else:
+        with open(tmp, "wb") as f:
+            hashing = _Hashing(f)
+            write_records(hashing, words, W_in, fmt == "bin")
+        sha = hashing.hexdigest()
+    return {"bytes": tmp.stat().st_size, "sha256": sha}
+
+
+class _Hashing:
+    """A binary file's ``write``, with the sha256 of what went through it."""
+
+    def __init__(self, f):
+        self.f, self.sha = f, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        return self.f.write(data)
+
+    def hexdigest(self) -> str:
+        return self.sha.hexdigest()
+
+
+def _reflink_or_save(source: Path | None, tmp: Path, W_in: np.ndarray) -> str:
+    """A reflink of ``source`` if it holds W_in's shape and dtype and the filesystem shares
+    blocks, else ``np.save(W_in)``; returns the file's sha256."""
+    if source is not None and _npy_header(source) == (W_in.shape, W_in.dtype):
         try:
-            tmp.unlink(missing_ok=True)
-            os.link(source, tmp)
-            return None
+            with open(source, "rb") as src, open(tmp, "wb") as dst:
+                fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+            return sha256_file(tmp)
         except OSError as e:
-            reason = f"the filesystem refused a hard link ({e.strerror or e})"
-    with open(tmp, "wb") as f:
-        np.save(f, W_in)
-    return reason
+            if e.errno not in (errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL,
+                               errno.ENOSYS, errno.EPERM):
+                raise
+    return write_npy(tmp, W_in)
 
 
 def _npy_header(path: Path):
@@ -93,15 +112,31 @@ def _npy_header(path: Path):
     return (None if fortran else shape), dtype
 
 
+def record_outputs(rundir: RunDir, checkpoint, written: dict) -> None:
+    """Add ``outputs`` to ``RUN/state.json``: ``written`` (this export's records), the record
+    of each vector file left in place (hashed now if it has none), and ``vocab.txt``'s."""
+    state = rundir.read_state()
+    old = (state.get("outputs") or {}).get("files") or {}
+    files = {}
+    for path in [rundir.vector_file(f) for f in rundir.saved_formats()] + [rundir.vocab]:
+        if path.name in written:
+            files[path.name] = written[path.name]
+        elif path.is_file():
+            files[path.name] = old.get(path.name) or {"bytes": path.stat().st_size,
+                                                      "sha256": sha256_file(path)}
+    name = Path(checkpoint).name if checkpoint is not None else None
+    with disk_full(rundir.state, AGAIN):
+        write_json_atomic(rundir.state, {**state, "outputs": {"checkpoint": name,
+                                                              "files": files}})
+
+
 def finish(rundir: RunDir, cfg: Config, words: list[str], W_in: np.ndarray, checkpoint,
            skip_existing: bool = False):
-    """Export (``write_vectors``) and remove ``corpus.ids`` unless ``cfg.keep_ids``, yielding
-    a Note if ``vectors.npy`` is a copy, then ``Written``."""
-    paths, copied = write_vectors(rundir, words, W_in, save_formats(cfg.save), checkpoint,
-                                  skip_existing)
-    if copied is not None:
-        yield events.Note(f"vectors.npy is a copy of the final checkpoint's W_in.npy, not a "
-                          f"hard link ({W_in.nbytes / 1e6:,.0f} MB more on disk): {copied}")
+    """Export (``write_vectors``), record the outputs and remove ``corpus.ids`` unless
+    ``cfg.keep_ids``, yielding ``Written``."""
+    paths, records = write_vectors(rundir, words, W_in, save_formats(cfg.save), checkpoint,
+                                   skip_existing)
+    record_outputs(rundir, checkpoint, records)
     if not cfg.keep_ids:
         rundir.ids.unlink(missing_ok=True)
     yield events.Written(tuple(paths))
@@ -111,8 +146,14 @@ def finish_ranks(comm, rundir: RunDir, cfg: Config, words, W_in, checkpoint=None
     """``finish`` for a distributed run (``comm``: ``w2v.train.mpi.Comm``): rank 0 writes the
     vectors, an error there is every rank's, and each rank removes its shard unless
     ``keep_ids``. Returns the paths written (rank 0) or ()."""
-    written = comm.agreed(lambda: comm.rank == 0 and write_vectors(
-        rundir, words, W_in, save_formats(cfg.save), checkpoint)[0])
+    def rank0():
+        if comm.rank != 0:
+            return None
+        paths, records = write_vectors(rundir, words, W_in, save_formats(cfg.save), checkpoint)
+        record_outputs(rundir, checkpoint, records)
+        return paths
+
+    written = comm.agreed(rank0)
     if not cfg.keep_ids:
         rundir.rank_ids(comm.rank).unlink(missing_ok=True)
     return tuple(written or ())

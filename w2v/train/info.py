@@ -1,11 +1,13 @@
 """What a run folder holds, for ``w2v info``: its config, vocabulary, progress, losses,
 evaluation scores and files, as data (``run_info``) and as text (``format_info``).
 
-It reads whatever is there and never trains, locks or verifies arrays, so it works on a
-finished run, on an interrupted or diverged one (checkpoints but no vectors), and on one that
-stopped before its first checkpoint (only the vocabulary). A part that cannot be read (a
-corrupt ``state.json``, say) becomes a line in ``problems`` instead of an error, so the rest
-is still shown; a folder that holds no part of a run is an error.
+It reads whatever is there and never trains or locks, so it works on a finished run, on an
+interrupted or diverged one (checkpoints but no vectors), and on one that stopped before its
+first checkpoint (only the vocabulary). Every file with a recorded size and sha256 is checked
+against it (``integrity.check``: each file is read once), and each damaged one is listed in
+``damage`` with how it can be recovered. A part that cannot be read (a corrupt
+``state.json``, say) becomes a line in ``problems`` instead of an error, so the rest is still
+shown; a folder that holds no part of a run is an error.
 
 The state comes from ``RUN/state.json`` (a copy of the last checkpoint's), else from the newest
 checkpoint's own ``state.json``. Per-epoch evaluation, when training stored it, is the state's
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from w2v.errors import RunError, W2VError
 from w2v.text.vocab import Vocab
+from w2v.train.integrity import check
 from w2v.train.rundir import RunDir
 from w2v.util.tables import format_table
 
@@ -46,6 +49,7 @@ def run_info(path) -> dict:
         raise RunError(f"{run.path} is not a w2v run folder (no {run.state.name}, no "
                        f"{run.checkpoints.name}/, no {run.vocab.name} with {run.ids.name})")
     problems: list[str] = []
+    damage = [vars(d) for d in check(run)]
     state, source = _read_state(run, problems)
     config = state.get("config") if isinstance(state.get("config"), dict) else {}
     status = _status(run, state, config)
@@ -55,7 +59,9 @@ def run_info(path) -> dict:
     return {
         "run": str(run.path),
         "status": status,
-        "status_text": STATUS_TEXT[status].format(done=done, planned=planned),
+        "status_text": STATUS_TEXT[status].format(done=done, planned=planned)
+        + (f"; {len(damage)} damaged file{'s' * (len(damage) > 1)}" if damage else ""),
+        "damage": damage,
         "resumable": status in (TRAINED, UNFINISHED),
         "state_file": source,
         "config": config,
@@ -158,6 +164,9 @@ def format_info(info: dict) -> str:
     files = [(f["name"] + ("/" if f["folder"] else ""), human_bytes(f["bytes"]))
              for f in info["files"]]
     blocks.append(format_table(files, ["file", "size"], right=(1,)))
+    if info["damage"]:
+        rows = [(d["file"], d["problem"], d["recovery"]) for d in info["damage"]]
+        blocks.append(format_table(rows, ["damaged file", "problem", "recovery"]))
     blocks += ["\n".join(f"warning: {p}" for p in info["problems"])] if info["problems"] else []
     return "\n\n".join(blocks)
 

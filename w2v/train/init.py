@@ -36,7 +36,7 @@ from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint, events, prepare
+from w2v.train import checkpoint, evaluation, events, preflight, prepare
 from w2v.train.loop import TrainState
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
@@ -50,11 +50,13 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     if old.path.resolve() == rundir.path.resolve():
         raise RunError("{=init} and {=out} are the same folder: continued training writes a "
                        "new run; choose another {=out}")
-    if not old.path.is_dir() or not old.has_checkpoint():
-        raise RunError(f"{old.path} has no checkpoint to start from: {{=init}} takes a w2v run "
-                       "folder")
+    _check_folder(old)
     skipped = []
     ckpt = checkpoint.latest(old, warn=skipped.append)
+    if ckpt.state.get("config", {}).get("loss") == "hs":
+        raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
+                       "hierarchical softmax cannot be continued ({=init}), as their output "
+                       "rows are tree nodes, not words; start a fresh run")
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
     cfg = init_config(ckpt.state["config"], settings)
@@ -64,9 +66,11 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
                        "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
                        "start a fresh run")
     srcs = sources(corpus)
+    evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
+    yield from preflight.check_threads(cfg)
     for message in skipped:
-        yield events.Note(message)
+        yield events.Alert(message)
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=force}} to replace it, or "
                        "choose another {=out}")
@@ -83,6 +87,7 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, text_vocab.total_words,
                          time.perf_counter() - t0)
+    yield from preflight.check_disk(cfg, len(vocab), len(vocab), rundir.path)
     rng = np.random.default_rng(cfg.seed)
     W_in, W_out = start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
     absent = sum(w not in text_vocab.index for w in old_vocab.words)
@@ -104,11 +109,21 @@ def init_config(stored: dict, given) -> Config:
         base = Config(**stored)
     except TypeError as e:
         raise ConfigError(f"the old run's stored config is not one this w2v reads ({e})") from None
-    cfg = Config(**{**base.to_dict(), **given})
+    cfg = base.replace(**given)  # an lr at the old arch's default follows a new arch
     if cfg.dim != base.dim:
         raise ConfigError(f"{{=dim}} is {cfg.dim}, but the run given to {{=init}} has "
                           f"vectors of dim {base.dim}; leave {{=dim}} out")
     return cfg
+
+
+def _check_folder(old: RunDir) -> None:
+    """``init`` must be a run folder with a checkpoint (not a vectors file, say)."""
+    what = ("does not exist" if not old.path.exists() else
+            "is a file, not a run folder" if not old.path.is_dir() else
+            "has no checkpoint to start from" if not old.has_checkpoint() else "")
+    if what:
+        raise RunError(f"{old.path} {what}: {{=init}} takes the folder of a w2v run (what "
+                       "{=out} was given when it trained)")
 
 
 def _check_rows(old: RunDir, ckpt, vocab: Vocab) -> None:

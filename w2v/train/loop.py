@@ -41,6 +41,7 @@ class TrainState:
     eval_history: list = field(default_factory=list)  # evaluation.py: one entry per epoch
     lr_schedule: list = field(default_factory=list)  # extend.py: [] is one decay from lr
     init: dict | None = None  # init.py: the run whose vectors this one started from
+    ids: dict | None = None  # session.py: corpus.ids' {"bytes", "words"}, checked on resume
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -151,14 +152,16 @@ class Loop:
         seed = int(rng.integers(2**63))
         loss_sum, pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1, seed)
         if not np.isfinite(loss_sum):
-            raise diverged(state.words_done)
+            raise diverged(state.words_done, n_words)
         state.position += len(piece)
         state.words_done += n_words
         state.add_loss(loss_sum, pairs)
         state.train_seconds = time.perf_counter() - self._t_start
         loss, pairs_so_far = state.epoch_loss
         return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr1,
-                               loss / max(pairs_so_far, 1), state.train_seconds)
+                               loss / max(pairs_so_far, 1), state.train_seconds,
+                               state.words_done - state.epoch * self.words_per_epoch,
+                               self.words_per_epoch, start[0])
 
     def _end_epoch(self) -> events.EpochDone:
         state = self.state
@@ -187,9 +190,21 @@ class StopRequested(Exception):
         self.path = path
 
 
-def diverged(words_done: int) -> DivergenceError:
-    return DivergenceError(
-        f"training diverged (NaN or inf after {words_done:,} words)", words_done=words_done)
+def diverged(words_done: int, chunk_words: int | None = None) -> DivergenceError:
+    """``words_done``: the words trained before the chunk (or period) in which it diverged,
+    ``chunk_words`` its length when known.
+
+    >>> str(diverged(0, 5000))
+    'training diverged (NaN or inf in the first 5,000 words)'
+    >>> str(diverged(10, 5))
+    'training diverged (NaN or inf between 10 and 15 words)'
+    """
+    if chunk_words is not None:
+        where = (f"in the first {chunk_words:,} words" if words_done == 0 else
+                 f"between {words_done:,} and {words_done + chunk_words:,} words")
+    else:
+        where = f"after {words_done:,} words" if words_done else "at the start of training"
+    return DivergenceError(f"training diverged (NaN or inf {where})", words_done=words_done)
 
 
 FINITE_BLOCK = 1 << 20  # values checked at a time: np.isfinite makes a boolean copy (1 MB)

@@ -12,25 +12,25 @@ by name. The corpus is optional on resume (the run knows its own) and checked wh
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, save_formats
+from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError, RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
-from w2v.text.read import STDIN, is_regular
+from w2v.text.read import STDIN
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
-from w2v.train.export import finish
+from w2v.train import corpus as corpus_record
+from w2v.train import evaluation, events, preflight, repair
 from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.mpi import check_ranks
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
+from w2v.util.diskfull import disk_full
 
 
 def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
@@ -42,18 +42,16 @@ def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
     return W_in, np.zeros((out_rows, d), dtype=np.float32)
 
 
-def fingerprint(paths) -> list[dict]:
-    """What resume checks: each input's absolute path and size (None for a stream)."""
-    return [{"path": STDIN, "size": None} if str(p) == STDIN else
-            {"path": str(Path(p).resolve()), "size": Path(p).stat().st_size
-             if is_regular(p) else None} for p in paths]
+fingerprint = corpus_record.by_path  # the record of a run whose inputs it does not read
 
 
 def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     cfg = settings if isinstance(settings, Config) else Config(**settings)
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
+    evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
+    yield from preflight.check_threads(cfg)
     if rundir.has_checkpoint() and not force:
         raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
                        "{=force} to replace it, or choose another {=out}")
@@ -62,16 +60,19 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     stats, t0 = CorpusStats(), time.perf_counter()
     size = total_size(srcs)
     counting = encoded.count_and_encode(
-        corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
+        srcs, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
         min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats,
         threads=min(2, cfg.workers))
     vocab = yield from _counting(counting, size)
     yield from _corpus_notes(stats)
-    vocab.save(rundir.vocab)
+    with disk_full(rundir.vocab, encoded.AGAIN):
+        vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
+    out_rows = output_rows(cfg.loss, len(vocab))
+    yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
-    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(corpus),
+    W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
+    state = TrainState(config=cfg.to_dict(), corpus=corpus_record.record(srcs, rundir.path),
                        rng=rng.bit_generator.state)
     return cfg, TrainingVocab(vocab), state, W_in, W_out
 
@@ -111,53 +112,53 @@ def _corpus_notes(stats: CorpusStats):
 
 
 def resume(rundir: RunDir, settings, corpus: list[str]):
-    skipped = []
-    ckpt = checkpoint.latest(rundir, warn=skipped.append)
-    for message in skipped:
-        yield events.Note(message)
+    ckpt = yield from repair.newest_good(rundir)
     check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
     state = TrainState.from_json(ckpt.state)
     cfg, extension = resumed_config(ckpt.state["config"], given, state)
+    evaluation.check_files(cfg)  # before a missing corpus.ids is encoded again
     yield events.Configured(cfg.to_dict(), resumed=True)
+    yield from preflight.check_threads(cfg)
     if extension:
         yield events.Note(extension)
-    check_same_corpus(state.corpus, corpus)
+    if corpus:  # optional: the run knows its own, and finds it again by content
+        state.corpus, corpus = corpus_record.find(state.corpus, corpus, rundir.path)
+    yield from repair.vocabulary(rundir, ckpt)
     vocab = Vocab.load(rundir.vocab)
     if state.epoch >= cfg.epochs:
-        ids_done = cfg.keep_ids or not rundir.ids.exists()
-        if rundir.saved_formats() == save_formats(cfg.save) and ids_done:
-            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
-                                     f"are in {rundir.path}")
-            return None
-        yield from finish(rundir, cfg, vocab.words, ckpt.W_in, ckpt.path, skip_existing=True)
+        yield from repair.finished(rundir, cfg, vocab.words, ckpt)
         return None
+    recorded = (state.ids or {}).get("bytes")
+    if rundir.ids.exists() and recorded is not None and rundir.ids.stat().st_size != recorded:
+        yield events.Alert(f"{rundir.ids} was changed since the run encoded it "
+                           f"({rundir.ids.stat().st_size:,} bytes, not {recorded:,}): "
+                           "encoding the corpus again")
+        rundir.ids.unlink()
     if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus)
+        _reencode(rundir, cfg, vocab, state.corpus, corpus)
     yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
     return cfg, TrainingVocab(vocab), state, ckpt.W_in, ckpt.W_out
 
 
 def check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
-    """The corpus given on resume (optional: the run knows its own) must be the stored one;
-    a stream cannot be checked, a file's size can."""
-    if not corpus:
-        return
-    now = fingerprint(corpus)
-    if [c["path"] for c in stored] != [c["path"] for c in now]:
-        raise CheckpointError("cannot resume on a different corpus: the run was trained on "
-                              + ", ".join(c["path"] for c in stored))
-    if any(a["size"] is not None and a != b for a, b in zip(stored, now)):
-        raise CheckpointError("cannot resume: the corpus file changed since the run started")
+    """The corpus given on resume (optional: the run knows its own) must be the stored one,
+    by content where the run recorded it (``corpus.find``)."""
+    if corpus:
+        corpus_record.find(stored, corpus, ".")
 
 
-def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict]) -> None:
-    """Rebuild a missing corpus.ids from the stored corpus files (not possible for a stream)."""
-    paths = [c["path"] for c in stored]
-    if any(c["size"] is None for c in stored):
-        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream "
-                          f"({', '.join(paths)}), which cannot be read again (a run keeps it "
-                          "with {=keep_ids})")
-    encoded.encode(paths, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
-
-
+def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict], given) -> None:
+    """Rebuild a missing corpus.ids from the corpus: the inputs given, or the stored files
+    where they are now; what was read must be the recorded text."""
+    if any(c["path"] == STDIN and "sha256" not in c for c in stored):
+        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream, "
+                          "which cannot be checked when read again (a run keeps it with "
+                          "{=keep_ids})")
+    srcs = sources(given or corpus_record.find(stored, [], rundir.path)[1])
+    encoded.encode(srcs, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
+    try:
+        corpus_record.check_read(stored, srcs)
+    except CheckpointError:
+        rundir.ids.unlink(missing_ok=True)
+        raise

@@ -6,10 +6,14 @@ A run folder holds::
     RUN/corpus.ids                 the encoded corpus (int32 ids, -1 between sentences), kept
                                    after the end only if asked (``keep_ids``)
     RUN/corpus.rank-000.ids, ...   a distributed run's encoded shards, one per rank
-    RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, state.json (see checkpoint.py)
-    RUN/state.json                 a copy of the last checkpoint's state (config, loss history)
+    RUN/checkpoints/ckpt-000007/   W_in.npy, W_out.npy, vocab.txt, state.json (checkpoint.py)
+    RUN/checkpoints/damaged-ckpt-000008/   a checkpoint found damaged on resume, set aside
+    RUN/state.json                 the last checkpoint's state (config, loss history), and at
+                                   the end the size and sha256 of each output (``outputs``)
     RUN/vectors.npy, vectors.bin, vectors.txt   the final vectors, the formats of ``save``;
-                                   vectors.npy is the final checkpoint's W_in.npy (a hard link)
+                                   vectors.npy has the bytes of the final checkpoint's W_in.npy
+                                   in a file of its own (export.py)
+    RUN/vectors.npy.changed, ...   an output found changed, kept aside when resume rebuilt it
     RUN/words.png, loss.png        plots, when drawn
     RUN/.lock                      held (flock) by the process training in the folder
 
@@ -168,23 +172,26 @@ class RunDir:
             self.path.rmdir()
 
     def clear(self) -> None:
-        """Remove the files of a previous run (only those this module names), for a fresh run
-        in the same folder."""
+        """Remove the files of a previous run (only those this module names, and the changed
+        outputs a resume kept aside), for a fresh run in the same folder."""
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
                      *map(self.plot, PLOTS)):
             path.unlink(missing_ok=True)
-        for path in self.path.glob("corpus.rank-*.ids"):
+        for path in (*self.path.glob("corpus.rank-*.ids"), *self.path.glob("*.changed")):
             path.unlink()
 
 
 def default_run(corpus: str, root="runs") -> Path:
-    """``runs/<corpus name>`` (compression and .txt suffixes dropped; ``stdin`` for ``-``).
+    """``runs/<corpus name>`` (compression and .txt suffixes dropped); ``stdin`` for ``-`` and
+    for what is not a regular file: a pipe (``<(zcat wiki.gz)`` is ``/dev/fd/63``), a device.
 
     >>> str(default_run("data/wiki.txt.gz")), str(default_run("-"))
     ('runs/wiki', 'runs/stdin')
     """
-    name = "stdin" if corpus == "-" else Path(corpus).name
+    piped = corpus == "-" or str(corpus).startswith(("/dev/", "/proc/")) or (
+        Path(corpus).exists() and not Path(corpus).is_file())
+    name = "stdin" if piped else Path(corpus).name
     for suffix in (".gz", ".bz2", ".xz", ".txt"):
         name = name.removesuffix(suffix)
     return Path(root) / (name or "corpus")

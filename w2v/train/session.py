@@ -9,19 +9,21 @@ final vectors, as a generator of ``events``.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
   counting or the final export they stop at once (nothing half-written is left: the encoded
   corpus and the vector files are written atomically) and raise ``Interrupted`` too.
-- The end (``export.finish``): the vectors in the formats of ``save``, ``vectors.npy`` sharing
-  the final checkpoint's file, and ``corpus.ids`` removed unless ``keep_ids``.
+- The end (``export.finish``): the vectors in the formats of ``save``, recorded by size and
+  sha256 in ``RUN/state.json``, and ``corpus.ids`` removed unless ``keep_ids``. A resumed run
+  whose files are damaged is repaired from the newest intact checkpoint (``repair.py``).
 """
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import closing
 
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.errors import CorpusError, DivergenceError, Interrupted, RunError
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
 from w2v.train import init as init_run
@@ -30,7 +32,7 @@ from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
-from w2v.train.signals import SignalTrap
+from w2v.train.signals import SignalTrap, signal_of
 from w2v.train.startup import skip_blas_probe
 
 
@@ -71,8 +73,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
                 setup = yield from prepare.fresh(rundir, settings, corpus, force)
             if setup is not None:
                 yield from _train(rundir, *setup, trap)
-        except KeyboardInterrupt:
-            raise interrupted(rundir) from None
+        except KeyboardInterrupt as e:
+            raise interrupted(rundir, signal_of(e)) from None
 
 
 def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str]:
@@ -85,19 +87,19 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
                 if isinstance(event, events.Written):
                     written = list(event.paths)
                 on_event(event)
-        except KeyboardInterrupt:
-            raise interrupted(out) from None
+        except KeyboardInterrupt as e:
+            raise interrupted(out, signal_of(e)) from None
     return written
 
 
-def interrupted(rundir) -> Interrupted:
-    """The error for an interruption, saying what was kept."""
+def interrupted(rundir, signum: int = signal.SIGINT) -> Interrupted:
+    """The error for an interruption by ``signum``, saying what was kept."""
     rundir = rundir if isinstance(rundir, RunDir) else RunDir(rundir)
     if rundir.path.is_dir() and rundir.has_checkpoint():
         return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True)
+                           out=str(rundir.path), resumable=True, signal=int(signum))
     return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False)
+                       out=str(rundir.path), resumable=False, signal=int(signum))
 
 
 def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
@@ -116,6 +118,12 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
+    ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
+    if state.ids not in (None, ids):  # the size is checked on resume: the words differ
+        raise RunError(f"{rundir.ids} changed since the run encoded it ({words_per_epoch:,} "
+                       f"words, not {state.ids['words']:,}): delete it and resume, which "
+                       "encodes the corpus again")
+    state.ids = ids
     loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
                 n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
                                                                     W_in, W_out)),
@@ -126,7 +134,7 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
             final = loop.checkpoint()
             yield events.CheckpointSaved(final, state.words_done)
     except StopRequested:
-        raise interrupted(rundir) from None
+        raise interrupted(rundir, trap.first) from None
     except DivergenceError as e:
         raise _diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)

@@ -5,6 +5,10 @@ renamed over it, then the folder fsynced so the rename itself survives a power c
 ``atomic_group`` does the same for several files that belong together (the final vectors in
 three formats): all are written first, then all renamed at once with signals held back, so a
 reader never sees some of them new and some old or missing.
+
+Only a regular file or a missing path is ever replaced: renaming onto ``/dev/stdout`` (as root,
+in a container) would swap the terminal or pipe for a regular file, and onto a folder or a FIFO
+would lose what a reader expects there, so those are refused before anything is written.
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ def _fsync_file(path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def check_replaceable(path: Path) -> None:
+    """Raise unless ``path`` is missing or a regular file (a symlink counts as what it names)."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "will not replace a folder with a file", str(path))
+    if path.exists() and not path.is_file():
+        raise FileExistsError(17, "will not replace what is not a regular file (a device, pipe "
+                              "or socket) with one", str(path))
 
 
 def _temp_name(path: Path) -> Path:
@@ -62,6 +75,7 @@ def atomic_group():
 
     def stage(path) -> Path:
         path = Path(path)
+        check_replaceable(path)
         staged.append((_temp_name(path), path))
         return staged[-1][0]
 

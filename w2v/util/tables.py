@@ -124,9 +124,19 @@ def format_skipped(report: dict) -> list[str]:
 
 def format_answers(report: dict) -> str:
     """An ``answer_questions`` batch: each question and its table, then what was skipped."""
-    blocks = ["{} - {} + {} = ?\n".format(*a["query"]) + format_ranked(a["results"])
-              for a in report["answers"]]
-    return "\n".join(blocks + format_skipped(report))
+    blocks = ["{} - {} + {} = ?".format(*a["query"]) + _verdict(a) + "\n"
+              + format_ranked(a["results"]) for a in report["answers"]]
+    total = ([f"hits: {report['hits']} of {report['with_answer']} questions with an expected "
+              "answer (the top result)"] if "hits" in report else [])
+    return "\n".join(blocks + total + format_skipped(report))
+
+
+def _verdict(answer: dict) -> str:
+    """`` hit (queen)`` or `` miss (expected queen)`` for a question with its answer."""
+    if "hit" not in answer:
+        return ""
+    return f"  hit ({answer['expected']})" if answer["hit"] else \
+        f"  miss (expected {answer['expected']})"
 
 
 def answers_record(report: dict) -> dict:

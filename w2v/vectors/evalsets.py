@@ -1,5 +1,6 @@
 """The evaluation sets packaged with w2v (``w2v/data/eval/``; its README.md records where each
-comes from and its licence), and how a name or a path on the command line becomes a file.
+comes from and its licence), how a name or a path on the command line becomes a file, and how
+evaluation reads a set's lines and matches its words (case folded, most frequent row first).
 
 >>> resolve("google", "analogies")[0], resolve("wordsim353", "similarity")[1].name
 ('google', 'wordsim353.tsv')
@@ -8,8 +9,12 @@ comes from and its licence), and how a name or a path on the command line become
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from w2v.errors import VectorsError
+
+if TYPE_CHECKING:
+    from w2v.vectors.vectors import Vectors
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "eval"
 
@@ -55,3 +60,25 @@ def resolve(value: str, kind: str) -> tuple[str, Path]:
         raise VectorsError(f"{value} is a folder, not a file")
     raise VectorsError(f"{value} is neither a file nor a built-in {KIND[kind]} set "
                        f"({', '.join(names(kind))})")
+
+
+def folded_index(
+    vectors: Vectors, n: int, case_insensitive: bool
+) -> tuple[list[str], dict[str, int]]:
+    """The first ``n`` words folded (upper-cased when case-insensitive), and folded word ->
+    its first, i.e. most frequent, row (gensim's and word2vec.c's rule)."""
+    folded = [w.upper() for w in vectors.words[:n]] if case_insensitive else vectors.words[:n]
+    first: dict[str, int] = {}
+    for i, w in enumerate(folded):
+        first.setdefault(w, i)
+    return folded, first
+
+
+def read_lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            yield from f
+    except FileNotFoundError:
+        raise VectorsError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise VectorsError(f"{path} is a directory, not a file") from None

@@ -1,4 +1,5 @@
-"""Evaluation of Vectors: analogy accuracy and word-pair correlation, equal to gensim's numbers.
+"""Evaluation of Vectors: analogy accuracy (here) and word-pair correlation (``word_pairs.py``),
+equal to gensim's numbers.
 
 Both read the task file line by line, keep the ``restrict_vocab`` most frequent words, fold case
 like gensim and word2vec.c's compute-accuracy, and report coverage next to the score. Analogy
@@ -11,15 +12,15 @@ batch of ``a b c`` lines and counts what it skips, as evaluation does.
 
 from __future__ import annotations
 
-import math
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from w2v.config import RESTRICT_VOCAB
 from w2v.errors import VectorsError
 from w2v.util.tables import format_skipped
-from w2v.vectors.subword_vectors import oov_rows
+from w2v.vectors.evalsets import folded_index, read_lines
+from w2v.vectors.word_pairs import evaluate_word_pairs
 
 if TYPE_CHECKING:
     from w2v.vectors.vectors import Vectors
@@ -29,7 +30,7 @@ ANALOGY_CANDIDATES = 5  # evaluation looks at the top 5 answers, like gensim
 
 
 def evaluate_analogies(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True
+    vectors: Vectors, path, restrict_vocab: int = RESTRICT_VOCAB, case_insensitive=True
 ) -> dict:
     """Accuracy on a questions-words file (``: section`` lines, then ``a b c d`` lines).
 
@@ -47,9 +48,9 @@ def evaluate_analogies(
     ``oov_skipped``, ``coverage`` = seen / questions, and the ``restrict_vocab`` cutoff.
     """
     n = vectors.cutoff(restrict_vocab)
-    folded, first = _folded_index(vectors, n, case_insensitive)
+    folded, first = folded_index(vectors, n, case_insensitive)
     names, questions, pending, invalid = [], 0, [], 0
-    for lineno, line in enumerate(_read_lines(path), start=1):
+    for lineno, line in enumerate(read_lines(path), start=1):
         if line.startswith(": "):
             names.append(line.lstrip(": ").strip())
             continue
@@ -93,97 +94,12 @@ def evaluate_analogies(
     }
 
 
-def evaluate_word_pairs(
-    vectors: Vectors, path, restrict_vocab: int = 300_000, case_insensitive=True,
-    oov: str = "skip",
-) -> dict:
-    """Spearman's rho (and Pearson's r) between human scores and cosine similarities.
-
-    Reads tab-separated lines whose first three fields are ``word1 word2 score``
-    (WordSim-353, SimLex-999, MEN style); ``#`` comments and lines whose third field is not a
-    number are skipped and counted in ``invalid_lines``. Equal to gensim's
-    ``evaluate_word_pairs`` on three-column files: a pair with a word outside the
-    ``restrict_vocab`` most frequent words is out-of-vocabulary and skipped, case folding as
-    in ``evaluate_analogies``. Unlike gensim, extra columns are allowed and spaces around the
-    words are stripped. ``oov_ratio`` is a fraction (gensim returns a percentage). When the
-    human or the model scores are all equal the correlations are undefined: NaN, as gensim,
-    with a ``notes`` entry saying which side is constant.
-
-    ``oov="subwords"``, for vectors with n-gram rows (a fastText ``.bin``): a pair with a word
-    outside the ``restrict_vocab`` words is scored with that word's vector from its spelling in
-    the file (``SubwordRows.vector``) instead of skipped; ``from_ngrams`` counts those pairs,
-    and a word with no n-gram is still out-of-vocabulary.
-    """
-    ngram_rows = oov_rows(vectors, oov)
-    n = vectors.cutoff(restrict_vocab)
-    _, first = _folded_index(vectors, n, case_insensitive)
-    gold, rows, skipped, invalid = [], [], 0, 0
-    ngram_gold, ngram_model = [], []
-    for item in _pair_lines(path, case_insensitive):
-        if item is None:
-            invalid += 1
-            continue
-        score, raw, (a, b) = item
-        if a not in first or b not in first:
-            cos = _ngram_cosine(vectors, raw, (a, b), first, ngram_rows)
-            if cos is None:
-                skipped += 1
-                continue
-            ngram_gold.append(score)
-            ngram_model.append(cos)
-            continue
-        gold.append(score)
-        rows.append((first[a], first[b]))
-    from_ngrams = len(ngram_gold)
-    gold += ngram_gold
-    if len(gold) < 2:
-        raise VectorsError(
-            f"{path}: {len(gold)} word pairs are in the vocabulary, need at least two "
-            f"({skipped} out of vocabulary, {invalid} lines not 'word1<TAB>word2<TAB>score')"
-        )
-    left, right = np.array(rows, dtype=np.int64).reshape(-1, 2).T
-    model = np.concatenate([np.einsum("ij,ij->i", vectors.unit[left], vectors.unit[right]),
-                            ngram_model])
-    total = len(gold) + skipped
-    notes: list[str] = []
-    spearman, pearson = _correlations(np.array(gold), model, path, notes)
-    return {
-        "spearman": spearman,
-        "pearson": pearson,
-        "pairs": len(gold),
-        "from_ngrams": from_ngrams,
-        "oov_skipped": skipped,
-        "oov_ratio": skipped / total,
-        "coverage": len(gold) / total,
-        "invalid_lines": invalid,
-        "restrict_vocab": n,
-        "case_insensitive": case_insensitive,
-        "notes": notes,
-    }
-
-
-def _correlations(gold: np.ndarray, model: np.ndarray, path, notes: list) -> tuple:
-    """Spearman's rho and Pearson's r. A correlation with a constant is undefined, so that
-    case is NaN and a note up front (scipy would warn); any other scipy warning (a nearly
-    constant input, say) becomes a note too."""
-    from scipy import stats
-
-    for name, scores in (("human scores", gold), ("model's similarities", model)):
-        if np.ptp(scores) == 0:
-            notes.append(f"{path}: the {name} of all {len(scores)} pairs are equal "
-                         f"({float(scores[0]):g}): the correlation is undefined")
-    if notes:
-        return math.nan, math.nan
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = float(stats.spearmanr(gold, model)[0]), float(stats.pearsonr(gold, model)[0])
-    notes += [f"{path}: {w.message}" for w in caught]
-    return result
-
-
 def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add") -> dict:
     """Answer one ``a b c`` analogy per line, skipping what cannot be answered instead of
-    stopping there: one typo in a long batch used to discard every answer after it.
+    stopping there: one typo in a long batch used to discard every answer after it. A line
+    ``a b c d`` (questions-words.txt) also gives the expected answer d: its answer carries
+    ``expected`` and ``hit`` (d is the top result), and the report ``hits`` of ``with_answer``
+    such lines; ``: section`` lines are skipped.
 
     Blank lines are ignored; lines are numbered from 1, as in the file. A line whose words are
     not all in the vocabulary goes to ``skipped_oov`` with its ``unknown`` words, a line that
@@ -195,9 +111,10 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
     answers, oov, malformed, questions = [], [], [], 0
     for lineno, line in enumerate(lines, start=1):
         words = line.split()
-        if not words:
+        if not words or words[0].startswith(":"):  # blank, or a section of questions-words
             continue
         questions += 1
+        words, expected = (words[:3], words[3]) if len(words) == 4 else (words, None)
         if len(words) != 3 or len({vectors.key(w) for w in words}) < 3:
             malformed.append({"line": lineno, "text": line.strip()})
             continue
@@ -206,16 +123,23 @@ def answer_questions(vectors: Vectors, lines, topn: int = 10, method: str = "add
             oov.append({"line": lineno, "query": words, "unknown": unknown})
             continue
         results = vectors.analogy(*words, topn=topn, method=method)
-        answers.append({"line": lineno, "query": words, "results": results})
+        answer = {"line": lineno, "query": words, "results": results}
+        if expected is not None:
+            hit = bool(results) and vectors.key(results[0][0]) == vectors.key(expected)
+            answer.update(expected=expected, hit=hit)
+        answers.append(answer)
     report = {"questions": questions, "answered": len(answers), "answers": answers,
               "skipped_oov": oov, "malformed": malformed}
+    expected = [a["hit"] for a in answers if "hit" in a]
+    if expected:
+        report["hits"], report["with_answer"] = sum(expected), len(expected)
     if not answers:
         raise VectorsError("; ".join(["no question could be answered", *format_skipped(report)])
                            if questions else "no questions: every line is blank")
     return report
 
 
-def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_000,
+def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = RESTRICT_VOCAB,
              case_insensitive=True, oov: str = "skip") -> dict:
     """``w2v evaluate``: ``analogies`` and ``similarity`` are [(label, path)] (see
     ``evalsets.choose``). Returns ``{"analogies": report or absent, "similarity": {label:
@@ -229,18 +153,6 @@ def evaluate(vectors: Vectors, analogies, similarity, restrict_vocab: int = 300_
                                                        case_insensitive, oov)
                             for label, path in similarity}
     return report
-
-
-def _folded_index(
-    vectors: Vectors, n: int, case_insensitive: bool
-) -> tuple[list[str], dict[str, int]]:
-    """The first ``n`` words folded (upper-cased when case-insensitive), and folded word ->
-    its first, i.e. most frequent, row (gensim's and word2vec.c's rule)."""
-    folded = [w.upper() for w in vectors.words[:n]] if case_insensitive else vectors.words[:n]
-    first: dict[str, int] = {}
-    for i, w in enumerate(folded):
-        first.setdefault(w, i)
-    return folded, first
 
 
 def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
@@ -259,39 +171,4 @@ def _answer(vectors: Vectors, pending, n: int, folded: list[str]):
                          folded[candidates[-1]] if candidates else None)
         yield predicted == expected
 
-
-def _pair_lines(path, case_insensitive: bool):
-    """Per line of a word-pair file: (score, the two words as written, the two folded), or None
-    for a line whose third field is not a number; comments and blank lines are left out."""
-    for line in _read_lines(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.rstrip("\r\n").split("\t")
-        try:
-            score = float(fields[2])
-        except (IndexError, ValueError):
-            yield None
-            continue
-        raw = fields[0].strip(), fields[1].strip()
-        yield score, raw, (raw[0].upper(), raw[1].upper()) if case_insensitive else raw
-
-
-def _ngram_cosine(vectors: Vectors, words, folded, first: dict, ngram_rows):
-    """The cosine of a pair with a word outside the evaluated ones (its vector from its n-grams,
-    as written in the file); None when the pair is skipped (no n-gram rows or no vector)."""
-    if ngram_rows is None:
-        return None
-    units = [vectors.unit[first[key]] if key in first else ngram_rows.unit_vector(word)
-             for word, key in zip(words, folded)]
-    return None if any(u is None for u in units) else float(units[0] @ units[1])
-
-
-def _read_lines(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            yield from f
-    except FileNotFoundError:
-        raise VectorsError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise VectorsError(f"{path} is a directory, not a file") from None
 

@@ -3,14 +3,20 @@ another format, optionally only some rows.
 
 Formats, each written atomically (temporary files renamed into place together):
 
-- ``tsv``: for the TensorBoard Embedding Projector (projector.tensorflow.org, "Load"), a
-  folder holding ``vectors.tsv`` (one row of tab-separated values per word, no header) and
-  ``metadata.tsv`` (the words, one per line: with a single column the projector wants no
-  header). The output path is that folder, created if missing.
-- ``txt`` / ``bin``: word2vec.c's text and binary formats (gensim's ``load_word2vec_format``).
-- ``npy``: the output path is the ``.npy`` matrix; the vocabulary goes to ``vocab.txt`` beside
-  it, as ``Vectors.load`` expects, with the run's word counts (0 when the source has none, a
-  word2vec or GloVe file).
+- ``tsv``: for the TensorBoard Embedding Projector (projector.tensorflow.org, "Load"): the
+  vectors (one row of tab-separated values per word, no header) and the metadata (the words,
+  one per line: with a single column the projector wants no header). An output path ending in
+  ``.tsv`` is the vectors file, with ``NAME.metadata.tsv`` beside it; any other path is a
+  folder, created if missing, holding ``vectors.tsv`` and ``metadata.tsv``.
+- ``txt`` / ``bin``: word2vec.c's text and binary formats (gensim's ``load_word2vec_format``);
+  the output path ``-`` writes them to a stream (standard output) instead of a file.
+- ``npy``: the output path is the ``.npy`` matrix; the vocabulary goes to ``NAME.vocab.txt``
+  beside ``NAME.npy``, as ``Vectors.load`` expects, with the run's word counts (0 when the
+  source has none, a word2vec or GloVe file). Named after the array, so two exports into one
+  folder keep their own vocabularies.
+
+Without a format, the output path's extension gives it (``.txt``, ``.bin``, ``.npy``, ``.tsv``;
+``-`` is text).
 
 Values are written with ``%.9g``, which round-trips float32 exactly. A fastText ``.bin`` exports
 its words' vectors, each the mean of the word's own row and its n-gram rows (what fastText's
@@ -31,27 +37,34 @@ from w2v.errors import VectorsError
 from w2v.text.vocab import Vocab
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_group
-from w2v.vectors.formats import NPY_MAGIC, write_word2vec
+from w2v.vectors.formats import NPY_MAGIC, npy_vocab, write_records, write_word2vec
 from w2v.vectors.vectors import Vectors
 
 FORMATS = ("tsv", "txt", "bin", "npy")
+STDOUT = "-"
 TSV_VECTORS, TSV_METADATA = "vectors.tsv", "metadata.tsv"
 BLOCK_VALUES = 1 << 16  # values formatted per write, as formats.write_records
 
 
-def export_vectors(source, fmt: str, out, words=None, top=None, force=False) -> dict:
-    """Export ``source`` (a run folder or a vectors file) as ``fmt`` to ``out``; ``words``
-    (in their order, repeats dropped) or ``top`` (the most frequent) limit the rows. Returns
-    ``{"paths", "rows", "dim", "missing", "notes"}``: ``missing`` are the words not in the
-    vocabulary, which are skipped; ``notes`` say what the export leaves behind."""
-    if fmt not in FORMATS:
-        raise VectorsError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+def export_vectors(source, fmt: str | None, out, words=None, top=None, force=False,
+                   stream=None) -> dict:
+    """Export ``source`` (a run folder or a vectors file) as ``fmt`` (None: from ``out``'s
+    extension) to ``out`` (``"-"``: to the binary file object ``stream``); ``words`` (in their
+    order, repeats dropped) or ``top`` (the most frequent) limit the rows. Returns ``{"paths",
+    "rows", "dim", "missing", "notes"}``: ``missing`` are the words not in the vocabulary, which
+    are skipped; ``notes`` say what the export leaves behind."""
+    fmt = infer_format(out, fmt)
     vectors = Vectors.load(source)
     rows, missing = select_rows(vectors, words, top)
-    paths = targets(fmt, Path(out))
-    _check_targets(paths, fmt, force)
     matrix = vectors.vectors[rows]  # a slice of a memory-mapped .npy stays on disk
     chosen = vectors.words[rows] if isinstance(rows, slice) else [vectors.words[i] for i in rows]
+    done = {"rows": len(chosen), "dim": vectors.dim, "missing": missing,
+            "notes": _left_behind(vectors, source, out)}
+    if str(out) == STDOUT:
+        write_records(stream, chosen, matrix, binary=fmt == "bin")
+        return {**done, "paths": ["standard output"]}
+    paths = targets(fmt, Path(out))
+    _check_targets(paths, fmt, force)
     paths[0].parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("txt", "bin"):
         write_word2vec(paths[0], chosen, matrix, binary=fmt == "bin")
@@ -59,11 +72,34 @@ def export_vectors(source, fmt: str, out, words=None, top=None, force=False) -> 
         _write_tsv(paths, chosen, matrix)
     else:
         _write_npy(paths, chosen, matrix, _source_vocab(Path(source), vectors), rows)
-    notes = [] if vectors.subwords is None else [
-        f"{paths[0]} holds whole-word vectors only: the n-gram rows that give a vector to words "
-        f"outside the vocabulary stay in {source}"]
-    return {"paths": [str(p) for p in paths], "rows": len(chosen), "dim": vectors.dim,
-            "missing": missing, "notes": notes}
+    return {**done, "paths": [str(p) for p in paths]}
+
+
+def _left_behind(vectors: Vectors, source, out) -> list[str]:
+    """The note for a fastText ``.bin``: no export format holds its n-gram rows."""
+    if vectors.subwords is None:
+        return []
+    name = "standard output" if str(out) == STDOUT else out
+    return [f"{name} holds whole-word vectors only: the n-gram rows that give a vector to words "
+            f"outside the vocabulary stay in {source}"]
+
+
+def infer_format(out, fmt: str | None) -> str:
+    """``fmt``, or the format ``out``'s extension names (``-``: txt); checks that a stream
+    gets a word2vec format."""
+    if fmt is None:
+        suffix = "txt" if str(out) == STDOUT else Path(out).suffix.lower().lstrip(".")
+        if suffix not in FORMATS:
+            raise VectorsError(f"cannot tell the format from {out}'s extension; give {{=format}} "
+                               f"({', '.join(FORMATS)}) or an output ending in .txt, .bin, .npy "
+                               "or .tsv")
+        fmt = suffix
+    if fmt not in FORMATS:
+        raise VectorsError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if str(out) == STDOUT and fmt not in ("txt", "bin"):
+        raise VectorsError(f"{fmt} writes several files, so it cannot go to standard output "
+                           "(-); use txt or bin there")
+    return fmt
 
 
 def select_rows(vectors: Vectors, words=None, top=None):
@@ -89,24 +125,29 @@ def select_rows(vectors: Vectors, words=None, top=None):
 
 def targets(fmt: str, out: Path) -> list[Path]:
     """The files an export writes."""
+    if fmt == "tsv" and out.suffix.lower() == ".tsv":
+        return [out, out.with_name(out.stem + ".metadata.tsv")]
     if fmt == "tsv":
         return [out / TSV_VECTORS, out / TSV_METADATA]
     if fmt == "npy":
-        return [out, RunDir(out.parent).vocab]
+        return [out, out.with_name(out.stem + ".vocab.txt")]
     return [out]
 
 
 def _check_targets(paths: list[Path], fmt: str, force: bool) -> None:
     if fmt == "tsv" and paths[0].parent.exists() and not paths[0].parent.is_dir():
-        raise VectorsError(f"{paths[0].parent} is a file; a tsv export writes a folder")
+        raise VectorsError(f"{paths[0].parent} is a file; a tsv export writes a folder (or give "
+                           "an output ending in .tsv)")
     for path in paths:
         run = RunDir(path.parent)
         if run.owns(path) and (run.state.is_file() or run.checkpoint_dirs()):
-            beside = " (an npy export writes vocab.txt beside the .npy)" if fmt == "npy" else ""
-            raise VectorsError(f"{path} is a file of the w2v run in {run.path}{beside}; export "
-                               "to another path")
+            raise VectorsError(f"{path} is a file of the w2v run in {run.path}; export to "
+                               "another path")
         if path.is_dir():
             raise VectorsError(f"{path} is a folder")
+        if path.exists() and not path.is_file():
+            raise VectorsError(f"{path} is not a regular file, and only one is replaced; to "
+                               f"write to standard output give {{=out}} -")
         if path.exists() and not force:
             raise VectorsError(f"{path} exists; add {{=force}} to replace it")
 
@@ -130,7 +171,7 @@ def _write_metadata(f, words: list[str]) -> None:
 
 
 def _write_npy(paths: list[Path], words: list[str], matrix, vocab: Vocab | None, rows) -> None:
-    """The matrix and a ``vocab.txt`` with the source's counts for the chosen rows."""
+    """The matrix and its vocabulary with the source's counts for the chosen rows."""
     if vocab is None:
         counts, total = np.zeros(len(words), np.int64), 0
     else:
@@ -142,14 +183,14 @@ def _write_npy(paths: list[Path], words: list[str], matrix, vocab: Vocab | None,
 
 
 def _source_vocab(source: Path, vectors: Vectors) -> Vocab | None:
-    """The vocabulary (with counts) of a run folder or of a ``.npy`` beside ``vocab.txt``; None
-    for a word2vec or GloVe file, which carry no counts."""
+    """The vocabulary (with counts) of a run folder or of a ``.npy`` (``formats.npy_vocab``);
+    None for a word2vec or GloVe file, which carry no counts."""
     if source.is_dir():
         path = RunDir(source).vocab
     else:
         with open(source, "rb") as f:
             if f.read(len(NPY_MAGIC)) != NPY_MAGIC:
                 return None
-        path = RunDir(source.parent).vocab
+        path = npy_vocab(source)
     vocab = Vocab.load(path)
     return vocab if vocab.words == vectors.words else None

@@ -3,7 +3,9 @@
 Readers return ``(words, matrix)`` and know nothing of queries; ``Vectors.load`` picks the reader.
 The formats:
 
-- a ``.npy`` file (magic ``\\x93NUMPY``, memory-mapped) with a ``vocab.txt`` beside it;
+- a ``.npy`` file (magic ``\\x93NUMPY``, memory-mapped) with its vocabulary beside it:
+  ``NAME.vocab.txt`` for ``NAME.npy`` (what ``w2v export`` writes, so two exports can share a
+  folder), else ``vocab.txt`` (a run folder's layout, and exports before that naming);
 - word2vec text: a ``V d`` header line, then ``word v1 ... vd`` lines (word2vec.c ``-binary 0``
   and gensim's ``save_word2vec_format``, with or without a trailing space);
 - word2vec binary: the same header, then ``word``, a space and d little-endian float32, with an
@@ -44,11 +46,19 @@ MAX_WORD_BYTES = 100_000  # a binary "word" longer than this means the file is n
 GZIP_MAX_RATIO = 1032  # deflate's largest expansion (zlib FAQ): a bound on a .gz's content
 
 
+def npy_vocab(path: Path) -> Path:
+    """The vocabulary of the ``.npy`` at ``path``: ``NAME.vocab.txt`` if it exists, else the
+    ``vocab.txt`` beside it (which may not exist either)."""
+    own = path.with_name(path.stem + ".vocab.txt")
+    return own if own.is_file() else RunDir(path.parent).vocab
+
+
 def read_npy(path: Path) -> tuple[list[str], np.ndarray]:
-    """A ``.npy`` matrix, memory-mapped, and the words of the ``vocab.txt`` beside it."""
-    vocab_path = RunDir(path.parent).vocab
+    """A ``.npy`` matrix, memory-mapped, and the words of its vocabulary (``npy_vocab``)."""
+    vocab_path = npy_vocab(path)
     if not vocab_path.is_file():
-        raise VectorsError(f"{path} needs its vocabulary: {vocab_path} does not exist")
+        raise VectorsError(f"{path} needs its vocabulary: {vocab_path} does not exist (nor "
+                           f"{path.with_name(path.stem + '.vocab.txt')})")
     vocab = Vocab.load(vocab_path)
     try:
         matrix = np.load(path, mmap_mode="r")  # large runs: pages load on demand
@@ -168,7 +178,8 @@ def _read_records(f, V: int, d: int, path: Path, most: int):
         f.seek(start)
         words, matrix, at_end = _read_binary_records(f, V, d, path, room)
         if whole_file and not at_end:
-            raise VectorsError(f"{path} has data after its {V} binary records")
+            raise VectorsError(f"{path} has data after the {V:,} binary records its header "
+                              "announces: the header and the rows disagree")
         return words, matrix
 
     if (tokens is not None and numbers == len(tokens) == d) or not first.strip():
@@ -184,7 +195,7 @@ def _read_records(f, V: int, d: int, path: Path, most: int):
             return binary(whole_file=True)
         except VectorsError:
             return text()
-    return binary(whole_file=False)
+    return binary(whole_file=True)
 
 
 def _parse_header(line: bytes) -> tuple[int, int] | None:
@@ -246,7 +257,19 @@ def _read_text_records(f, V: int, d: int, path: Path, room: int):
         except ValueError:
             raise VectorsError(f"{path}: vector {i + 1} has a non-number") from None
         words.append(parts[0].decode("utf-8", errors="replace"))
+    _check_no_more(f, V, path)
     return words, matrix
+
+
+def _check_no_more(f, V: int, path: Path) -> None:
+    """Only blank lines may follow the V records the header announces: a header claiming fewer
+    rows than the file holds would otherwise load silently and then call the words past its
+    count unknown."""
+    extra = sum(1 for line in f if line.strip())
+    if extra:
+        raise VectorsError(f"{path}: its header says {V:,} vectors but {V + extra:,} lines of "
+                           "vectors follow it: the header and the rows disagree (fix the "
+                           "header's first number)")
 
 
 def _read_binary_records(f, V: int, d: int, path: Path, room: int):

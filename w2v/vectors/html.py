@@ -21,8 +21,12 @@ What the page holds (``page_data``), one JSON object in a ``<script type="applic
   each k, then an O(n²) silhouette), and on real word vectors every k scores about 0.05 and the
   search picks k = 2, which paints thousands of words in two colours. MiniBatchKMeans with 10
   clusters (tab10's ten colours, the most a reader tells apart) takes ~1 s at 20,000 words;
+- ``names``: for each cluster the ``NAME_WORDS`` members nearest its centroid (``cluster_names``),
+  which the legend shows: a cluster's most frequent members are function words ("and, as,
+  with") whatever the cluster is about;
 - ``neighbours``: for each word its ``NEIGHBOURS`` nearest plotted words by cosine of the
-  full-dimensional vectors, best first, and the cosines rounded to 0.01 (int8 hundredths).
+  full-dimensional vectors, best first, and the cosines rounded to 0.01 (int8 hundredths). Only
+  plotted words, which the page can point at, and the page says so.
 
 Arrays are packed as ``{"dtype", "shape", "b64"}``: little-endian bytes in base64, which is 2-3×
 smaller than JSON numbers (20,000 words: ~1.2 MB). Words are JSON strings; ``<``, ``>`` and ``&``
@@ -45,11 +49,12 @@ from w2v.errors import VectorsError
 from w2v.util.atomic import atomic_write
 from w2v.vectors.plot import choose_clusters, project_2d
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: cluster names
 TEMPLATE = "html_template.html"  # beside this module, package data
 SUFFIXES = (".html", ".htm")
 DEFAULT_TOP = 2000  # words plotted when none are chosen: ~150 kB, clusters and neighbours in 1 s
 NEIGHBOURS = 10
+NAME_WORDS = 4  # words naming a cluster in the legend
 CHOOSE_MAX_WORDS = 500  # up to here the PNG plot's silhouette search (~4 s at 500 words)
 MANY_CLUSTERS = 10
 MAX_TSNE_WORDS = 20_000  # t-SNE: 100 s for 10,000 words on 2 shared cores; O(n log n)
@@ -122,6 +127,17 @@ def cluster_labels(unit: np.ndarray, clusters: int | None = None, seed: int = 0)
     return model.fit_predict(np.asarray(unit, dtype=np.float32))
 
 
+def cluster_names(unit: np.ndarray, labels: np.ndarray, count: int = NAME_WORDS) -> list:
+    """For each cluster, the indices of its ``count`` members nearest its centroid (the cosine
+    of their unit vectors with the cluster's mean), nearest first."""
+    names = []
+    for c in range(int(labels.max()) + 1):
+        members = np.flatnonzero(labels == c)
+        closeness = unit[members] @ unit[members].mean(axis=0)
+        names.append(members[np.argsort(-closeness, kind="stable")[:count]].tolist())
+    return names
+
+
 def tsne_2d(unit: np.ndarray, seed: int = 0) -> np.ndarray:
     """t-SNE (scikit-learn, Barnes-Hut, PCA init) of the unit vectors, whose Euclidean distances
     rank pairs as cosine does (|a - b|² = 2 - 2 cos); reduced to ``TSNE_PCA_DIMS`` by PCA first.
@@ -167,7 +183,7 @@ def page_data(vectors, words, clusters: int | None = None, seed: int = 0, tsne: 
     return {
         "version": FORMAT_VERSION, "words": list(words), "dim": int(vectors.dim),
         "coords": coords, "clusters": int(labels.max()) + 1,
-        "labels": pack(labels.astype(np.uint16)),
+        "labels": pack(labels.astype(np.uint16)), "names": cluster_names(unit, labels),
         "neighbours": {"index": pack(index.astype(small)),
                        "cos100": pack(np.rint(cosine * 100).astype(np.int8))},
     }
@@ -197,7 +213,7 @@ def write_page(vectors, words, top, out_path, name: str = "w2v", **options) -> d
     """``plot --html``: the words given, or the ``top`` most frequent (``choose_words``), as
     ``write_html`` draws them, with the notes and summary lines the CLI prints."""
     if words is not None and top:
-        raise VectorsError("give {=words} FILE or {=top} N, not both")
+        raise VectorsError("give {=words} or {=most_frequent} N, not both")
     words = choose_words(vectors, words, top)
     if not words:
         raise VectorsError("the words file is empty")

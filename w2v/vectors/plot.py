@@ -14,6 +14,7 @@ import numpy as np
 from w2v.errors import RunError, VectorsError
 from w2v.train.rundir import RunDir
 from w2v.vectors.plot_eval import draw_scores, load_eval_history
+from w2v.vectors.plot_labels import place_labels
 
 # The CS224n assignment's 24 words (shared/data/README.md).
 DEFAULT_WORDS = [
@@ -24,8 +25,10 @@ DEFAULT_WORDS = [
 FORMATS = (".png", ".svg", ".pdf")
 MAX_AUTO_CLUSTERS = 8
 KMEANS_INITS = 10  # fixed n_init: the same seed gives the same clusters on every sklearn
-LABEL_GAP = 3.0  # pixels kept clear around each word label (120 dpi), so no two labels touch
 MAX_LISTED = 10  # unknown words named in an error
+# Checkpoints between two epochs' points: fewer than this draw a near-straight line that says
+# what the epoch panel says, so that panel alone is drawn.
+MIN_CHECKPOINT_POINTS = 4
 
 
 def project_2d(X: np.ndarray) -> np.ndarray:
@@ -105,7 +108,7 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     colored by KMeans clusters of their unit vectors (``choose_clusters``: ``clusters`` given,
     or the best silhouette for k in 2..8).
 
-    Every label stays inside the axes and clear of the others (``_place_labels``).
+    Every label stays inside the axes and clear of the others (``plot_labels``).
     Out-of-vocabulary words get their n-gram vector when the vectors have n-gram rows, else are
     skipped, with a note either way; a lowercased run's words are lowercased first. More
     ``clusters`` than distinct vectors are capped, with a note. Returns
@@ -144,7 +147,7 @@ def plot_words(vectors, words, out_path, clusters: int | None = None, seed: int 
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     ax.grid(alpha=0.3)
-    _place_labels(fig, ax, texts)
+    place_labels(fig, ax, texts)
     fig.savefig(out_path, bbox_inches="tight")
     members = {}
     for w, label in zip(present, labels.tolist()):
@@ -171,69 +174,6 @@ def _too_few_words(vectors, words, present, missing) -> str:
             + (f" ({'; '.join(why)})" if why else ""))
 
 
-def _place_labels(fig, ax, texts, rounds: int = 6) -> None:
-    """Spread the labels apart, widen the axes to fit them, and repeat while two still touch:
-    widening brings the points closer in pixels while the labels' offsets stay in points, so
-    labels spread at the old scale can touch again (king/queen in the demo run did). Moved
-    labels then get a thin leader line to their point."""
-    start = [t.xyann for t in texts]
-    for _ in range(rounds):
-        _spread_labels(fig, texts, start)
-        _fit_labels(fig, ax, texts)
-        boxes = [t.get_window_extent() for t in texts]
-        if not any(a.padded(LABEL_GAP).overlaps(b) for i, a in enumerate(boxes)
-                   for b in boxes[i + 1 :]):
-            break
-    for t, xy in zip(texts, start):
-        if t.xyann != xy:
-            t.axes.annotate("", xy=t.xy, xytext=t.xyann, textcoords="offset points",
-                            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "0.5"})
-
-
-def _spread_labels(fig, texts, start, tries: int = 40) -> None:
-    """Greedy: from its ``start`` offset, move each label up or down by whole label heights
-    plus the gap until its box, padded by LABEL_GAP pixels, touches no label placed before it
-    (``overlaps`` counts touching); if none of the ``tries`` is free, the one that touches
-    fewest."""
-    fig.canvas.draw()
-    placed = []
-    for t, (x0, y0) in zip(texts, start):
-        t.xyann = (x0, y0)
-        step = (t.get_window_extent().height + LABEL_GAP) * 72 / fig.dpi  # pixels -> points
-        best = None
-        for i in range(tries):
-            t.xyann = (x0, y0 + step * ((i + 1) // 2) * (1 if i % 2 else -1))
-            box = t.get_window_extent().padded(LABEL_GAP)
-            touching = sum(box.overlaps(b) for b in placed)
-            if best is None or touching < best[0]:
-                best = (touching, t.xyann)
-            if not touching:
-                break
-        t.xyann = best[1]
-        placed.append(t.get_window_extent())
-
-
-def _fit_labels(fig, ax, texts, rounds: int = 8) -> None:
-    """Widen the axes until every label's box lies inside them (the assignment's plot clips
-    labels at the edges). Widening moves the points, so repeat until nothing changes."""
-    fig.canvas.draw()
-    for _ in range(rounds):
-        inv = ax.transData.inverted()
-        boxes = [t.get_window_extent().transformed(inv) for t in texts]
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
-        nx0 = min([x0] + [b.x0 for b in boxes])
-        nx1 = max([x1] + [b.x1 for b in boxes])
-        ny0 = min([y0] + [b.y0 for b in boxes])
-        ny1 = max([y1] + [b.y1 for b in boxes])
-        if (nx0, nx1, ny0, ny1) == (x0, x1, y0, y1):
-            return
-        padx, pady = 0.02 * (nx1 - nx0), 0.02 * (ny1 - ny0)
-        ax.set_xlim(nx0 - padx, nx1 + padx)
-        ax.set_ylim(ny0 - pady, ny1 + pady)
-        fig.canvas.draw()
-
-
 def load_loss_history(source) -> dict:
     """``{"epoch": [...], "checkpoint": [[words_done, loss], ...]}`` from a run folder, a
     state.json path, a state dict (its ``loss_history``), or such a history dict itself."""
@@ -254,27 +194,57 @@ def load_loss_history(source) -> dict:
         raise VectorsError("the loss history is damaged: expected lists of numbers") from None
 
 
+def load_restarts(source) -> list[dict]:
+    """Where the learning rate restarted: the ``lr_schedule`` entries after the first (each
+    ``{"epoch", "words", "lr"}``, appended when a finished run was extended to more epochs, see
+    ``w2v.train.extend``); empty for a bare history or a run never extended."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            source = RunDir(path).read_state() if path.is_dir() else RunDir.read_json(path)
+        except RunError:
+            return []  # load_loss_history, which runs first, has said what is wrong
+    schedule = source.get("lr_schedule", []) if isinstance(source, dict) else []
+    try:
+        return [{"epoch": int(e["epoch"]), "words": float(e["words"]), "lr": float(e["lr"])}
+                for e in schedule[1:]]
+    except (KeyError, TypeError, ValueError):
+        raise VectorsError("the run's lr_schedule is damaged: expected a list of "
+                           "{'epoch', 'words', 'lr'} entries") from None
+
+
+def _panels(series: dict) -> list[str]:
+    """The epoch panel from two epochs on; the checkpoint panel when it is finer than the
+    epoch panel (``MIN_CHECKPOINT_POINTS``), or has a curve where the epoch panel has none; a
+    single point when that is all there is."""
+    epochs, points = len(series["epoch"][1]), len(series["checkpoint"][1])
+    panels = ["epoch"] if epochs >= 2 else []
+    if points > epochs and points >= (MIN_CHECKPOINT_POINTS if panels else 2):
+        panels.append("checkpoint")
+    return panels or [next(p for p in series if series[p][1])]
+
+
 def plot_loss(state_or_history, out_path) -> dict:
     """The training loss stored in a run's state.json: the mean loss per pair of each epoch
-    (x = epoch), and beside it, when checkpoints recorded it, the mean loss since the previous
-    checkpoint (x = words trained). Accepts what ``load_loss_history`` accepts; returns the
-    history drawn.
+    (x = epoch), and beside it, when checkpoints recorded enough points to say more than the
+    epochs do (``_panels``), the mean loss since the previous checkpoint (x = words trained).
+    Accepts what ``load_loss_history`` accepts; returns the history drawn.
 
-    Short runs: ticks are whole epochs (and whole words). A panel with a single point is a
-    dot that says nothing, so it is left out when the other panel has a curve; when a single
-    point is all there is, it is drawn with its value written beside it. A run that scored
+    Short runs: ticks are whole epochs (and whole words). A single point, when it is all there
+    is, is drawn with its value written beside it. Where extending the run to more epochs restarted
+    the learning rate (``load_restarts``), a dashed line marks the curve. A run that scored
     itself after each epoch gets one more panel, its scores (``plot_eval.py``).
     """
     out_path = _check_format(out_path)
     history = load_loss_history(state_or_history)
     scores = load_eval_history(state_or_history)
+    restarts = load_restarts(state_or_history)
     epochs, points = history["epoch"], history["checkpoint"]
     if not epochs and not points:
         raise VectorsError("this run has no recorded loss yet; train at least one checkpoint")
     series = {"epoch": (list(range(1, len(epochs) + 1)), epochs),
               "checkpoint": ([p[0] for p in points], [p[1] for p in points])}
-    panels = [p for p in series if len(series[p][1]) >= 2]
-    panels = panels or [next(p for p in series if series[p][1])]
+    panels = _panels(series)
     from matplotlib.ticker import MaxNLocator
 
     fig = _figure((6.5 * (len(panels) + bool(scores)), 4.5))
@@ -292,9 +262,21 @@ def plot_loss(state_or_history, out_path) -> dict:
         else:
             ax.set_xlabel("words trained")
             ax.set_title("mean loss between checkpoints")
+        _mark_restarts(ax, restarts, panel)
         ax.set_ylabel("mean loss per pair")
         ax.grid(alpha=0.3)
     if scores:
         draw_scores(axes[-1], scores)
     fig.savefig(out_path, bbox_inches="tight")
     return history
+
+
+def _mark_restarts(ax, restarts: list[dict], panel: str) -> None:
+    """A dashed vertical line where each extension began: between its last old epoch and its
+    first new one, or at the words trained by then."""
+    for i, r in enumerate(restarts):
+        x = r["epoch"] + 0.5 if panel == "epoch" else r["words"]
+        ax.axvline(x, color="0.4", linestyle="--", linewidth=1,
+                   label=None if i else "lr restarted: run extended")
+    if restarts:
+        ax.legend(fontsize="small", loc="upper right")
