@@ -1,7 +1,8 @@
 """Which vector answers a query word: its row when it is in the vocabulary; otherwise, for
 vectors with n-gram rows (a fastText ``.bin``), the mean of its n-gram rows, as fastText's
 ``get_word_vector``; otherwise none, and the query is an ``UnknownWord`` error naming the
-closest words.
+closest words (raised as ``vectors.unknown_word(word)``, so that the class stays in
+``vectors.py`` and this module imports nothing of it).
 
 Only query words come from n-grams: answers (neighbours, analogy candidates) are always words
 of the vocabulary, as in fastText's ``get_nearest_neighbors`` and ``get_analogies``.
@@ -23,15 +24,9 @@ import difflib
 
 import numpy as np
 
-from w2v.errors import VectorsError
 from w2v.text.subwords import EOS
 
 HINT_WORDS = 50_000  # the closest-words hint looks at this many of the most frequent words
-
-
-class UnknownWord(VectorsError, KeyError):
-    """A query word with no vector: a ``KeyError`` too, as a missing key of gensim's
-    ``KeyedVectors`` or of a dict is."""
 
 
 def from_ngrams(vectors, word: str) -> bool:
@@ -52,7 +47,7 @@ def vector(vectors, word: str) -> np.ndarray:
         return np.array(vectors.vectors[vectors.index[key]])
     if from_ngrams(vectors, word):
         return vectors.subwords.vector(key)
-    raise unknown(vectors, word)
+    raise vectors.unknown_word(word)
 
 
 def unit_vectors(vectors, words: list[str]) -> tuple[np.ndarray, list[int]]:
@@ -69,7 +64,7 @@ def unit_vectors(vectors, words: list[str]) -> tuple[np.ndarray, list[int]]:
             unit = vectors.subwords.unit_vector(key)
             out[i] = 0.0 if unit is None else unit
         else:
-            raise unknown(vectors, word)
+            raise vectors.unknown_word(word)
     return out, rows
 
 
@@ -79,13 +74,13 @@ def ngram_notes(vectors, words) -> list[str]:
             for w in dict.fromkeys(words) if from_ngrams(vectors, w)]
 
 
-def unknown(vectors, word: str) -> UnknownWord:
-    """The error for a word without a vector: why, and the closest in-vocabulary spellings."""
+def unknown_message(vectors, word: str) -> str:
+    """Why ``word`` has no vector, and the closest in-vocabulary spellings."""
     key, spec = vectors.key(word), getattr(vectors.subwords, "spec", None)
     why = "" if spec is None or not spec.has_ngrams else (
         " and, as the end-of-line token, has no n-grams" if key == EOS else
         f" and has no n-gram of {max(spec.minn, 1)} to {spec.maxn} characters")
-    return UnknownWord(f"{word!r} is not in the vocabulary{why}{hint(vectors, key)}")
+    return f"{word!r} is not in the vocabulary{why}{hint(vectors, key)}"
 
 
 def hint(vectors, word: str) -> str:

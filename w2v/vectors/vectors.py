@@ -39,11 +39,15 @@ from w2v.train.rundir import RunDir
 from w2v.vectors import lookup
 from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
-from w2v.vectors.lookup import UnknownWord  # noqa: F401  (raised by queries; its home was here)
 from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
+
+
+class UnknownWord(VectorsError, KeyError):
+    """A query word with no vector: a ``KeyError`` too, as a missing key of gensim's
+    ``KeyedVectors`` or of a dict is."""
 
 
 class Vectors:
@@ -131,7 +135,11 @@ class Vectors:
         try:
             return self.index[self.key(word)]
         except KeyError:
-            raise lookup.unknown(self, word) from None
+            raise self.unknown_word(word) from None
+
+    def unknown_word(self, word: str) -> UnknownWord:
+        """The error for a query word without a vector (``lookup.unknown_message``)."""
+        return UnknownWord(lookup.unknown_message(self, word))
 
     def has_vector(self, word: str) -> bool:
         """Whether ``word`` can be queried: in the vocabulary, or with n-gram rows."""
