@@ -22,6 +22,7 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.jit import skip_blas_probe
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
 from w2v.train import init as init_run
@@ -31,7 +32,6 @@ from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
-from w2v.train.startup import skip_blas_probe
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
