@@ -41,9 +41,9 @@ def worker(folder: Path, combos: list[str], dim: int, window: int, sample: float
     from w2v.kernels.base import Settings, Tables, output_rows
     from w2v.kernels.registry import make_kernel
 
-    counts = np.load(folder / "counts.npy")
+    counts, total = np.load(folder / "counts.npy"), int(np.load(folder / "total.npy"))
     ids = np.load(folder / "ids.npy")
-    tables = Tables(counts, int(counts.sum()), sample)
+    tables = Tables(counts, total, sample)
     words = int(np.count_nonzero(ids >= 0))
     out = {}
     for combo in combos:
@@ -63,8 +63,11 @@ def worker(folder: Path, combos: list[str], dim: int, window: int, sample: float
     print(json.dumps(out))
 
 
-def encode(corpus: Path, folder: Path, min_count: int, words: int) -> int:
-    sys.path.insert(0, str(HERE.parent))  # this checkout's w2v encodes the corpus
+def encode(corpus: Path, folder: Path, min_count: int, words: int):
+    """Count and encode ``corpus`` with this checkout's w2v, keep its first ``words`` ids; save
+    counts.npy, total.npy (raw tokens) and ids.npy into ``folder``, and return the Vocab and
+    the ids."""
+    sys.path.insert(0, str(HERE.parent))
     from w2v.text import encoded
 
     counting = encoded.count_and_encode([str(corpus)], folder / "corpus.ids", min_count=min_count)
@@ -77,8 +80,9 @@ def encode(corpus: Path, folder: Path, min_count: int, words: int) -> int:
     n_ids, _ = encoded.count_ids(folder / "corpus.ids")
     ids = encoded.read_ids(folder / "corpus.ids", 0, min(n_ids, words))
     np.save(folder / "counts.npy", np.asarray(vocab.counts, dtype=np.int64))
+    np.save(folder / "total.npy", np.int64(vocab.total_words))
     np.save(folder / "ids.npy", ids)
-    return int(np.count_nonzero(ids >= 0))
+    return vocab, ids
 
 
 def run(tree: Path, folder: Path, args) -> dict:
@@ -125,7 +129,8 @@ def main() -> None:
     trees = {"old": args.old.resolve(), "new": HERE.parent}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        words = encode(args.corpus, folder, args.min_count, args.words)
+        _, ids = encode(args.corpus, folder, args.min_count, args.words)
+        words = int(np.count_nonzero(ids >= 0))
         for tree in trees.values():
             run(tree, folder, args)  # compile or load each checkout's kernels once
         results = {"old": [], "new": []}
