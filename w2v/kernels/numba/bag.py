@@ -42,9 +42,9 @@ def prefetch(W_in, kept, m_kept, t, window, params):
 
 
 @inline
-def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, buffers, params, loss):
+def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, slots, coef, grad_h, params,
+         loss):
     """Train the window; returns (loss plus the window's, its m (context, center) pairs)."""
-    h, slots, coef, grad_h = buffers
     offsets, rows = params
     for j in range(m):
         o = contexts[j]

@@ -64,9 +64,9 @@ def scatter(W_in, contexts, m, step, scale):
 
 
 @inline
-def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, buffers, params, loss):
+def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, row0, coef, grad_h, params,
+         loss):
     """Train the window; returns (loss plus the window's, 1 window)."""
-    h, row0, coef, grad_h = buffers
     mean, true_gradient = params
     alpha = np.float32(1.0) / np.float32(m) if mean else np.float32(1.0)
     hidden(W_in, contexts, m, alpha, h[0])

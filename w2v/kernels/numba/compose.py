@@ -41,9 +41,12 @@ _composed: dict = {}
 
 
 def compose(inputs, targets):
-    """The compiled ``train(W_in, W_out, ids, keep, sig, window, in_params, out_params,
+    """The compiled ``train(W_in, W_out, ids, keep, out_params, sig, window, in_params,
     lr_start, lr_end, seed) -> (loss sum, count)`` of one (input side, target side), built
-    once per process; count is what the input side counts (pairs, or CBOW's windows)."""
+    once per process; count is what the input side counts (pairs, or CBOW's windows). The
+    order of the arguments is that of the hand-written kernels it replaced: with the target
+    side's arrays after ``sig`` and ``window``, the same instructions ran sg + hs markedly
+    slower (docs/benchmarks.md)."""
     key = (inputs.__name__, targets.__name__)
     if key not in _composed:
         _composed[key] = _walk(inputs, targets, SOURCE_DIGEST)
@@ -52,13 +55,14 @@ def compose(inputs, targets):
 
 def _walk(inputs, targets, digest):
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
-    def train(W_in, W_out, ids, keep, sig, window, in_params, out_params, lr_start, lr_end,
+    def train(W_in, W_out, ids, keep, out_params, sig, window, in_params, lr_start, lr_end,
               seed):
         digest  # noqa: B018 (in the cache key, see the module docstring)
         state, neg_state, kept, m_kept = ops.start_segment(ids, keep, seed)
         contexts = np.empty(2 * window, dtype=np.int32)
-        out_buffers = targets.start(neg_state, out_params)
-        in_buffers = inputs.buffers(W_in, window, targets.max_targets(out_params), in_params)
+        rows, signs, out_buffers = targets.start(neg_state, out_params)
+        hidden, slots, coef, grad = inputs.buffers(W_in, window, targets.max_targets(out_params),
+                                                   in_params)
         loss = 0.0
         count = 0
         for t in range(m_kept):
@@ -69,12 +73,12 @@ def _walk(inputs, targets, digest):
             m = ops.gather_window(kept, m_kept, t, b, contexts)
             if m == 0:
                 continue
-            rows, signs, n_t = targets.select(c, out_buffers, neg_state, out_params, W_out)
+            n_t = targets.select(c, rows, signs, out_buffers, neg_state, out_params, W_out)
             targets.prefetch(W_out, kept, m_kept, t, out_params)
             inputs.prefetch(W_in, kept, m_kept, t, window, in_params)
             lr = np.float32(ops.lr_at(lr_start, lr_end, t, m_kept))
-            loss, n = inputs.step(W_in, W_out, contexts, m, rows, signs, n_t, sig, lr,
-                                  in_buffers, in_params, loss)
+            loss, n = inputs.step(W_in, W_out, contexts, m, rows, signs, n_t, sig, lr, hidden,
+                                  slots, coef, grad, in_params, loss)
             count += n
         return loss, count
 
@@ -99,8 +103,8 @@ class NumbaKernel:
         return jit.needs_compile(self.train)
 
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
-        return self.train(W_in, W_out, ids, self.keep, self.sig, self.window, self.in_params,
-                          self.out_params, lr_start, lr_end, seed)
+        return self.train(W_in, W_out, ids, self.keep, self.out_params, self.sig, self.window,
+                          self.in_params, lr_start, lr_end, seed)
 
 
 def kernel(inputs, targets) -> type:

@@ -28,10 +28,10 @@ def output_rows(tables: Tables) -> int:
 
 @inline
 def start(neg_state, params):
-    """The segment's buffers (targets, signs); the negatives' stream is not used."""
+    """The segment's buffers: targets, signs and no draws (the negatives' stream is unused)."""
     points = params[0]
     return (np.empty(points.shape[1], dtype=np.int32),
-            np.empty(points.shape[1], dtype=np.float32))
+            np.empty(points.shape[1], dtype=np.float32), np.empty(0, dtype=np.int32))
 
 
 @inline
@@ -40,16 +40,15 @@ def max_targets(params):
 
 
 @inline
-def select(center, buffers, neg_state, params, W_out):
+def select(center, targets, signs, draws, neg_state, params, W_out):
     """The center's path into the targets (inner nodes n_1..n_L) and signs (1 - 2 d_l, eq 95).
-    Returns (targets, signs, L)."""
-    targets, signs = buffers
+    Returns L."""
     points, codes, lengths = params
     n = lengths[center]
     for j in range(n):
         targets[j] = points[center, j]
         signs[j] = np.float32(1.0) - np.float32(2.0) * np.float32(codes[center, j])
-    return targets, signs, n
+    return n
 
 
 @inline

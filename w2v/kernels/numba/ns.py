@@ -7,7 +7,8 @@ shared by the window's inputs (HogBatch, Ji et al. 2016); a negative equal to th
 drawn twice, gets each of its terms (word2vec.c skips a negative equal to the center).
 
 A target side is a module of ``@inline`` functions the walk (``compose``) calls: ``params``
-(plain Python: what it reads from the tables), ``output_rows``, ``start``, ``max_targets``,
+(plain Python: what it reads from the tables), ``output_rows``, ``start`` (always three
+arrays, targets, signs and the side's own, unpacked once by the walk), ``max_targets``,
 ``select`` and ``prefetch``; ``hs`` is the other one.
 """
 
@@ -33,8 +34,7 @@ def output_rows(tables: Tables) -> int:
 
 @inline
 def start(neg_state, params):
-    """The segment's buffers (targets, signs, the next window's negatives), the first window's
-    negatives drawn."""
+    """The segment's buffers: targets, signs and the next window's negatives (drawn)."""
     noise, negative = params
     targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
     signs = np.full(negative + 1, np.float32(-1.0), dtype=np.float32)
@@ -51,17 +51,16 @@ def max_targets(params):
 
 
 @inline
-def select(center, buffers, neg_state, params, W_out):
+def select(center, targets, signs, ahead, neg_state, params, W_out):
     """targets = [center, the negatives drawn one window ago]; draw the next window's negatives
-    and prefetch their rows. Returns (targets, signs, K + 1)."""
-    targets, signs, ahead = buffers
+    into ``ahead`` and prefetch their rows. Returns K + 1."""
     noise, negative = params
     targets[0] = center
     for k in range(negative):
         targets[k + 1] = ahead[k]
         ahead[k] = alias_draw(noise, splitmix64(neg_state))
         prefetch_row(W_out, ahead[k])
-    return targets, signs, negative + 1
+    return negative + 1
 
 
 @inline
