@@ -45,7 +45,7 @@ def compose(inputs, targets):
     lr_start, lr_end, seed) -> (loss sum, count)`` of one (input side, target side), built
     once per process; count is what the input side counts (pairs, or CBOW's windows). The
     order of the arguments is that of the hand-written kernels it replaced: with the target
-    side's arrays after ``sig`` and ``window``, the same instructions ran sg + hs markedly
+    side's arrays after ``sig`` and ``window``, nearly the same code ran sg + hs markedly
     slower (docs/benchmarks.md)."""
     key = (inputs.__name__, targets.__name__)
     if key not in _composed:
