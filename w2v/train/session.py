@@ -24,6 +24,7 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, Interrupted, RunError
+from w2v.jit import skip_blas_probe
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
 from w2v.train import init as init_run
@@ -33,7 +34,6 @@ from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
-from w2v.train.startup import skip_blas_probe
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
