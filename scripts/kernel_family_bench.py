@@ -25,6 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # this checkout's w2v
+sys.path.insert(0, str(HERE))  # the sibling script, also when imported from elsewhere
 
 from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
 
