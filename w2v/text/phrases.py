@@ -40,7 +40,7 @@ from w2v.util.atomic import atomic_write
 
 STDOUT = "-"
 _WRITERS = {  # compression by the output's extension; gzip's level 9 would take most of the time
-    ".gz": lambda f: gzip.GzipFile(fileobj=f, mode="wb", compresslevel=6, mtime=0),  # noqa: SIM115
+    ".gz": lambda f: gzip.GzipFile("", "wb", 6, f, mtime=0),  # noqa: SIM115
     ".bz2": lambda f: bz2.BZ2File(f, "wb"),  # noqa: SIM115
     ".xz": lambda f: lzma.LZMAFile(f, "wb"),  # noqa: SIM115
 }
