@@ -1,0 +1,102 @@
+"""Learn + apply one pass of phrases: w2v against gensim (Phrases + FrozenPhrases) and
+word2phrase.c, wall time and peak RSS, tools alternating, median of the rounds.
+
+    python scripts/phrases_bench.py wiki-17m.txt WORD2PHRASE_EXE [--rounds 3] [--work DIR]
+
+The corpus is plain text (decompress it first, so no tool pays for gzip). Every tool reads it,
+learns word2phrase-scored bigrams (min_count 5, threshold 100) and writes it joined to a plain
+file. gensim gets the same scoring as a custom scorer (its default multiplies by the number of
+distinct keys, not tokens) and reads lines with ``str.split``. Peak RSS is the child's
+``ru_maxrss``. The machine is shared: the table says what was measured, not what to expect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GENSIM = r"""
+import sys
+from gensim.models.phrases import Phrases
+
+def word2phrase(worda_count, wordb_count, bigram_count, len_vocab, min_count,
+                corpus_word_count):
+    if min(worda_count, wordb_count, bigram_count) < min_count:
+        return float("-inf")
+    return (bigram_count - min_count) / worda_count / wordb_count * corpus_word_count
+
+class Lines:
+    def __init__(self, path):
+        self.path = path
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as f:
+            for line in f:
+                yield line.split()
+
+corpus, out = sys.argv[1], sys.argv[2]
+frozen = Phrases(Lines(corpus), min_count=5, threshold=100, scoring=word2phrase,
+                 connector_words=()).freeze()
+with open(out, "w", encoding="utf-8") as f:
+    for sentence in Lines(corpus):
+        f.write(" ".join(frozen[sentence]) + "\n")
+"""
+
+
+def commands(corpus: Path, exe: Path, work: Path) -> dict[str, list[str]]:
+    return {
+        "w2v": [sys.executable, "-m", "w2v", "phrases", str(corpus), "-o",
+                str(work / "w2v.txt"), "--force", "-q"],
+        "word2phrase.c": [str(exe), "-train", str(corpus), "-output", str(work / "c.txt"),
+                          "-threshold", "100", "-min-count", "5", "-debug", "0"],
+        "gensim": [sys.executable, "-c", GENSIM, str(corpus), str(work / "gensim.txt")],
+    }
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one run of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{cmd[:3]} failed with status {status}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("word2phrase", type=Path, help="a built word2phrase.c executable")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/phrases-bench"))
+    ap.add_argument("--tools", default="w2v,word2phrase.c,gensim")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    cmds = commands(args.corpus, args.word2phrase, args.work)
+    tools = args.tools.split(",")
+    measure(cmds["w2v"])  # numba's cache filled, not timed
+    runs: dict[str, list[tuple[float, float]]] = {t: [] for t in tools}
+    for r in range(args.rounds):
+        for tool in tools if r % 2 == 0 else tools[::-1]:  # alternate the order
+            runs[tool].append(measure(cmds[tool]))
+            print(f"round {r + 1} {tool}: {runs[tool][-1][0]:.1f} s, "
+                  f"{runs[tool][-1][1]:.0f} MB", flush=True)
+    w2v = statistics.median(t for t, _ in runs["w2v"])
+    print(f"\n| tool | wall s (median of {args.rounds}) | runs | peak RSS MB | w2v faster |")
+    print("|---|---|---|---|---|")
+    for tool in tools:
+        walls = [t for t, _ in runs[tool]]
+        med = statistics.median(walls)
+        print(f"| {tool} | {med:.1f} | {', '.join(f'{t:.1f}' for t in walls)} | "
+              f"{max(m for _, m in runs[tool]):.0f} | {med / w2v:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
