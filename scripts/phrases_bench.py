@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-GENSIM = r"""
+GENSIM_PRELUDE = r"""
 import sys
 from gensim.models.phrases import Phrases
 
@@ -32,20 +32,25 @@ def word2phrase(worda_count, wordb_count, bigram_count, len_vocab, min_count,
         return float("-inf")
     return (bigram_count - min_count) / worda_count / wordb_count * corpus_word_count
 
-class Lines:
-    def __init__(self, path):
-        self.path = path
+class Lines:  # the corpus's lines split on whitespace, through the given frozen phrasers
+    def __init__(self, path, *phrasers):
+        self.path, self.phrasers = path, phrasers
     def __iter__(self):
         with open(self.path, encoding="utf-8") as f:
             for line in f:
-                yield line.split()
+                s = line.split()
+                for p in self.phrasers:
+                    s = p[s]
+                yield s
+"""  # shared with phrases_quality.py
 
+GENSIM = GENSIM_PRELUDE + r"""
 corpus, out = sys.argv[1], sys.argv[2]
 frozen = Phrases(Lines(corpus), min_count=5, threshold=100, scoring=word2phrase,
                  connector_words=()).freeze()
 with open(out, "w", encoding="utf-8") as f:
-    for sentence in Lines(corpus):
-        f.write(" ".join(frozen[sentence]) + "\n")
+    for sentence in Lines(corpus, frozen):
+        f.write(" ".join(sentence) + "\n")
 """
 
 

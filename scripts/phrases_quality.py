@@ -18,30 +18,14 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from phrases_bench import GENSIM_PRELUDE  # noqa: E402 - the gensim scorer, shared
+
 ROOT = Path(__file__).resolve().parents[1]
 W2V = [sys.executable, "-m", "w2v"]
 
-GENSIM = r"""
-import sys
+GENSIM = GENSIM_PRELUDE + r"""
 from gensim.models import Word2Vec
-from gensim.models.phrases import Phrases
-
-def word2phrase(worda_count, wordb_count, bigram_count, len_vocab, min_count,
-                corpus_word_count):
-    if min(worda_count, wordb_count, bigram_count) < min_count:
-        return float("-inf")
-    return (bigram_count - min_count) / worda_count / wordb_count * corpus_word_count
-
-class Lines:
-    def __init__(self, path, *phrasers):
-        self.path, self.phrasers = path, phrasers
-    def __iter__(self):
-        with open(self.path, encoding="utf-8") as f:
-            for line in f:
-                s = line.split()
-                for p in self.phrasers:
-                    s = p[s]
-                yield s
 
 corpus, out = sys.argv[1], sys.argv[2]
 kw = dict(min_count=5, scoring=word2phrase, connector_words=())
