@@ -64,15 +64,15 @@ def commands(corpus: Path, exe: Path, work: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one run of ``cmd``."""
+def measure(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds: user + system) of one run of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{cmd[:3]} failed with status {status}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -87,20 +87,22 @@ def main() -> None:
     cmds = commands(args.corpus, args.word2phrase, args.work)
     tools = args.tools.split(",")
     measure(cmds["w2v"])  # numba's cache filled, not timed
-    runs: dict[str, list[tuple[float, float]]] = {t: [] for t in tools}
+    runs: dict[str, list[tuple[float, float, float]]] = {t: [] for t in tools}
     for r in range(args.rounds):
         for tool in tools if r % 2 == 0 else tools[::-1]:  # alternate the order
             runs[tool].append(measure(cmds[tool]))
-            print(f"round {r + 1} {tool}: {runs[tool][-1][0]:.1f} s, "
-                  f"{runs[tool][-1][1]:.0f} MB", flush=True)
-    w2v = statistics.median(t for t, _ in runs["w2v"])
-    print(f"\n| tool | wall s (median of {args.rounds}) | runs | peak RSS MB | w2v faster |")
-    print("|---|---|---|---|---|")
+            wall, rss, cpu = runs[tool][-1]
+            print(f"round {r + 1} {tool}: {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MB",
+                  flush=True)
+    w2v = [statistics.median(run[i] for run in runs["w2v"]) for i in (0, 2)]
+    print(f"\n| tool | wall s (median of {args.rounds}) | runs | w2v faster (wall) | "
+          "CPU s (median) | w2v faster (CPU) | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
     for tool in tools:
-        walls = [t for t, _ in runs[tool]]
-        med = statistics.median(walls)
-        print(f"| {tool} | {med:.1f} | {', '.join(f'{t:.1f}' for t in walls)} | "
-              f"{max(m for _, m in runs[tool]):.0f} | {med / w2v:.1f}x |")
+        wall, cpu = (statistics.median(run[i] for run in runs[tool]) for i in (0, 2))
+        print(f"| {tool} | {wall:.1f} | {', '.join(f'{run[0]:.1f}' for run in runs[tool])} | "
+              f"{wall / w2v[0]:.1f}x | {cpu:.1f} | {cpu / w2v[1]:.1f}x | "
+              f"{max(run[1] for run in runs[tool]):.0f} |")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,37 @@ def find_pair(rows, k):
     return rows[s, 1]
 
 
+@numba.njit(cache=True, nogil=True)
+def _entries(rows, at_least, n):
+    """The ``n`` (or fewer) entries whose value is at least ``at_least``, in slot order."""
+    keys, values = np.empty(n, np.int64), np.empty(n, np.int64)
+    m = 0
+    for s in range(len(rows)):
+        if rows[s, 0] != EMPTY and rows[s, 1] >= at_least:
+            keys[m], values[m] = rows[s, 0], rows[s, 1]
+            m += 1
+    return keys[:m], values[:m]
+
+
+@numba.njit(cache=True, nogil=True)
+def _reinsert(old, rows):
+    mask = len(rows) - 1
+    for t in range(len(old)):
+        k = old[t, 0]
+        if k != EMPTY:
+            s = _slot(k, mask)
+            while rows[s, 0] != EMPTY:
+                s = (s + 1) & mask
+            rows[s, 0], rows[s, 1] = k, old[t, 1]
+
+
+def grown(rows: np.ndarray, entries: int, room: int) -> np.ndarray:
+    """``rows`` (holding ``entries``) moved to a table with room for ``room`` more."""
+    bigger = new_rows(entries + room)
+    _reinsert(rows, bigger)
+    return bigger
+
+
 def new_rows(entries: int) -> np.ndarray:
     """An empty table with room for ``entries`` (at most half full)."""
     slots = 1 << max(4, int(2 * max(entries, 1) - 1).bit_length())
@@ -96,10 +127,11 @@ def table_of(keys: np.ndarray, values: np.ndarray, room: int = 0) -> np.ndarray:
     return rows
 
 
-def entries_of(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(keys, values) of the occupied rows, in slot order."""
-    used = rows[rows[:, 0] != EMPTY]
-    return used[:, 0].copy(), used[:, 1].copy()
+def entries_of(rows: np.ndarray, entries: int, at_least: int = 1) -> tuple[np.ndarray,
+                                                                             np.ndarray]:
+    """(keys, values) of the ``entries`` occupied rows whose value is at least ``at_least``,
+    in slot order."""
+    return _entries(rows, at_least, entries)
 
 
 def split_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -80,25 +80,23 @@ class _Counter:
     def _flush(self) -> None:
         n = int(self.st[tk.N_OUT])
         if 2 * (self.entries + n) > len(self.rows):
-            keys, values = pt.entries_of(self.rows)
-            self.rows = pt.table_of(keys, values, room=max(self.entries, n))
+            self.rows = pt.grown(self.rows, self.entries, room=max(self.entries, n))
         self.prev, added = pt.count_pairs(self.out, n, self.prev, self.rows)
         self.entries += added
         self.st[tk.N_OUT] = 0
 
     def _prune(self) -> None:
         self.words.prune(self.floor)
-        keys, values = pt.entries_of(self.rows)
-        kept = values > self.floor
-        self.rows = pt.table_of(keys[kept], values[kept], room=IDS)
-        self.entries = int(kept.sum())
+        keys, values = pt.entries_of(self.rows, self.entries, at_least=self.floor + 1)
+        self.rows = pt.table_of(keys, values, room=IDS)
+        self.entries = len(keys)
         self.floor += 1
 
-    def counts(self, total: int) -> Counts:
+    def counts(self, total: int, min_pair_count: int) -> Counts:
         words, counts, ids = self.words.items()
         index = np.full(self.words.next_id, -1, np.int64)
         index[ids] = np.arange(len(words))
-        keys, values = pt.entries_of(self.rows)
+        keys, values = pt.entries_of(self.rows, self.entries, at_least=min_pair_count)
         a, b = pt.split_keys(keys)
         left, right = index[a], index[b]
         known = (left >= 0) & (right >= 0)  # a pair may outlive a pruned word by one token
@@ -107,8 +105,10 @@ class _Counter:
 
 
 def count(paths, *, lowercase: bool = False, prune_at: int = 20_000_000,
-          stats: CorpusStats | None = None, threads: int = 2, spool=None) -> Counts:
-    """Count the words and the in-line bigrams of ``paths`` (files, ``-``) in one pass.
+          stats: CorpusStats | None = None, threads: int = 2, spool=None,
+          min_pair_count: int = 1) -> Counts:
+    """Count the words and the in-line bigrams of ``paths`` (files, ``-``) in one pass;
+    the bigrams seen fewer than ``min_pair_count`` times are left out of the result.
     ``spool``, a binary file, receives the clean text as it is read, so that a stream can be
     read a second time (reading it again gives the same tokens: it is already clean)."""
     stats = stats if stats is not None else CorpusStats()
@@ -121,4 +121,4 @@ def count(paths, *, lowercase: bool = False, prune_at: int = 20_000_000,
             if ends_input and last != b"\n":  # keep the inputs' lines apart
                 spool.write(b"\n")
                 last = b"\n"
-    return counter.counts(stats.tokens)
+    return counter.counts(stats.tokens, min_pair_count)

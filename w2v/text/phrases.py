@@ -77,7 +77,8 @@ def learn(paths, *, scoring: str = "word2phrase", threshold: float | None = None
           threads: int = 2, spool=None) -> PhrasePass:
     """Count ``paths`` once and choose the bigrams scoring above ``threshold``."""
     check(scoring, min_count, 1, prune_at)
-    counts = count(paths, lowercase=lowercase, prune_at=prune_at, threads=threads, spool=spool)
+    counts = count(paths, lowercase=lowercase, prune_at=prune_at, threads=threads, spool=spool,
+                   min_pair_count=min_count)  # both scores need c(ab) >= min_count
     t = thresholds(scoring, threshold, 1)[0]
     return select(counts, scoring, t, min_count)
 
