@@ -54,6 +54,7 @@ def test_stdout_file_and_apply_agree(corpus, tmp_path):
     (["{c}", "-o", "-", "--passes", "0"], 2, "0 is not in the range x>=1"),
     (["{c}", "-o", "-", "--scoring", "pmi"], 2, "'pmi' is not one of"),
     (["-o", "-"], 2, "give the corpus files"),
+    (["{c}", "-o", "{tmp}/no/x.txt"], 2, "/no does not exist; create it for --out first"),
     (["{tmp}/none.txt", "-o", "-"], 2, "does not exist"),
 ])
 def test_errors(corpus, tmp_path, args, code, text):

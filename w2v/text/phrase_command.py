@@ -19,6 +19,8 @@ def _check_out(corpus, out, force: bool) -> None:
     out = Path(out)
     if any(str(c) != "-" and Path(c).resolve() == out.resolve() for c in corpus):
         raise UsageError(f"{out} is also an input; write the joined text to another file")
+    if not out.parent.is_dir():
+        raise UsageError(f"folder {out.parent} does not exist; create it for {{=out}} first")
     if out.exists() and not force:
         raise UsageError(f"{out} exists; choose another {{=out}} or add {{=force}}")
 
