@@ -9,6 +9,10 @@ line break or the end of an input.
 
 The output is the tokens, one space between them (``_`` inside a phrase), each line ended by
 ``\\n`` (the last one too), blank lines kept: every token of the input, in order.
+
+``join`` and ``find_word`` inline ``tokenize``'s key, probe and whitespace rule, and numba's
+on-disk cache notices changes only to this file: after changing those in ``tokenize.py``,
+touch this file too, or its cached code keeps the old ones.
 """
 
 from __future__ import annotations
