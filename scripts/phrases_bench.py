@@ -13,6 +13,7 @@ distinct keys, not tokens) and reads lines with ``str.split``. Peak RSS is the c
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import statistics
 import subprocess
@@ -103,6 +104,9 @@ def main() -> None:
         print(f"| {tool} | {wall:.1f} | {', '.join(f'{run[0]:.1f}' for run in runs[tool])} | "
               f"{wall / w2v[0]:.1f}x | {cpu:.1f} | {cpu / w2v[1]:.1f}x | "
               f"{max(run[1] for run in runs[tool]):.0f} |")
+    if "gensim" in tools:  # the same scoring, greedy joins and lines: the same text
+        same = filecmp.cmp(args.work / "w2v.txt", args.work / "gensim.txt", shallow=False)
+        print(f"\nw2v's output {'is' if same else 'is NOT'} byte for byte gensim's")
 
 
 if __name__ == "__main__":
