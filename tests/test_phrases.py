@@ -194,3 +194,34 @@ def test_word2phrase_score_formula():
     got = word2phrase(np.array([10, 4]), np.array([20, 20]), np.array([30, 30]), 1000, 5)
     # gensim's scorer multiplies by its len_vocab; given the token count, it is word2phrase's
     assert got[0] == original_scorer(20, 30, 10, 1000, 5, 1000) and got[1] == -np.inf
+
+
+def naive_apply(lines, passes):
+    """Each pass's pairs joined greedily, left to right, in each line of tokens."""
+    for p in passes:
+        pairs = set(zip(p.left, p.right))
+        joined = []
+        for toks in lines:
+            row, prev = [], None
+            for t in toks:
+                if prev is not None and (prev, t) in pairs:
+                    row[-1] += "_" + t
+                    prev = None
+                else:
+                    row.append(t)
+                    prev = t
+            joined.append(row)
+        lines = joined
+    return [" ".join(toks) for toks in lines]
+
+
+def test_saved_phrases_apply_to_new_text(tmp_path):
+    (tmp_path / "c.txt").write_text("the new york times\nnew york city\n" * 20 + "a b\n")
+    found = phrases(tmp_path / "c.txt", tmp_path / "o.txt", min_count=2, threshold=1, passes=2,
+                    save_phrases=tmp_path / "p.txt")
+    assert found[1].tokens().keys() == {"the_new_york_times", "new_york_city"}
+    new = ["new york times and new york", "", "york new york city the new york times", "new"]
+    (tmp_path / "n.txt").write_text("\n".join(new))  # a blank line, no final newline
+    apply(tmp_path / "n.txt", tmp_path / "p.txt", tmp_path / "n-out.txt")
+    assert (tmp_path / "n-out.txt").read_text().split("\n")[:-1] == \
+        naive_apply([line.split() for line in new], found)
