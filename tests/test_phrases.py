@@ -152,8 +152,9 @@ def test_phrases_file_round_trip_and_apply(tmp_path):
     ("# w2v-vocab 1 total_words=3\n", "not a w2v phrases file"),
     ("# w2v-phrases 1\n", "holds no pass"),
     ("# w2v-phrases 1\n# pass=1 scoring=word2phrase threshold=1.0 min_count=1 total_words=3 "
-     "phrases=1\na\tb\tx\t3\n", ":3 is malformed"),
-    ("# w2v-phrases 1\n# pass=1 scoring=pmi threshold=1 min_count=1 total_words=3 phrases=0\n",
+     "connectors=none phrases=1\na\tb\tx\t3\n", ":3 is malformed"),
+    ("# w2v-phrases 1\n# pass=1 scoring=pmi threshold=1 min_count=1 total_words=3 "
+     "connectors=none phrases=0\n",
      "expected a pass header"),
 ])
 def test_bad_phrases_files(tmp_path, content, message):
@@ -225,3 +226,42 @@ def test_saved_phrases_apply_to_new_text(tmp_path):
     apply(tmp_path / "n.txt", tmp_path / "p.txt", tmp_path / "n-out.txt")
     assert (tmp_path / "n-out.txt").read_text().split("\n")[:-1] == \
         naive_apply([line.split() for line in new], found)
+
+
+def gensim_word2phrase(worda_count, wordb_count, bigram_count, len_vocab, min_count,
+                       corpus_word_count):
+    """word2phrase's score as a gensim scorer (gensim's own requires no min_count of words)."""
+    if min(worda_count, wordb_count, bigram_count) < min_count:
+        return float("-inf")
+    return (bigram_count - min_count) / worda_count / wordb_count * corpus_word_count
+
+
+@pytest.mark.parametrize("block", [5, 40, 1 << 20])
+def test_connector_words_as_gensims(tmp_path, monkeypatch, block):
+    """Pairs spanning connectors (bank_of_america) joined exactly as gensim's Phrases with
+    connector_words and the same scorer, at block sizes that cut open candidates."""
+    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+    monkeypatch.setattr(stream, "BLOCK_BYTES", block)
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(25)] + ["of", "the", "and", "a", "in", "of"]
+    planted = ["bank of america", "university of the west", "salt and pepper", "new york"]
+    lines = []
+    for _ in range(400):
+        toks = list(rng.choice(vocab, rng.integers(0, 10)))
+        if rng.random() < 0.6:
+            toks.insert(int(rng.integers(0, len(toks) + 1)), str(rng.choice(planted)))
+        lines.append(" ".join(toks).split())
+    (tmp_path / "c.txt").write_text("\n".join(" ".join(t) for t in lines) + "\n")
+    for threshold, min_count in [(5.0, 5), (1.0, 2)]:
+        g = Phrases(lines, min_count=min_count, threshold=threshold, scoring=gensim_word2phrase,
+                    connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
+        found = phrases(tmp_path / "c.txt", tmp_path / "o.txt", threshold=threshold,
+                        min_count=min_count, connector_words="english",
+                        save_phrases=tmp_path / "p.txt")
+        assert found[0].tokens() == pytest.approx(g.phrasegrams)
+        want = [" ".join(g[toks]) for toks in lines]
+        assert (tmp_path / "o.txt").read_text().split("\n")[:-1] == want
+        apply(tmp_path / "c.txt", tmp_path / "p.txt", tmp_path / "again.txt")
+        assert (tmp_path / "again.txt").read_text() == (tmp_path / "o.txt").read_text()
+    assert "bank_of_america" in found[0].tokens()

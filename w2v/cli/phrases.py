@@ -27,6 +27,9 @@ SCORINGS = ["word2phrase", "npmi"]  # phrase_score.SCORINGS (not imported: keeps
                    "word2phrase, 0.5 for npmi]")
 @click.option("--min-count", type=click.IntRange(1), default=None,
               help="Words and pairs seen fewer times are never joined.  [default: 5]")
+@click.option("--connector-words", type=click.Choice(["english"]), default=None,
+              help="Let phrases span these words (of, the, and, ...: gensim's English "
+                   "connector words), as bank_of_america; they start or end none.")
 @click.option("--lowercase", is_flag=True, help="Lowercase the text first (as train's).")
 @click.option("--prune-at", type=click.IntRange(1), default=None,
               help="Bounds memory: past this many words and pairs held, the rarest are "

@@ -10,7 +10,8 @@ from w2v.errors import UsageError
 from w2v.text import phrases as ph
 from w2v.text.phrase_file import load
 
-LEARNING = ("passes", "scoring", "threshold", "min_count", "prune_at", "save_phrases")
+LEARNING = ("passes", "scoring", "threshold", "min_count", "prune_at", "save_phrases",
+            "connector_words")
 
 
 def _check_out(corpus, out, force: bool) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2v.text import connected as cn
 from w2v.text import pairtable as pt
 from w2v.text import sentences
 from w2v.text import tokenize as tk
@@ -43,18 +44,44 @@ class Counts:
     pair_counts: np.ndarray
     total: int
     pruned: int = 0  # how many times the tables were pruned (0: every count is exact)
+    runs: np.ndarray | None = None  # with connectors: each pair's packed connector run
+    connectors: tuple[str, ...] = ()
+
+
+def add_words(words: WordTable, distinct: list[str]) -> dict[str, int]:
+    """Put ``distinct`` words (no whitespace) into ``words`` in order; returns their ids."""
+    text = ("\n".join(distinct) + "\n").encode("utf-8")
+    buf = np.frombuffer(text + b" " * PAD, np.uint8)
+    st = np.zeros(tk.STATE_SIZE, np.int64)
+    st[tk.MAX_WORDS], st[tk.PRUNE_AT], st[tk.MAX_CHARS] = NO_LIMIT, NO_LIMIT, NO_LIMIT
+    ids = np.empty(2 * len(distinct) + 2, np.int32)
+    pos, status = 0, tk.ROOM
+    while status != tk.DONE:
+        pos, status = tk.scan(buf, len(text), pos, st, ids, words.table)
+        words.make_room(int(st[tk.NEED]))
+    found, _, wid = words.items()
+    return dict(zip(found, wid.tolist()))
+
+
+SEEDED = 1 << 50  # a connector's count while counting: never pruned, so its id stays < C
 
 
 class _Counter:
-    """Feeds clean blocks to ``scan`` and the ids it writes to ``count_pairs``."""
+    """Feeds clean blocks to ``scan`` and the ids it writes to ``count_pairs`` (or, with
+    connector words, ``connected.count_connected``)."""
 
-    def __init__(self, prune_at: int):
+    def __init__(self, prune_at: int, connectors: tuple[str, ...] = ()):
         self.words, self.prune_at, self.floor = WordTable(), prune_at, 1
         self.st = np.zeros(tk.STATE_SIZE, np.int64)
         self.st[tk.MAX_WORDS], self.st[tk.PRUNE_AT] = NO_LIMIT, NO_LIMIT
         self.out = np.empty(IDS + 1, np.int32)
         self.rows, self.entries, self.prev = pt.new_rows(1 << 16), 0, -1
         self.buf = np.empty(0, np.uint8)
+        self.connectors = tuple(connectors)
+        if connectors:
+            add_words(self.words, list(connectors))
+            self.words.table[2][: len(connectors), tk.COUNT] = SEEDED
+            self.rows, self.run_state = cn.new_rows(1 << 16), np.array([-1, 0, 0], np.int64)
 
     def feed(self, block: bytes, ends_input: bool, stats: CorpusStats) -> None:
         st, n, pos = self.st, len(block), 0
@@ -71,6 +98,8 @@ class _Counter:
             self.words.make_room(int(st[tk.NEED]))  # grows only what is short
         if ends_input:  # an input's end ends its last line
             self.prev, st[tk.CHUNK] = -1, 0
+            if self.connectors:
+                self.run_state[:] = (-1, 0, 0)
         stats.tokens += int(st[tk.TOKENS])
         stats.dropped_long_tokens += int(st[tk.DROPPED])
         st[tk.TOKENS] = st[tk.DROPPED] = 0
@@ -80,13 +109,25 @@ class _Counter:
     def _flush(self) -> None:
         n = int(self.st[tk.N_OUT])
         if 2 * (self.entries + n) > len(self.rows):
-            self.rows = pt.grown(self.rows, self.entries, room=max(self.entries, n))
-        self.prev, added = pt.count_pairs(self.out, n, self.prev, self.rows)
+            grown = cn.grown if self.connectors else pt.grown
+            self.rows = grown(self.rows, self.entries, room=max(self.entries, n))
+        if self.connectors:
+            added = cn.count_connected(self.out, n, self.run_state, self.rows,
+                                       len(self.connectors))
+        else:
+            self.prev, added = pt.count_pairs(self.out, n, self.prev, self.rows)
         self.entries += added
         self.st[tk.N_OUT] = 0
 
     def _prune(self) -> None:
         self.words.prune(self.floor)
+        if self.connectors:
+            kept = cn.entries_of(self.rows, at_least=self.floor + 1)
+            self.rows = cn.new_rows(len(kept) + IDS)
+            cn.reinsert(kept, self.rows)
+            self.entries = len(kept)
+            self.floor += 1
+            return
         keys, values = pt.entries_of(self.rows, self.entries, at_least=self.floor + 1)
         self.rows = pt.table_of(keys, values, room=IDS)
         self.entries = len(keys)
@@ -94,25 +135,31 @@ class _Counter:
 
     def counts(self, total: int, min_pair_count: int) -> Counts:
         words, counts, ids = self.words.items()
+        counts[ids < len(self.connectors)] -= SEEDED
         index = np.full(self.words.next_id, -1, np.int64)
         index[ids] = np.arange(len(words))
-        keys, values = pt.entries_of(self.rows, self.entries, at_least=min_pair_count)
+        runs = None
+        if self.connectors:
+            rows = cn.entries_of(self.rows, at_least=min_pair_count)
+            keys, runs, values = rows[:, 0], rows[:, 1], rows[:, 2]
+        else:
+            keys, values = pt.entries_of(self.rows, self.entries, at_least=min_pair_count)
         a, b = pt.split_keys(keys)
         left, right = index[a], index[b]
         known = (left >= 0) & (right >= 0)  # a pair may outlive a pruned word by one token
         return Counts(words, counts, left[known], right[known], values[known], total,
-                      self.floor - 1)
+                      self.floor - 1, None if runs is None else runs[known], self.connectors)
 
 
 def count(paths, *, lowercase: bool = False, prune_at: int = 20_000_000,
           stats: CorpusStats | None = None, threads: int = 2, spool=None,
-          min_pair_count: int = 1) -> Counts:
+          min_pair_count: int = 1, connectors: tuple[str, ...] = ()) -> Counts:
     """Count the words and the in-line bigrams of ``paths`` (files, ``-``) in one pass;
     the bigrams seen fewer than ``min_pair_count`` times are left out of the result.
     ``spool``, a binary file, receives the clean text as it is read, so that a stream can be
     read a second time (reading it again gives the same tokens: it is already clean)."""
     stats = stats if stats is not None else CorpusStats()
-    counter, last = _Counter(prune_at), b"\n"
+    counter, last = _Counter(prune_at, connectors), b"\n"
     for block, ends_input in clean_blocks(sources(paths), lowercase, stats, threads):
         counter.feed(block, ends_input, stats)
         if spool is not None:

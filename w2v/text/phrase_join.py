@@ -25,6 +25,7 @@ import numpy as np
 
 from w2v.text import tokenize as tk
 from w2v.text.pairtable import find_pair, pair_key, table_of
+from w2v.text.phrase_count import add_words
 from w2v.text.tokenize import CLASS, HASH, ID, K0, K1, LEN, load8, space_len
 from w2v.text.wordtable import WordTable
 
@@ -98,17 +99,7 @@ def tables(left: list[str], right: list[str]):
     """(word table, pair table) for ``join``: the words of the phrases, and their pairs."""
     distinct = sorted(set(left) | set(right))
     words = WordTable(1 << max(4, len(distinct).bit_length()))  # a power of two
-    text = ("\n".join(distinct) + "\n").encode("utf-8")
-    buf = np.frombuffer(text + b" " * tk.PAD, np.uint8)
-    st = np.zeros(tk.STATE_SIZE, np.int64)
-    st[tk.MAX_WORDS], st[tk.PRUNE_AT], st[tk.MAX_CHARS] = 1 << 62, 1 << 62, 1 << 62
-    ids = np.empty(2 * len(distinct) + 2, np.int32)
-    pos, status = 0, tk.ROOM
-    while status != tk.DONE:
-        pos, status = tk.scan(buf, len(text), pos, st, ids, words.table)
-        words.make_room(int(st[tk.NEED]))
-    found, _, wid = words.items()
-    index = dict(zip(found, wid.tolist()))
+    index = add_words(words, distinct)
     keys = np.array([(index[a] << 32) | index[b] for a, b in zip(left, right)], np.int64)
     return words, table_of(keys, np.arange(len(keys)))
 

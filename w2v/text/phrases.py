@@ -30,6 +30,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from w2v.errors import ConfigError
+from w2v.text.connected import SETS
+from w2v.text.connected_join import ConnectedJoiner
 from w2v.text.phrase_count import count
 from w2v.text.phrase_file import PhrasePass, load, save, select
 from w2v.text.phrase_join import Joiner
@@ -65,7 +67,9 @@ def join_pass(paths, phrases: PhrasePass, out, *, lowercase: bool = False,
               threads: int = 2) -> int:
     """Write ``paths`` to ``out`` with one pass's phrases joined; returns how many pairs were
     joined."""
-    joiner = Joiner(phrases.left, phrases.right)
+    joiner = (Joiner(phrases.left, phrases.right) if phrases.connectors == "none" else
+              ConnectedJoiner(phrases.left, phrases.right, phrases.between,
+                              SETS[phrases.connectors]))
     with opened(out) as f:
         for block, ends_input in clean_blocks(sources(paths), lowercase, CorpusStats(), threads):
             f.write(joiner(block, ends_input))
@@ -74,18 +78,24 @@ def join_pass(paths, phrases: PhrasePass, out, *, lowercase: bool = False,
 
 def learn(paths, *, scoring: str = "word2phrase", threshold: float | None = None,
           min_count: int = 5, lowercase: bool = False, prune_at: int = 20_000_000,
-          threads: int = 2, spool=None) -> PhrasePass:
-    """Count ``paths`` once and choose the bigrams scoring above ``threshold``."""
-    check(scoring, min_count, 1, prune_at)
+          threads: int = 2, spool=None, connector_words: str | None = None) -> PhrasePass:
+    """Count ``paths`` once and choose the bigrams scoring above ``threshold``; with
+    ``connector_words`` ("english"), pairs may span them (``connected``)."""
+    check(scoring, min_count, 1, prune_at, connector_words)
     counts = count(paths, lowercase=lowercase, prune_at=prune_at, threads=threads, spool=spool,
-                   min_pair_count=min_count)  # both scores need c(ab) >= min_count
+                   min_pair_count=min_count,  # both scores need c(ab) >= min_count
+                   connectors=SETS[connector_words] if connector_words else ())
     t = thresholds(scoring, threshold, 1)[0]
     return select(counts, scoring, t, min_count)
 
 
-def check(scoring: str, min_count: int, passes: int, prune_at: int) -> None:
+def check(scoring: str, min_count: int, passes: int, prune_at: int,
+          connector_words: str | None = None) -> None:
     if scoring not in SCORINGS:
         raise ConfigError(f"scoring must be one of {', '.join(SCORINGS)}, not {scoring!r}")
+    if connector_words is not None and connector_words not in SETS:
+        raise ConfigError(f"connector_words must be one of {', '.join(SETS)}, not "
+                          f"{connector_words!r}")
     for name, value in (("min_count", min_count), ("passes", passes), ("prune_at", prune_at)):
         if value < 1:
             raise ConfigError(f"{{={name}}} must be at least 1, not {value}")
@@ -116,12 +126,13 @@ def apply(paths, passes: list[PhrasePass] | str | os.PathLike, out, *,
 
 def phrases(paths, out, *, passes: int = 1, scoring: str = "word2phrase",
             threshold: float | None = None, min_count: int = 5, lowercase: bool = False,
-            prune_at: int = 20_000_000, save_phrases=None, threads: int = 2) -> list[PhrasePass]:
+            prune_at: int = 20_000_000, save_phrases=None, threads: int = 2,
+            connector_words: str | None = None) -> list[PhrasePass]:
     """Learn ``passes`` passes of phrases from ``paths`` and write the text joined to ``out``
     (a path, ``-`` for standard output; .gz/.bz2/.xz compress); ``save_phrases``, a path,
     keeps them for ``apply``. Returns each pass's phrases, ``joined`` set to the pairs it
     joined. Thresholds: ``phrase_score.thresholds``."""
-    check(scoring, min_count, passes, prune_at)
+    check(scoring, min_count, passes, prune_at, connector_words)
     found: list[PhrasePass] = []
 
     def step(source, dest, lc):
@@ -131,7 +142,7 @@ def phrases(paths, out, *, passes: int = 1, scoring: str = "word2phrase",
         with open(spool, "wb") if spool else ExitStack() as f:
             p = learn(source, scoring=scoring, threshold=ts[len(found)], min_count=min_count,
                       lowercase=lc, prune_at=prune_at, threads=threads,
-                      spool=f if spool else None)
+                      spool=f if spool else None, connector_words=connector_words)
         p.joined = join_pass(spool or source, p, dest, lowercase=lc, threads=threads)
         found.append(p)
 
