@@ -106,7 +106,7 @@ def expect(result, code, text):
     (["plot", "--vectors", "{run}", "-o", "{tmp}/x.jpg"], 1, ".png, .svg or .pdf"),
     (["plot", "--loss", "{tmp}"], 1, "state.json does not exist"),
     (["evaluate", "--vectors", "{run}", "--analogies", "nosuchset"], 1,
-     "neither a file nor a built-in analogy set (google)"),
+     "neither a file nor a built-in analogy set (google, phrases)"),
 ])
 def test_errors(trained, tmp_path, args, code, text):
     corpus, out = trained

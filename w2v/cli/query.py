@@ -68,7 +68,8 @@ def similar(words, minus, method, vectors_path, topn, as_json):
 @run_argument
 @vectors_option
 @click.option("--analogies", metavar="FILE|NAME",
-              help="An analogy file such as questions-words.txt, or the built-in 'google'.")
+              help="An analogy file such as questions-words.txt, or a built-in set: 'google' "
+                   "(questions-words.txt) or 'phrases' (questions-phrases.txt).")
 @click.option("--similarity", multiple=True, metavar="FILE|NAME", help="A word-pair file "
               "(WordSim-353, SimLex-999, MEN), or the built-in 'wordsim353'; repeatable.")
 @click.option("--restrict-vocab", type=click.IntRange(1), default=RESTRICT_VOCAB,
