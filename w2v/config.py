@@ -57,6 +57,11 @@ class Config:
         None, "Negatives per pair (K) for loss ns; unused (0) with loss hs.", range=(0, 1_000),
         shown="5 with ns", peers=[("word2vec.c", "-negative"), ("gensim", "negative"),
                                   ("fastText", "-neg")])
+    ns_exponent: float = setting(
+        0.75, "The noise distribution of loss ns: P(w) proportional to count^ns_exponent; 1 "
+        "follows the counts, 0 is uniform, a negative value favours rare words (recommendation "
+        "and graph-walk embeddings tune it).", range=(-10.0, 10.0),
+        peers=[("gensim", "ns_exponent")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
                             peers=[("word2vec.c", "-sample"), ("gensim", "sample"),
                                    ("fastText", "-t")])
