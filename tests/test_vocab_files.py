@@ -92,19 +92,17 @@ def test_unknown_corpus_words_are_dropped_as_the_reference_encoder_does(corpus, 
     fixed = restrict(read_vocab(given), min_count=1, max_vocab=None)
     assert fixed.words == ["the", "king", "queen", "zzz"]  # file order, </s> dropped
     counting = encoded.count_and_encode([corpus], tmp_path / "a.ids", fixed=fixed)
-    vocab = _drain(counting)
+    *_, vocab = _with_result(counting)
     encoded.encode([corpus], fixed, tmp_path / "b.ids")
     assert (tmp_path / "a.ids").read_bytes() == (tmp_path / "b.ids").read_bytes()
     assert vocab.words == fixed.words and vocab.counts.tolist() == [500, 30, 30, 2]
     assert vocab.total_words == len(corpus.read_text().split())  # the corpus's tokens
 
 
-def _drain(gen):
-    while True:
-        try:
-            next(gen)
-        except StopIteration as done:
-            return done.value
+def _with_result(gen):
+    """The items of ``gen`` (progress), then its return value."""
+    result = yield from gen
+    yield result
 
 
 def test_unsorted_file_is_sorted_stably_and_round_trips(tmp_path):

@@ -28,8 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VocabError
-from w2v.text.vocab import FORMAT, Vocab, unwritable_word
-from w2v.util.atomic import atomic_write
+from w2v.text.vocab import FORMAT, Vocab, write_counts
 
 SENTENCE = "</s>"  # word2vec.c's token for a newline
 
@@ -78,9 +77,4 @@ def restrict(vocab: Vocab, min_count: int, max_vocab: int | None) -> Vocab:
 
 def save_vocab(path, vocab: Vocab, lines: int) -> None:
     """Write ``vocab`` in word2vec.c's format (``</s>`` first, counted ``lines``), atomically."""
-    bad = unwritable_word(vocab.words)
-    if bad is not None:
-        raise VocabError(f"cannot save word {bad!r}: words may not contain whitespace")
-    with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{SENTENCE} {lines}\n")
-        f.writelines(f"{w} {c}\n" for w, c in zip(vocab.words, vocab.counts.tolist()))
+    write_counts(path, f"{SENTENCE} {lines}", vocab, " ")
