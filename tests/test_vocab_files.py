@@ -72,7 +72,8 @@ def test_equals_word2vec_c_save_vocab(counted, corpus, tmp_path):
 def test_read_vocab_trains_bit_identically(counted, corpus, tmp_path, which):
     run, saved = counted
     source = saved if which == "word2vec.c format" else Path(run.path) / "vocab.txt"
-    again = w2v.train(corpus, out=tmp_path / "again", read_vocab=str(source), **KW)
+    again = w2v.train(corpus, out=tmp_path / "again", read_vocab=source, **KW)  # a Path too
+    assert again.config.read_vocab == str(source)
     assert Vocab.load(Path(again.path) / "vocab.txt") == Vocab.load(Path(run.path) / "vocab.txt")
     assert np.array_equal(again.vectors.matrix, run.vectors.matrix)
 

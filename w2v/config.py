@@ -238,6 +238,8 @@ def _validate(cfg: Config) -> None:
     hints = setting_types()
     for f in fields(cfg):
         value, hint = getattr(cfg, f.name), hints[f.name]
+        if hint is str and isinstance(value, os.PathLike):  # read_vocab=Path(...) from Python
+            object.__setattr__(cfg, f.name, value := os.fspath(value))
         if value is None and f.name in DEPENDENT_DEFAULTS:
             continue  # its driver is not a valid choice: its own check says so
         if not _type_ok(value, hint):
