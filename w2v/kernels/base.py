@@ -148,7 +148,8 @@ def _vose(p):
 
 
 def alias_table(counts, power: float = 0.75) -> np.ndarray:
-    """The noise distribution unigram^power (the seed's P(w), word2vec.c's 0.75) as a Walker
+    """The noise distribution unigram^power (the seed's P(w); word2vec.c's 0.75, ``ns_exponent``
+    otherwise; a word of count 0 is never noise, whatever the power's sign) as a Walker
     alias table: one uint64 per column, acceptance threshold (out of 2^32) in the high half and
     the alias in the low half, so a draw costs one random number and one memory access instead
     of a binary search over the cdf (~17 dependent cache misses on a 70k-word vocabulary).
@@ -157,7 +158,8 @@ def alias_table(counts, power: float = 0.75) -> np.ndarray:
     >>> alias_probs(alias_table([16, 0, 1], power=0.5)).round(6).tolist()
     [0.8, 0.0, 0.2]
     """
-    p = np.asarray(counts, dtype=np.float64) ** power
+    counts = np.asarray(counts, dtype=np.float64)
+    p = np.where(counts > 0, np.maximum(counts, 1.0) ** power, 0.0)  # 0 ** -0.5 would be inf
     q, alias = _vose(p / p.sum())
     threshold = np.minimum(np.round(q * 2.0**32), 2.0**32 - 1).astype(np.uint64)
     threshold[q >= 1.0] = 2**32 - 1  # "always accept" up to one part in 2^32
@@ -175,7 +177,7 @@ def alias_probs(table: np.ndarray) -> np.ndarray:
 class Tables:
     """The count-derived tables of one run, each built on first use and then shared by every
     kernel (and thread) of the run: ``keep`` (subsampling probabilities), ``noise`` (the
-    unigram^0.75 alias table), ``sigmoid`` (the interpolation table), ``huffman``
+    unigram^ns_exponent alias table), ``sigmoid`` (the interpolation table), ``huffman``
     (hierarchical softmax's codes and points), ``bags`` (each token's input rows: its own row
     unless given). Each is a deterministic function of the counts (and the bags given), so a
     resumed run rebuilds exactly the tables (and the tree) it was trained with.
@@ -184,10 +186,12 @@ class Tables:
     (2, [0.11, 1.0])
     """
 
-    def __init__(self, counts, total_words: int, sample: float, bags=None):
+    def __init__(self, counts, total_words: int, sample: float, bags=None,
+                 ns_exponent: float = 0.75):
         self.counts = np.asarray(counts, dtype=np.int64)
         self.total_words = int(total_words)
         self.sample = float(sample)
+        self.ns_exponent = float(ns_exponent)
         if bags is not None:
             self.bags = check_bags(bags, self.vocab_size)
 
@@ -201,7 +205,7 @@ class Tables:
 
     @cached_property
     def noise(self) -> np.ndarray:
-        return alias_table(self.counts)
+        return alias_table(self.counts, self.ns_exponent)
 
     @cached_property
     def sigmoid(self) -> np.ndarray:

@@ -87,6 +87,9 @@ def check_distributable(cfg: Config) -> Config:
         raise ConfigError("{=eval_analogies} and {=eval_similarity} (evaluation during "
                           "training) run in one process, not under mpiexec; score the vectors "
                           "after the run (w2v evaluate)")
+    if cfg.read_vocab or cfg.save_vocab:
+        raise ConfigError("{=read_vocab} and {=save_vocab} work in one process, not under "
+                          "mpiexec (yet); a distributed run counts its shards itself")
     return cfg
 
 

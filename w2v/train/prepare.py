@@ -19,7 +19,7 @@ from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError, RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
-from w2v.text import encoded
+from w2v.text import encoded, vocab_files
 from w2v.text.read import STDIN
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
@@ -50,6 +50,9 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     srcs = sources(corpus)  # every input is checked before anything is written
     evaluation.check_files(cfg)
+    fixed = vocab_files.read_vocab(cfg.read_vocab) if cfg.read_vocab else None  # before writing
+    if fixed is not None:
+        fixed = vocab_files.restrict(fixed, cfg.min_count, cfg.max_vocab or None)
     yield events.Configured(cfg.to_dict(), resumed=False)
     yield from preflight.check_threads(cfg)
     if rundir.has_checkpoint() and not force:
@@ -62,11 +65,15 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     counting = encoded.count_and_encode(
         srcs, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
         min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats,
-        threads=min(2, cfg.workers))
+        threads=min(2, cfg.workers), fixed=fixed)
     vocab = yield from _counting(counting, size)
     yield from _corpus_notes(stats)
+    if fixed is not None:
+        yield events.Note(f"vocabulary of {len(vocab):,} words read from {cfg.read_vocab}")
     with disk_full(rundir.vocab, encoded.AGAIN):
         vocab.save(rundir.vocab)
+        if cfg.save_vocab:
+            vocab_files.save_vocab(cfg.save_vocab, vocab, stats.lines)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
     out_rows = output_rows(cfg.loss, len(vocab))
     yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)

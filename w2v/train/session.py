@@ -42,7 +42,7 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     from w2v.kernels.base import Settings, Tables
     from w2v.kernels.registry import make_kernel as registry_kernel
 
-    tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, ns_exponent=cfg.ns_exponent)
     settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
     kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
     return LocalTrainer(kernel, threads=cfg.workers)
