@@ -4,7 +4,8 @@ It enters which negatives are drawn, not the loss's gradient given them (gradche
 samples fixed), so the references here are distributions: the exact alias-table probabilities
 against counts^e computed by hand, the kernels' draws (``reference.walk.alias_draws`` over
 the splitmix64 stream, the numpy mirror of ``numba.ops.alias_draw``) against them with a
-chi-square test, gensim's ``cum_table`` for the same ``ns_exponent``, and a run whose vectors change with it.
+chi-square test, gensim's ``cum_table`` for the same ``ns_exponent``, and a run whose vectors
+change with it.
 """
 
 import numpy as np
