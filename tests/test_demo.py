@@ -207,6 +207,7 @@ def test_gensim_recovers_the_planted_structure():
     ("numba", "sg", "ns"), ("numpy", "sg", "ns"), ("numba", "sg", "hs"), ("numba", "cbow", "ns"),
     ("numba", "cbow", "hs"),
 ])
+@pytest.mark.slow  # trains every variant on the demo corpus
 def test_w2v_recovers_the_planted_structure(tmp_path, kernel, arch, loss):
     corpus = demo.write(tmp_path / "demo.txt", 300_000 if kernel == "numba" else 100_000)
     cfg = Config(dim=50, epochs=5 if kernel == "numba" else 3, threads=1, kernel=kernel,

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from w2v.cli import main
 
+pytestmark = pytest.mark.slow  # every example of every command, after a demo run
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -57,6 +57,7 @@ print(json.dumps({"before": before, "hits": hits}))
 """
 
 
+@pytest.mark.slow  # two processes compile and load
 def test_each_composition_has_its_own_stable_cache_entry(tmp_path):
     """A second process loads the kernel a first one compiled (a closure over a Dispatcher
     would pickle with a random id: a cache miss on every run), and ``needs_compile`` tells the

@@ -27,9 +27,10 @@ from w2v.vectors.vectors import Vectors
 ROOT = Path(__file__).resolve().parents[1]
 MPIEXEC = shutil.which("mpiexec", path=os.pathsep.join(
     [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     MPIEXEC is None or importlib.util.find_spec("mpi4py") is None,
-    reason="mpiexec or mpi4py is absent (pip install 'w2v[mpi]'; the dev extra has them)")
+    reason="mpiexec or mpi4py is absent (pip install 'w2v[mpi]'; the dev extra has them)"),
+    pytest.mark.slow]  # mpiexec jobs of two ranks
 
 ANALOGIES = [("king", "male", "female", "queen"), ("man", "male", "female", "woman"),
              ("queen", "female", "male", "king"), ("woman", "female", "male", "man")]

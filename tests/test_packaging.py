@@ -38,6 +38,7 @@ def _numba_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".nbi", ".nbc"))
 
 
+@pytest.mark.slow  # fresh processes compile the kernels
 @pytest.mark.parametrize("numba_first", [False, True], ids=["w2v-first", "numba-first"])
 def test_numba_cache_goes_to_user_cache_not_package(tmp_path, numba_first):
     """Train with the compiled kernel from a copy of the package; the cache must land in

@@ -168,6 +168,7 @@ def label_boxes(fig):
     return [t.get_window_extent() for t in fig.axes[0].texts if t.get_text()]
 
 
+@pytest.mark.slow  # draws eight figures
 @pytest.mark.parametrize("seed", range(8))
 def test_labels_keep_a_visible_gap(tmp_path, drawn, seed):
     """No two label boxes touch, even after each is padded by one pixel; random clouds of 20

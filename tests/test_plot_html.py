@@ -180,6 +180,7 @@ def test_escaping_of_hostile_and_non_ascii_words(tmp_path):
     assert "<run>" not in text
 
 
+@pytest.mark.slow  # a browser, 20,000 words or t-SNE
 def test_twenty_thousand_words_in_seconds(tmp_path):
     v = random_vectors(20_000, 100, seed=7)
     start = time.perf_counter()
@@ -218,6 +219,7 @@ def test_choose_words():
         plot_html.choose_words(v, ["w3"], top=4)
 
 
+@pytest.mark.slow  # a browser, 20,000 words or t-SNE
 def test_tsne_coordinates_are_embedded(tmp_path):
     v = random_vectors(40, 60, seed=8)
     plot_html.write_html(v, v.words, tmp_path / "w.html", tsne=True)
@@ -287,6 +289,7 @@ CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", shutil.which("chromiu
                  if p and Path(p).is_file()), None)
 
 
+@pytest.mark.slow  # a browser, 20,000 words or t-SNE
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install -y chromium)")
 def test_browser_check_passes_and_catches_network_and_console(tmp_path):
     words = ["king", "queen", *HOSTILE[:3], *[f"w{i}" for i in range(40)]]

@@ -75,6 +75,7 @@ def test_score_of_planted_groups_is_perfect_and_missing_words_are_named():
         sst_groups.score([words[i] for i in keep], matrix[keep])
 
 
+@pytest.mark.slow  # five SST runs
 @pytest.mark.shared_data
 def test_sst_config_puts_words_near_their_group(shared_data, tmp_path):
     """At least 18 of 24 words have their nearest neighbour in their own group on each of seeds
