@@ -29,7 +29,8 @@ import numpy as np
 from w2v.config import Config
 from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
-from w2v.train.loop import CheckpointPolicy, StopRequested, TrainState, diverged, lr_at
+from w2v.train.extend import decay_start
+from w2v.train.loop import CheckpointPolicy, StopRequested, TrainState, diverged, end_epoch, lr_at
 from w2v.train.mpi import Comm
 from w2v.train.sync import SyncPlan
 
@@ -91,6 +92,7 @@ class RankLoop:
     rng: np.random.Generator
     save: Callable[[], str]
     stop: Callable[[], bool]
+    evaluate: Callable | None = None  # as Loop's; the session's gives every rank rank 0's
     pending: dict = field(default_factory=lambda: {"stop": False, "checkpoint": False})
 
     @property
@@ -106,9 +108,9 @@ class RankLoop:
         raises ``StopRequested`` after the checkpoint of the next full sync."""
         policy = CheckpointPolicy(self.cfg.checkpoint_every, time.monotonic(),
                                   self.state.words_done)
-        t_start = time.perf_counter() - self.state.train_seconds
+        self._t_start = time.perf_counter() - self.state.train_seconds
         while self.state.epoch < self.cfg.epochs:
-            full, event = self._period(policy, t_start)
+            full, event = self._period(policy)
             yield event
             if self.round == self.rounds:
                 yield self._end_epoch()
@@ -120,7 +122,7 @@ class RankLoop:
                 self.pending["checkpoint"] = False
                 policy.reset(time.monotonic(), self.state.words_done)
 
-    def _period(self, policy: CheckpointPolicy, t_start: float):
+    def _period(self, policy: CheckpointPolicy):
         cfg, state, k = self.cfg, self.state, self.round
         loss_sum, pairs = self._train(k)
         due = self.comm.rank == 0 and policy.due(time.monotonic(), state.words_done)
@@ -139,13 +141,15 @@ class RankLoop:
         state.words_done = state.epoch * self.words_per_epoch + int(self.glob[self.round])
         state.position = int(self.bounds[self.round])
         state.add_loss(float(flags[2]), int(flags[3]))
-        state.train_seconds = time.perf_counter() - t_start
+        state.train_seconds = time.perf_counter() - self._t_start
         total = self.words_per_epoch * cfg.epochs
         loss, seen = state.epoch_loss
-        lr = lr_at(cfg, state.words_done, total)
+        start = decay_start(state, cfg)
+        lr = self.replicas.plan.lr_scale(self.comm.size) * lr_at(cfg, state.words_done, total,
+                                                                 start)
         return rows >= vocab_rows, events.Progress(
             state.words_done, total, state.epoch + 1, cfg.epochs, lr, loss / max(seen, 1),
-            state.train_seconds, int(self.glob[self.round]), self.words_per_epoch)
+            state.train_seconds, int(self.glob[self.round]), self.words_per_epoch, start[0])
 
     def _train(self, k: int) -> tuple[float, int]:
         """This rank's slice of period ``k``, chunk by chunk, lr on the global word count."""
@@ -156,6 +160,7 @@ class RankLoop:
         share = max(int(self.mine[k + 1] - self.mine[k]), 1)
         W_in, W_out = self.replicas.matrices
         scale = self.replicas.plan.lr_scale(self.comm.size)
+        start = decay_start(state, cfg)
         loss_sum, pairs, done = 0.0, 0, 0
         position, end = int(self.bounds[k]), int(self.bounds[k + 1])
         while position < end:
@@ -164,8 +169,8 @@ class RankLoop:
                 breaks = np.flatnonzero(piece == SEPARATOR)
                 piece = piece[: breaks[-1] + 1] if len(breaks) else piece
             n = int(np.count_nonzero(piece >= 0))
-            lr0 = scale * lr_at(cfg, g0 + span * done / share, total)
-            lr1 = scale * lr_at(cfg, g0 + span * (done + n) / share, total)
+            lr0 = scale * lr_at(cfg, g0 + span * done / share, total, start)
+            lr1 = scale * lr_at(cfg, g0 + span * (done + n) / share, total, start)
             seed = int(self.rng.integers(2**63))
             chunk_loss, chunk_pairs = self.train_chunk(W_in, W_out, piece, lr0, lr1, seed)
             loss_sum += chunk_loss
@@ -175,10 +180,12 @@ class RankLoop:
         return loss_sum, pairs
 
     def _end_epoch(self) -> events.EpochDone:
-        state = self.state
-        mean, pairs = state.close_epoch()
+        """After the epoch's last period, a full sync: the replicas are equal to score."""
+        event = end_epoch(self.cfg, self.state, self.evaluate, self.replicas.matrices[0])
+        if self.evaluate is not None:
+            self._t_start += event.eval_seconds
         self.round = 0
-        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs)
+        return event
 
     def rank_state(self) -> dict:
         """What a checkpoint records of this rank: where it is and its chunk seeds' rng."""

@@ -11,9 +11,11 @@ A fresh run: rank 0 (which holds the folder's lock) clears or refuses an old run
 measure the inputs' decompressed sizes, each counts and encodes its shard
 (``RUN/corpus.rank-000.ids``, ...), rank 0 merges the counts one shard at a time (memory: the
 merged table and one shard's) and chooses the vocabulary (``text/merge.py``), every rank
-re-encodes its shard with it, and rank 0 initialises the weights and broadcasts them. A
+re-encodes its shard with it, and rank 0 initialises the weights (or, with ``init``, takes
+them from the old run, ``init.py``) and broadcasts them. A
 resumed run: rank 0 loads the newest good checkpoint and broadcasts it; a rank whose encoded
-shard is missing encodes it again from the stored sizes.
+shard is missing encodes it again from the stored sizes; more epochs extend a finished run
+(``extend.resumed_config``, as in one process).
 """
 
 from __future__ import annotations
@@ -23,16 +25,18 @@ import time
 import numpy as np
 
 from w2v.config import Config, save_formats
-from w2v.errors import CheckpointError, ConfigError, Interrupted, RunError, VocabError, W2VError
+from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
+from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
-from w2v.settings import resume_config
 from w2v.text import encoded
 from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
+from w2v.train import checkpoint, evaluation, events
+from w2v.train import init as init_run
 from w2v.train.export import finish_ranks
+from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
 from w2v.train.prepare import check_same_corpus, fingerprint, init_weights
@@ -40,14 +44,27 @@ from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
 
-def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None):
+def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None,
+          init=None):
+    """``init``: a run folder to start from (``init.py``); rank 0 reads it and sends the ranks
+    its config, the union vocabulary and the starting weights."""
+    old = comm.agreed(lambda: comm.rank == 0 and init_run.old_run(rundir, init)) if init \
+        else None
+    stored = comm.bcast(old and old[1].state["config"]) if init else None
+
     def configure():
-        cfg = settings if isinstance(settings, Config) else Config(**settings)
-        check_supported(cfg.arch, cfg.loss, cfg.backend)
-        return check_distributable(cfg), check_shardable(corpus)
+        if init:
+            cfg = init_run.configure(stored, settings)
+        else:
+            cfg = settings if isinstance(settings, Config) else Config(**settings)
+            check_supported(cfg.arch, cfg.loss, cfg.backend)
+        evaluation.check_files(cfg)
+        return cfg, check_shardable(corpus)
 
     cfg, paths = comm.agreed(configure)
     yield events.Configured(cfg.to_dict(), resumed=False)
+    for message in old[3] if old else ():
+        yield events.Alert(message)
     comm.agreed(_claim, comm, rundir, force)
     t0 = time.perf_counter()
     sizes = _stream_sizes(comm, paths)
@@ -56,38 +73,29 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
         paths, sizes, comm.rank, comm.size), stats, trap, prune_at)
     totals = comm.control([stats.tokens, stats.replacements, stats.invalid_bytes,
                            stats.dropped_long_tokens]).astype(np.int64).tolist()
-    vocab = _merge(comm, cfg, local, totals[0])
+    vocab, text = _merge(comm, cfg, local, totals[0], old)
     comm.agreed(remap_file, rundir.rank_ids(comm.rank), remap_table(local, vocab))
     comm.agreed(lambda: comm.rank == 0 and vocab.save(rundir.vocab))
     yield from _notes(*totals[1:])
-    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
+    yield events.Counted(len(vocab), cfg.min_count, totals[0], time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
-    if comm.rank == 0:
-        W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
+    record = None
+    if comm.rank != 0:
+        W_in = np.empty((len(vocab), cfg.dim), np.float32)
+        W_out = np.empty((output_rows(cfg.loss, len(vocab)), cfg.dim), np.float32)
+    elif old:
+        _, ckpt, old_vocab, _ = old
+        W_in, W_out = init_run.start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
+        record, note = init_run.provenance(old[0], ckpt, old_vocab, text,
+                                           len(vocab) - len(old_vocab))
+        yield events.Note(note)
     else:
-        W_in, W_out = (np.empty((len(vocab), cfg.dim), np.float32) for _ in range(2))
+        W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
     comm.bcast_array(W_in)
     comm.bcast_array(W_out)
     state = TrainState(config=cfg.to_dict(), corpus=fingerprint(paths),
-                       rng=rng.bit_generator.state)
+                       rng=rng.bit_generator.state, init=comm.bcast(record))
     return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
-
-
-def check_distributable(cfg: Config) -> Config:
-    """What a distributed run does not do (yet), refused with the reason rather than ignored.
-
-    >>> check_distributable(Config(arch="cbow")).arch
-    'cbow'
-    """
-    if cfg.loss == "hs":
-        raise ConfigError("{=loss} hs trains in one process, not under mpiexec: the syncs "
-                          "average a prefix of the rows, the frequent words', and hierarchical "
-                          "softmax's busy rows are the tree's top nodes, which are not a prefix")
-    if cfg.eval_analogies or cfg.eval_similarity:
-        raise ConfigError("{=eval_analogies} and {=eval_similarity} (evaluation during "
-                          "training) run in one process, not under mpiexec; score the vectors "
-                          "after the run (w2v evaluate)")
-    return cfg
 
 
 def _claim(comm: Comm, rundir: RunDir, force: bool) -> None:
@@ -150,14 +158,26 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     return local
 
 
-def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int) -> Vocab:
-    """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary; every
-    rank gets it."""
+def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
+    """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary (with
+    ``old``, ``init_run.old_run``'s, the union with the old run's, ``init_run.merge``); every
+    rank gets it. Returns it and, on rank 0 with ``old``, the text's own vocabulary."""
     table = comm.fold(shard_table(local), _add)
-    vocab = comm.agreed(lambda: comm.rank == 0 and merged_vocab(
-        [table], total, cfg.min_count, cfg.max_vocab or None))
-    words, counts = comm.bcast((vocab.words, vocab.counts) if comm.rank == 0 else None)
-    return Vocab(words, counts, total_words=total)
+    text = None
+
+    def choose():
+        nonlocal text
+        if comm.rank != 0:
+            return None
+        if old is None:
+            return merged_vocab([table], total, cfg.min_count, cfg.max_vocab or None)
+        text = merged_vocab([table], total, 1, None)  # every word: merge() decides
+        return init_run.merge(old[2], text, cfg.min_count, cfg.max_vocab)[0]
+
+    vocab = comm.agreed(choose)
+    words, counts, total = comm.bcast((vocab.words, vocab.counts, vocab.total_words)
+                                      if comm.rank == 0 else None)
+    return Vocab(words, counts, total_words=total), text
 
 
 def _add(merged: dict, table: dict) -> None:
@@ -189,9 +209,12 @@ def resume(comm: Comm, rundir: RunDir, settings, corpus):
     stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
     comm.agreed(check_ranks, stored, comm.size)
     given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    cfg = comm.agreed(resume_config, stored["config"], given)
-    yield events.Configured(cfg.to_dict(), resumed=True)
     state, dist = TrainState.from_json(stored), stored["distributed"]
+    cfg, extension = comm.agreed(resumed_config, stored["config"], given, state)
+    comm.agreed(evaluation.check_files, cfg)
+    yield events.Configured(cfg.to_dict(), resumed=True)
+    if extension:
+        yield events.Note(extension)
     comm.agreed(check_same_corpus, state.corpus, corpus)
     vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
     comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)

@@ -20,9 +20,9 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.errors import CorpusError, DivergenceError, Interrupted, UsageError
+from w2v.errors import CorpusError, DivergenceError, Interrupted
 from w2v.text.encoded import count_ids
-from w2v.train import checkpoint, dprepare, events, sync
+from w2v.train import checkpoint, dprepare, evaluation, events, sync
 from w2v.train.distributed import RankLoop, Replicas
 from w2v.train.export import finish_ranks
 from w2v.train.loop import StopRequested, check_finite
@@ -38,12 +38,10 @@ def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_
     benchmarks use it), ``prune_at`` the counting's pruning threshold (the tests)."""
     rundir, corpus = RunDir(out), [str(p) for p in corpus]
     try:
-        if init is not None:
-            comm.agreed(_refuse_init)
         with SignalTrap() as trap, trap.deferred(), ExitStack() as held:
             comm.agreed(lambda: comm.rank == 0 and held.enter_context(rundir.lock()))
             session = _session(comm, rundir, settings, corpus, resume, force, trap,
-                               make_kernel, plan or {}, prune_at)
+                               make_kernel, plan or {}, prune_at, init)
             if comm.rank == 0:
                 yield from session
             else:
@@ -57,10 +55,6 @@ def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_
     except BaseException as e:
         _mark(comm, e)
         raise
-
-
-def _refuse_init() -> None:
-    raise UsageError("continued training ({=init}) runs in one process, not under mpiexec")
 
 
 def _mark(comm: Comm, error: BaseException) -> None:
@@ -79,11 +73,13 @@ def interrupted(rundir: RunDir, ranks: int, signum: int) -> Interrupted:
                        out=str(rundir.path), resumable=False, signal=int(signum))
 
 
-def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at):
+def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at,
+             init):
     if resume:
         setup = yield from dprepare.resume(comm, rundir, settings, corpus)
     else:
-        setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap, prune_at)
+        setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap, prune_at,
+                                          init)
     if setup is None:
         return
     cfg, vocab, state, W_in, W_out, dist = setup
@@ -92,11 +88,12 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
             **{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}).to_json())
     comm.agreed(check_finite, W_in, W_out, state.words_done)
     threads = comm.threads(cfg.threads)
+    scorer = _scorer(comm, cfg, vocab)  # a bad file fails before compiling
     with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
         if trainer.needs_compile():
             yield events.Compiling()
         trainer.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
-        loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap)
+        loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer)
         yield events.Note(describe(comm, loop, threads))
         try:
             with np.errstate(over="ignore", invalid="ignore"):
@@ -111,7 +108,7 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
 
 
 
-def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoop:
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> RankLoop:
     """The rank's loop: its periods' bounds and the global word counts at each, and its rng
     (fresh from the seed and the rank, or the checkpoint's)."""
     path = rundir.rank_ids(comm.rank)
@@ -137,8 +134,17 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoo
     loop = RankLoop(comm, cfg, state, Replicas(comm, plan, W_in, W_out), trainer.train_chunk,
                     trainer.chunk_words, path, bounds, mine, glob, round_, rng,
                     save=lambda: _save(comm, rundir, loop, dist),
-                    stop=lambda: bool(trap.caught))
+                    stop=lambda: bool(trap.caught), evaluate=scorer)
     return loop
+
+
+def _scorer(comm: Comm, cfg, vocab):
+    """Evaluation during training: rank 0 scores the vectors (after the epoch-end full sync)
+    and every rank records its entry; None when the run evaluates nothing."""
+    scorer = comm.agreed(lambda: comm.rank == 0 and evaluation.evaluator(cfg, vocab.words))
+    if not (cfg.eval_analogies or cfg.eval_similarity):
+        return None
+    return lambda W_in, epoch: comm.bcast(scorer(W_in, epoch) if comm.rank == 0 else None)
 
 
 def _save(comm: Comm, rundir: RunDir, loop: RankLoop, dist: dict) -> str:

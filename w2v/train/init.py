@@ -46,25 +46,8 @@ from w2v.util.atomic import atomic_write
 def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     """``prepare.fresh`` for a run that starts from the run folder ``init``: a generator of
     events returning ``(cfg, vocab, state, W_in, W_out)``."""
-    old = RunDir(init)
-    if old.path.resolve() == rundir.path.resolve():
-        raise RunError("{=init} and {=out} are the same folder: continued training writes a "
-                       "new run; choose another {=out}")
-    _check_folder(old)
-    skipped = []
-    ckpt = checkpoint.latest(old, warn=skipped.append)
-    if ckpt.state.get("config", {}).get("loss") == "hs":
-        raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
-                       "hierarchical softmax cannot be continued ({=init}), as their output "
-                       "rows are tree nodes, not words; start a fresh run")
-    old_vocab = Vocab.load(old.vocab)
-    _check_rows(old, ckpt, old_vocab)
-    cfg = init_config(ckpt.state["config"], settings)
-    check_supported(cfg.arch, cfg.loss, cfg.backend)
-    if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
-        raise RunError("continued training ({=init}) carries W_out over word by word, which "
-                       "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
-                       "start a fresh run")
+    old, ckpt, old_vocab, skipped = old_run(rundir, init)
+    cfg = configure(ckpt.state["config"], settings)
     srcs = sources(corpus)
     evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
@@ -90,16 +73,53 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     yield from preflight.check_disk(cfg, len(vocab), len(vocab), rundir.path)
     rng = np.random.default_rng(cfg.seed)
     W_in, W_out = start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
+    record, note = provenance(old, ckpt, old_vocab, text_vocab, added)
+    yield events.Note(note)
+    state = TrainState(config=cfg.to_dict(), corpus=prepare.fingerprint(corpus),
+                       rng=rng.bit_generator.state, init=record)
+    return cfg, TrainingVocab(vocab), state, W_in, W_out
+
+
+def old_run(rundir: RunDir, init):
+    """The run ``init`` names, checked: ``(RunDir, newest good checkpoint, Vocab, alerts)``,
+    the alerts about damaged newer checkpoints that were skipped."""
+    old = RunDir(init)
+    if old.path.resolve() == rundir.path.resolve():
+        raise RunError("{=init} and {=out} are the same folder: continued training writes a "
+                       "new run; choose another {=out}")
+    _check_folder(old)
+    skipped = []
+    ckpt = checkpoint.latest(old, warn=skipped.append)
+    if ckpt.state.get("config", {}).get("loss") == "hs":
+        raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
+                       "hierarchical softmax cannot be continued ({=init}), as their output "
+                       "rows are tree nodes, not words; start a fresh run")
+    old_vocab = Vocab.load(old.vocab)
+    _check_rows(old, ckpt, old_vocab)
+    return old, ckpt, old_vocab, skipped
+
+
+def configure(stored: dict, settings) -> Config:
+    """The new run's config (``init_config``), checked for what continued training does."""
+    cfg = init_config(stored, settings)
+    check_supported(cfg.arch, cfg.loss, cfg.backend)
+    if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
+        raise RunError("continued training ({=init}) carries W_out over word by word, which "
+                       "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
+                       "start a fresh run")
+    return cfg
+
+
+def provenance(old: RunDir, ckpt, old_vocab: Vocab, text_vocab: Vocab, added: int):
+    """The run state's ``init`` record and the note that says what was carried over."""
     absent = sum(w not in text_vocab.index for w in old_vocab.words)
     record = {"run": str(old.path.resolve()), "checkpoint": str(ckpt.path.resolve()),
               "epochs": ckpt.state.get("epoch"), "old_words": len(old_vocab),
               "added_words": added, "absent_words": absent}
-    yield events.Note(f"starting from {old.path} ({ckpt.path.name}, {record['epochs']} epochs): "
-                      f"{len(old_vocab):,} words keep their vectors ({absent:,} of them are "
-                      f"not in the new text and stay as they are), {added:,} new words")
-    state = TrainState(config=cfg.to_dict(), corpus=prepare.fingerprint(corpus),
-                       rng=rng.bit_generator.state, init=record)
-    return cfg, TrainingVocab(vocab), state, W_in, W_out
+    note = (f"starting from {old.path} ({ckpt.path.name}, {record['epochs']} epochs): "
+            f"{len(old_vocab):,} words keep their vectors ({absent:,} of them are not in the "
+            f"new text and stay as they are), {added:,} new words")
+    return record, note
 
 
 def init_config(stored: dict, given) -> Config:

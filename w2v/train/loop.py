@@ -164,15 +164,10 @@ class Loop:
                                self.words_per_epoch, start[0])
 
     def _end_epoch(self) -> events.EpochDone:
-        state = self.state
-        mean, pairs = state.close_epoch()
-        scores, t0 = None, time.perf_counter()
+        event = end_epoch(self.cfg, self.state, self.evaluate, self.W_in)
         if self.evaluate is not None:  # not training time: the clock skips it
-            scores = self.evaluate(self.W_in, state.epoch)
-            state.eval_history.append(scores)
-            self._t_start += time.perf_counter() - t0
-        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs, scores,
-                                time.perf_counter() - t0)
+            self._t_start += event.eval_seconds
+        return event
 
     def checkpoint(self) -> str:
         """Save the current state (the chunk seeds' rng included) and weights."""
@@ -180,6 +175,18 @@ class Loop:
         self.state.rng = self._rng.bit_generator.state
         check_finite(self.W_in, self.W_out, self.state.words_done)
         return self.save()
+
+
+def end_epoch(cfg: Config, state: TrainState, evaluate, W_in) -> events.EpochDone:
+    """Close the epoch and score the vectors (``evaluate``: an ``eval_history`` entry from
+    ``(W_in, epoch)``, or None), for a local run and a rank's alike."""
+    mean, pairs = state.close_epoch()
+    scores, t0 = None, time.perf_counter()
+    if evaluate is not None:
+        scores = evaluate(W_in, state.epoch)
+        state.eval_history.append(scores)
+    return events.EpochDone(state.epoch, cfg.epochs, mean, pairs, scores,
+                            time.perf_counter() - t0)
 
 
 class StopRequested(Exception):
