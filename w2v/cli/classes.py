@@ -12,7 +12,7 @@ from w2v.cli.app import main, reply
 
 @main.command()
 @click.argument("source", metavar="RUN", required=False, type=click.Path(path_type=Path))
-@click.option("-k", "--k", type=click.IntRange(1), default=500, show_default=True,
+@click.option("-k", "--classes", "k", type=click.IntRange(1), default=500, show_default=True,
               help="How many classes.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The class file.  [default: standard output]")

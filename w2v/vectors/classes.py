@@ -35,7 +35,7 @@ def word_classes(unit: np.ndarray, k: int, seed: int = 0,
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     if not 1 <= k <= len(unit):
-        raise UsageError(f"{{=k}} must be between 1 and the number of words ({len(unit):,}), "
+        raise UsageError(f"{{=classes}} must be between 1 and the number of words ({len(unit):,}), "
                          f"got {k}")
     solver = (MiniBatchKMeans(k, n_init=3, random_state=seed, batch_size=4096)
               if len(unit) > minibatch_above else KMeans(k, n_init=1, random_state=seed))
