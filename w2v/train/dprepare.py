@@ -39,7 +39,7 @@ from w2v.train.export import finish_ranks
 from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm, check_ranks
-from w2v.train.prepare import check_same_corpus, fingerprint, init_weights
+from w2v.train.prepare import check_same_corpus, claim, corpus_notes, fingerprint, init_weights
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
@@ -65,18 +65,18 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
     yield events.Configured(cfg.to_dict(), resumed=False)
     for message in old[3] if old else ():
         yield events.Alert(message)
-    comm.agreed(_claim, comm, rundir, force)
+    comm.agreed(_claim, comm, rundir, force, not init)
     t0 = time.perf_counter()
     sizes = _stream_sizes(comm, paths)
     stats = CorpusStats()
     local = yield from _count_shard(comm, rundir, cfg, shard_sources(
         paths, sizes, comm.rank, comm.size), stats, trap, prune_at)
-    totals = comm.control([stats.tokens, stats.replacements, stats.invalid_bytes,
-                           stats.dropped_long_tokens]).astype(np.int64).tolist()
+    summed = ("tokens", "replacements", "invalid_bytes", "dropped_long_tokens")
+    totals = comm.control([getattr(stats, k) for k in summed]).astype(np.int64).tolist()
     vocab, text = _merge(comm, cfg, local, totals[0], old)
     comm.agreed(remap_file, rundir.rank_ids(comm.rank), remap_table(local, vocab))
     comm.agreed(lambda: comm.rank == 0 and vocab.save(rundir.vocab))
-    yield from _notes(*totals[1:])
+    yield from corpus_notes(CorpusStats(**dict(zip(summed, totals))))
     yield events.Counted(len(vocab), cfg.min_count, totals[0], time.perf_counter() - t0)
     rng = np.random.default_rng(cfg.seed)
     record = None
@@ -98,19 +98,14 @@ def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune
     return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
 
 
-def _claim(comm: Comm, rundir: RunDir, force: bool) -> None:
-    """Rank 0 refuses to overwrite a run, or clears it with ``force``; the others check that
-    they see the folder rank 0 created (a shared filesystem)."""
-    if comm.rank != 0:
-        if not rundir.path.is_dir():
-            raise RunError(f"the run folder {rundir.path} is not visible on this rank: a "
-                           "distributed run needs it on a filesystem every rank shares")
-        return
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
-                       "{=force} to replace it, or choose another {=out}")
-    if force:
-        rundir.clear()
+def _claim(comm: Comm, rundir: RunDir, force: bool, resumable: bool) -> None:
+    """Rank 0 refuses to overwrite a run, or clears it with ``force`` (``prepare.claim``);
+    the others check that they see the folder rank 0 created (a shared filesystem)."""
+    if comm.rank == 0:
+        claim(rundir, force, resumable)
+    elif not rundir.path.is_dir():
+        raise RunError(f"the run folder {rundir.path} is not visible on this rank: a "
+                       "distributed run needs it on a filesystem every rank shares")
 
 
 def _stream_sizes(comm: Comm, paths: list[str]) -> list[int]:
@@ -183,15 +178,6 @@ def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
 def _add(merged: dict, table: dict) -> None:
     for word, count in table.items():
         merged[word] = merged.get(word, 0) + count
-
-
-def _notes(replacements: int, invalid_bytes: int, dropped: int):
-    if replacements:
-        yield events.Note(f"replaced {replacements:,} invalid UTF-8 sequences "
-                          f"({invalid_bytes:,} bytes) in the corpus")
-    if dropped:
-        yield events.Note(f"skipped {dropped:,} 'words' of over a million characters without "
-                          "whitespace (binary data?)")
 
 
 def _newest(rundir: RunDir, warn):

@@ -20,7 +20,7 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.errors import CorpusError, DivergenceError, Interrupted
+from w2v.errors import CorpusError, DivergenceError
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, evaluation, events, sync
 from w2v.train.distributed import RankLoop, Replicas
@@ -29,6 +29,7 @@ from w2v.train.loop import StopRequested, check_finite
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
+from w2v.train.stopped import diverged, interrupted
 
 
 def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
@@ -48,7 +49,7 @@ def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_
                 for _ in session:
                     pass
     except StopRequested:
-        error = interrupted(rundir, comm.size, trap.first)
+        error = interrupted(rundir, trap.first, comm.size)
         error.collective = True  # every rank stops at the same full sync
         _mark(comm, error)
         raise error from None
@@ -62,15 +63,6 @@ def _mark(comm: Comm, error: BaseException) -> None:
         comm.abort_at_exit()
     elif comm.rank != 0:
         error.quiet = True
-
-
-def interrupted(rundir: RunDir, ranks: int, signum: int) -> Interrupted:
-    if rundir.has_checkpoint():
-        return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True, launch=f"mpiexec -n {ranks} ",
-                           signal=int(signum))
-    return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False, signal=int(signum))
 
 
 def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at,
@@ -101,7 +93,7 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
                 final = loop.save()
                 yield events.CheckpointSaved(final, state.words_done)
         except DivergenceError as e:
-            raise _diverged(rundir, e) from None
+            raise diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
     yield events.Note(sync_report(comm, loop))
     yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words, W_in, final))
@@ -197,14 +189,3 @@ def sync_report(comm: Comm, loop: RankLoop) -> str:
             f"{s['bytes_reduced'] / 1e6:,.1f} MB through Allreduce per rank, in "
             f"{s['allreduce_seconds']:.2f}s ({100 * s['allreduce_seconds'] / seconds:.1f}% "
             f"of training), waiting for other ranks {s['wait_seconds']:.2f}s")
-
-
-def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
-    if rundir.has_checkpoint():
-        kept = f"the last good checkpoint in {rundir.checkpoints} is kept"
-    else:
-        kept = "no checkpoint had been written"
-    new = DivergenceError(f"{error}; {kept}; start again with a lower {{=lr}} ({{=force}} "
-                          "replaces this run)", **error.details)
-    new.collective = getattr(error, "collective", False)
-    return new

@@ -54,17 +54,13 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
     yield from preflight.check_threads(cfg)
     for message in skipped:
         yield events.Alert(message)
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=force}} to replace it, or "
-                       "choose another {=out}")
-    if force:
-        rundir.clear()
+    prepare.claim(rundir, force, resumable=False)
     stats, t0 = CorpusStats(), time.perf_counter()
     counting = encoded.count_and_encode(  # every word: merge() decides which are kept
         corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
         min_count=1, max_vocab=None, stats=stats, threads=min(2, cfg.workers))
-    text_vocab = yield from prepare._counting(counting, total_size(srcs))
-    yield from prepare._corpus_notes(stats)
+    text_vocab = yield from prepare.counting_progress(counting, total_size(srcs))
+    yield from prepare.corpus_notes(stats)
     vocab, remap, added = merge(old_vocab, text_vocab, cfg.min_count, cfg.max_vocab)
     reencode(rundir.ids, remap)
     vocab.save(rundir.vocab)
@@ -188,14 +184,8 @@ def start_weights(vocab: Vocab, old: Vocab, old_in, old_out, rng):
     return W_in, W_out
 
 
-def reencode(path: Path, remap: np.ndarray, block: int = encoded.BLOCK_IDS) -> None:
-    """Rewrite an encoded corpus through ``remap`` (dropping what it drops, and the separators
-    that would then follow one another), atomically."""
-    n = Path(path).stat().st_size // 4
-    after = True
-    with atomic_write(path, "wb") as f:
-        for start in range(0, n, block):
-            ids = encoded.read_ids(path, start, block)
-            ids = np.where(ids < 0, ids, remap[np.maximum(ids, 0)])
-            ids, after = encoded.compact(ids, after)
-            ids.astype("<i4", copy=False).tofile(f)
+def reencode(path: Path, remap: np.ndarray) -> None:
+    """Rewrite an encoded corpus through ``remap`` (``encoded.remap_ids``: dropping what it
+    drops, and the separators that would then follow one another), atomically."""
+    with open(path, "rb") as src, atomic_write(path, "wb") as f:
+        encoded.remap_ids(src.fileno(), remap, f.fileno())

@@ -52,19 +52,15 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
     evaluation.check_files(cfg)
     yield events.Configured(cfg.to_dict(), resumed=False)
     yield from preflight.check_threads(cfg)
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
-                       "{=force} to replace it, or choose another {=out}")
-    if force:
-        rundir.clear()
+    claim(rundir, force)
     stats, t0 = CorpusStats(), time.perf_counter()
     size = total_size(srcs)
     counting = encoded.count_and_encode(
         srcs, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
         min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats,
         threads=min(2, cfg.workers))
-    vocab = yield from _counting(counting, size)
-    yield from _corpus_notes(stats)
+    vocab = yield from counting_progress(counting, size)
+    yield from corpus_notes(stats)
     with disk_full(rundir.vocab, encoded.AGAIN):
         vocab.save(rundir.vocab)
     yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
@@ -92,7 +88,18 @@ def return_freed_memory() -> None:
     trim(0)
 
 
-def _counting(counting, size):
+def claim(rundir: RunDir, force: bool, resumable: bool = True) -> None:
+    """A fresh run refuses a folder that holds a run (a checkpoint), or with ``force`` clears
+    it; ``resumable``: whether to suggest continuing it instead (not for ``init``)."""
+    if rundir.has_checkpoint() and not force:
+        resume = "{=resume} to continue it, " if resumable else ""
+        raise RunError(f"{rundir.path} already holds a run; use {resume}{{=force}} to replace "
+                       "it, or choose another {=out}")
+    if force:
+        rundir.clear()
+
+
+def counting_progress(counting, size):
     """Relay the counting pass's progress; return its vocabulary."""
     while True:
         try:
@@ -102,7 +109,8 @@ def _counting(counting, size):
         yield events.Counting(stats.tokens, stats.bytes_read, size)
 
 
-def _corpus_notes(stats: CorpusStats):
+def corpus_notes(stats: CorpusStats):
+    """Notes on what the counting pass skipped or replaced, if anything."""
     if stats.replacements:
         yield events.Note(f"replaced {stats.replacements:,} invalid UTF-8 sequences "
                           f"({stats.invalid_bytes:,} bytes) in the corpus")

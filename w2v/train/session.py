@@ -16,14 +16,13 @@ final vectors, as a generator of ``events``.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from contextlib import closing
 
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CorpusError, DivergenceError, Interrupted, RunError
+from w2v.errors import CorpusError, DivergenceError, RunError
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
 from w2v.train import init as init_run
@@ -34,6 +33,7 @@ from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
 from w2v.train.startup import skip_blas_probe
+from w2v.train.stopped import diverged, interrupted
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
@@ -92,16 +92,6 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
     return written
 
 
-def interrupted(rundir, signum: int = signal.SIGINT) -> Interrupted:
-    """The error for an interruption by ``signum``, saying what was kept."""
-    rundir = rundir if isinstance(rundir, RunDir) else RunDir(rundir)
-    if rundir.path.is_dir() and rundir.has_checkpoint():
-        return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True, signal=int(signum))
-    return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False, signal=int(signum))
-
-
 def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
            trap):
     check_finite(W_in, W_out, state.words_done)
@@ -136,18 +126,6 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     except StopRequested:
         raise interrupted(rundir, trap.first) from None
     except DivergenceError as e:
-        raise _diverged(rundir, e) from None
+        raise diverged(rundir, e) from None
     yield events.Trained(state.words_done, state.train_seconds)
     yield from finish(rundir, cfg, vocab.words, W_in, final)
-
-
-def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
-    """Say what is kept: the last good checkpoint, or nothing but the vocabulary and corpus."""
-    if rundir.has_checkpoint():
-        kept = f"the last good checkpoint in {rundir.checkpoints} is kept"
-    else:
-        kept = "no checkpoint had been written (only the vocabulary and encoded corpus are kept)"
-    return DivergenceError(f"{error}; {kept}; start again with a lower {{=lr}} "
-                           "({=force} replaces this run)", **error.details)
-
-
