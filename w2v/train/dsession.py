@@ -23,9 +23,9 @@ import numpy as np
 from w2v.errors import CorpusError, DivergenceError
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, evaluation, events, sync
-from w2v.train.distributed import RankLoop, Replicas
+from w2v.train.distributed import Ranks, Replicas
 from w2v.train.export import finish_ranks
-from w2v.train.loop import StopRequested, check_finite
+from w2v.train.loop import Loop, StopRequested, check_finite
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
@@ -90,7 +90,7 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 yield from loop.epochs()
-                final = loop.save()
+                final = loop.checkpoint()
                 yield events.CheckpointSaved(final, state.words_done)
         except DivergenceError as e:
             raise diverged(rundir, e) from None
@@ -100,9 +100,10 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
 
 
 
-def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> RankLoop:
-    """The rank's loop: its periods' bounds and the global word counts at each, and its rng
-    (fresh from the seed and the rank, or the checkpoint's)."""
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> Loop:
+    """The one loop over the rank's partition (``distributed.Ranks``): its periods' bounds
+    and the global word counts at each, and its rng (fresh from the seed and the rank, or the
+    checkpoint's)."""
     path = rundir.rank_ids(comm.rank)
     n_ids, words = count_ids(path)
     shards = comm.allgather((n_ids, words))
@@ -123,10 +124,10 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
         rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
         round_ = 0
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
-    loop = RankLoop(comm, cfg, state, Replicas(comm, plan, W_in, W_out), trainer.train_chunk,
-                    trainer.chunk_words, path, bounds, mine, glob, round_, rng,
-                    save=lambda: _save(comm, rundir, loop, dist),
-                    stop=lambda: bool(trap.caught), evaluate=scorer)
+    part = Ranks(comm, Replicas(comm, plan, W_in, W_out), path, bounds, mine, glob, round_)
+    loop = Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part, rng,
+                save=lambda: _save(comm, rundir, loop, dist),
+                stop=lambda: bool(trap.caught), evaluate=scorer)
     return loop
 
 
@@ -139,29 +140,27 @@ def _scorer(comm: Comm, cfg, vocab):
     return lambda W_in, epoch: comm.bcast(scorer(W_in, epoch) if comm.rank == 0 else None)
 
 
-def _save(comm: Comm, rundir: RunDir, loop: RankLoop, dist: dict) -> str:
-    """The collective checkpoint, after a full sync: every rank's position and rng go to
-    rank 0, which writes the (shared) weights."""
-    state = loop.state
-    state.close_checkpoint_period()
-    ranks = comm.gather({**loop.rank_state(), "ids": int(loop.bounds[-1])})
-    W_in, W_out = loop.replicas.matrices
+def _save(comm: Comm, rundir: RunDir, loop: Loop, dist: dict) -> str:
+    """The collective checkpoint (``Loop.checkpoint``, after a full sync): every rank's
+    position, rng and shard size go to rank 0, which writes the (shared) weights."""
+    state, part = loop.state, loop.part
+    ranks = comm.gather({"position": state.position, "rng": loop.rng.bit_generator.state,
+                         "ids": int(part.bounds[-1])})
+    W_in, W_out = loop.W_in, loop.W_out
 
     def write() -> str:
-        check_finite(W_in, W_out, state.words_done)
         if comm.rank != 0:
             return ""
-        state.rng = ranks[0]["rng"]
-        record = {**dist, "round": loop.round, "rank_state": ranks, "stats": stats(comm, loop)}
+        record = {**dist, "round": part.round, "rank_state": ranks, "stats": stats(comm, loop)}
         return str(checkpoint.save(rundir, {**state.to_json(), "distributed": record},
                                    W_in, W_out))
 
     return comm.agreed(write)
 
 
-def stats(comm: Comm, loop: RankLoop) -> dict:
+def stats(comm: Comm, loop: Loop) -> dict:
     """What the syncs cost on this rank so far (rank 0's figures go into the checkpoint)."""
-    r = loop.replicas
+    r = loop.part.replicas
     return {"syncs": r.syncs, "full_syncs": r.full_syncs, "rows_synced": r.rows_synced,
             "bytes_reduced": 4 * comm.elements_reduced,
             "allreduce_seconds": round(comm.allreduce_seconds, 4),
@@ -169,13 +168,14 @@ def stats(comm: Comm, loop: RankLoop) -> dict:
             "train_seconds": round(loop.state.train_seconds, 4)}
 
 
-def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
-    plan, V = loop.replicas.plan, len(loop.replicas.matrices[0])
+def describe(comm: Comm, loop: Loop, threads: int) -> str:
+    part = loop.part
+    plan, V = part.replicas.plan, len(part.replicas.matrices[0])
     how = {"scaled": f"average them (each rank training at {comm.size} x the lr)",
            "average": "average them", "sum": "sum their changes",
            "touched": "average the changes of the ranks that made them"}[plan.mode]
-    return (f"distributed: {comm.size} ranks x {threads} thread(s), {loop.words_per_epoch:,} "
-            f"words per epoch in {loop.rounds:,} periods of <= {plan.every:,} words; after "
+    return (f"distributed: {comm.size} ranks x {threads} thread(s), {part.words_per_epoch:,} "
+            f"words per epoch in {part.rounds:,} periods of <= {plan.every:,} words; after "
             f"period k the ranks {how} for the top {plan.rows:,} x {plan.growth}^j of {V:,} "
             f"rows ({plan.growth}^j the largest power dividing k), for all rows every "
             f"{plan.full_every}th period and at epoch ends. MPI is not fault-tolerant: if a "
@@ -183,7 +183,7 @@ def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
             "the same number of ranks")
 
 
-def sync_report(comm: Comm, loop: RankLoop) -> str:
+def sync_report(comm: Comm, loop: Loop) -> str:
     s, seconds = stats(comm, loop), max(loop.state.train_seconds, 1e-9)
     return (f"sync: {s['syncs']:,} syncs ({s['full_syncs']:,} full), "
             f"{s['bytes_reduced'] / 1e6:,.1f} MB through Allreduce per rank, in "

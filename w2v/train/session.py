@@ -30,6 +30,7 @@ from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
 from w2v.train.packed import TrainingVocab
+from w2v.train.partition import Local
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
 from w2v.train.startup import skip_blas_probe
@@ -114,9 +115,11 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
                        f"words, not {state.ids['words']:,}): delete it and resume, which "
                        "encodes the corpus again")
     state.ids = ids
-    loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
-                n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
-                                                                    W_in, W_out)),
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state.rng
+    part = Local(rundir.ids, n_ids, words_per_epoch, kernel.chunk_words)
+    loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, part, rng,
+                lambda: str(checkpoint.save(rundir, state.to_json(), W_in, W_out)),
                 lambda: bool(trap.caught), scorer)
     try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
         with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
