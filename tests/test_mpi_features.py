@@ -123,3 +123,17 @@ def test_continued_training_under_two_ranks(tmp_path):
     assert "smoothie" in after and "smoothie" not in before
     assert not np.array_equal(after.vectors[after.id("coffee")],
                               before.vectors[before.id("coffee")])
+
+
+def test_a_finished_two_rank_run_repairs_its_vectors_as_one_process_does(small, tmp_path):
+    """Resuming a finished run goes through the one finished-run check (``repair.finished``):
+    a vectors file changed since the run wrote it is rewritten from the final checkpoint."""
+    out = tmp_path / "run"
+    assert mpirun(2, str(small), "--out", str(out), *SMALL).returncode == 0
+    W = np.load(out / "vectors.npy")
+    W[0, 0] += 1.0
+    np.save(out / "vectors.npy", W)
+    done = mpirun(2, "--out", str(out), "--resume")
+    assert done.returncode == 0, done.stderr
+    assert "vectors.npy was changed" in done.stderr, done.stderr
+    assert np.array_equal(np.load(out / "vectors.npy"), checkpoint.latest(out).W_in)

@@ -1,8 +1,8 @@
-"""Getting every rank of a distributed run ready: the distributed ``prepare.fresh`` and
-``prepare.resume``. Generators yield events and return ``(cfg, vocab, state, W_in, W_out,
-dist)``, or None when nothing is left to train; ``dist`` is the run's distributed record
-(ranks, the inputs' decompressed sizes; from a checkpoint also the schedule and each rank's
-position and rng state).
+"""Getting every rank of a distributed run ready: the distributed ``prepare.fresh`` (and
+``init.fresh_from``), and ``resumed.resume`` with a rank's own shard. Generators yield events
+and return ``(cfg, vocab, state, W_in, W_out, dist)``, or None when nothing is left to train;
+``dist`` is the run's distributed record (ranks, the inputs' decompressed sizes; from a
+checkpoint also the schedule and each rank's position and rng state).
 
 Each step that can fail runs through ``Comm.agreed``/``settle``, so every rank raises the same
 error at the same point (rank 0 prints it) instead of some ranks waiting for the others.
@@ -12,10 +12,9 @@ measure the inputs' decompressed sizes, each counts and encodes its shard
 (``RUN/corpus.rank-000.ids``, ...), rank 0 merges the counts one shard at a time (memory: the
 merged table and one shard's) and chooses the vocabulary (``text/merge.py``), every rank
 re-encodes its shard with it, and rank 0 initialises the weights (or, with ``init``, takes
-them from the old run, ``init.py``) and broadcasts them. A
-resumed run: rank 0 loads the newest good checkpoint and broadcasts it; a rank whose encoded
-shard is missing encodes it again from the stored sizes; more epochs extend a finished run
-(``extend.resumed_config``, as in one process).
+them from the old run, ``init.py``) and broadcasts them. A resumed run takes the one path of
+``resumed.py`` (rank 0 opens and repairs the run, the ranks get it by broadcast); a rank whose
+encoded shard is missing encodes it again from the stored sizes.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import time
 
 import numpy as np
 
-from w2v.config import Config, save_formats
+from w2v.config import Config
 from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
@@ -33,13 +32,11 @@ from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, evaluation, events
+from w2v.train import evaluation, events, resumed
 from w2v.train import init as init_run
-from w2v.train.export import finish_ranks
-from w2v.train.extend import resumed_config
 from w2v.train.loop import TrainState
-from w2v.train.mpi import Comm, check_ranks
-from w2v.train.prepare import check_same_corpus, claim, corpus_notes, fingerprint, init_weights
+from w2v.train.mpi import Comm
+from w2v.train.prepare import claim, corpus_notes, fingerprint, init_weights
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
@@ -180,47 +177,17 @@ def _add(merged: dict, table: dict) -> None:
         merged[word] = merged.get(word, 0) + count
 
 
-def _newest(rundir: RunDir, warn):
-    """The newest intact checkpoint; damaged newer ones set aside (rank 0 owns the folder)."""
-    ckpt = checkpoint.latest(rundir, warn=warn)
-    checkpoint.set_aside(rundir, ckpt.path)
-    return ckpt
-
-
 def resume(comm: Comm, rundir: RunDir, settings, corpus):
-    skipped = []
-    ckpt = comm.agreed(lambda: comm.rank == 0 and _newest(rundir, skipped.append))
-    for message in skipped:
-        yield events.Alert(message)
-    stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
-    comm.agreed(check_ranks, stored, comm.size)
-    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    state, dist = TrainState.from_json(stored), stored["distributed"]
-    cfg, extension = comm.agreed(resumed_config, stored["config"], given, state)
-    comm.agreed(evaluation.check_files, cfg)
-    yield events.Configured(cfg.to_dict(), resumed=True)
-    if extension:
-        yield events.Note(extension)
-    comm.agreed(check_same_corpus, state.corpus, corpus)
-    vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
-    comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
-    if state.epoch >= cfg.epochs:
-        if rundir.saved_formats() == save_formats(cfg.save):
-            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
-                                     f"are in {rundir.path}")
-        else:
-            yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words,
-                                              *((ckpt.W_in, ckpt.path) if comm.rank == 0
-                                                else (None, None))))
-        return None
-    yield events.Resuming(str(ckpt.path) if comm.rank == 0 else "", state.epoch + 1,
-                          state.words_done)
-    shapes = comm.bcast((ckpt.W_in.shape, ckpt.W_out.shape) if comm.rank == 0 else None)
-    W_in, W_out = (ckpt.W_in, ckpt.W_out) if comm.rank == 0 else \
-        (np.empty(s, np.float32) for s in shapes)
-    comm.bcast_array(W_in)
-    comm.bcast_array(W_out)
-    return cfg, vocab, state, W_in, W_out, dist
+    """``resumed.resume`` on every rank, each rank's shard encoded again if missing."""
+    dist = {}
+
+    def ensure_ids(cfg, vocab, state, corpus, stored):
+        dist.update(stored["distributed"])
+        comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
+        yield from ()
+
+    setup = yield from resumed.resume(rundir, settings, corpus, comm, ensure_ids)
+    return None if setup is None else (*setup, dist)
 
 
 def _ensure_ids(comm: Comm, rundir: RunDir, cfg: Config, vocab: Vocab, corpus, dist) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.text.encoded import SEPARATOR, read_ids
+from w2v.train.mpi import LocalComm
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,6 @@ def next_piece(path, position: int, limit: int, end: int) -> np.ndarray:
         breaks = np.flatnonzero(piece == SEPARATOR)
         piece = piece[: breaks[-1] + 1] if len(breaks) else piece
     return piece
-
-
-class LocalComm:
-    """A single process as a communicator of one rank."""
-
-    rank, size = 0, 1
-
-    def agreed(self, fn, *args):
-        return fn(*args)
-
-    def control(self, values) -> np.ndarray:
-        return np.array(values, dtype=np.float64)
 
 
 class Local:

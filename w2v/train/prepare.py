@@ -16,18 +16,14 @@ import time
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CheckpointError, CorpusError, RunError
+from w2v.errors import RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
-from w2v.text.read import STDIN
 from w2v.text.sentences import CorpusStats, sources, total_size
-from w2v.text.vocab import Vocab
 from w2v.train import corpus as corpus_record
-from w2v.train import evaluation, events, preflight, repair
-from w2v.train.extend import resumed_config
+from w2v.train import evaluation, events, preflight
 from w2v.train.loop import TrainState
-from w2v.train.mpi import check_ranks
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
 from w2v.util.diskfull import disk_full
@@ -117,56 +113,3 @@ def corpus_notes(stats: CorpusStats):
     if stats.dropped_long_tokens:
         yield events.Note(f"skipped {stats.dropped_long_tokens:,} 'words' of over a million "
                           "characters without whitespace (binary data?)")
-
-
-def resume(rundir: RunDir, settings, corpus: list[str]):
-    ckpt = yield from repair.newest_good(rundir)
-    check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
-    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    state = TrainState.from_json(ckpt.state)
-    cfg, extension = resumed_config(ckpt.state["config"], given, state)
-    evaluation.check_files(cfg)  # before a missing corpus.ids is encoded again
-    yield events.Configured(cfg.to_dict(), resumed=True)
-    yield from preflight.check_threads(cfg)
-    if extension:
-        yield events.Note(extension)
-    if corpus:  # optional: the run knows its own, and finds it again by content
-        state.corpus, corpus = corpus_record.find(state.corpus, corpus, rundir.path)
-    yield from repair.vocabulary(rundir, ckpt)
-    vocab = Vocab.load(rundir.vocab)
-    if state.epoch >= cfg.epochs:
-        yield from repair.finished(rundir, cfg, vocab.words, ckpt)
-        return None
-    recorded = (state.ids or {}).get("bytes")
-    if rundir.ids.exists() and recorded is not None and rundir.ids.stat().st_size != recorded:
-        yield events.Alert(f"{rundir.ids} was changed since the run encoded it "
-                           f"({rundir.ids.stat().st_size:,} bytes, not {recorded:,}): "
-                           "encoding the corpus again")
-        rundir.ids.unlink()
-    if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus, corpus)
-    yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
-    return cfg, TrainingVocab(vocab), state, ckpt.W_in, ckpt.W_out
-
-
-def check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
-    """The corpus given on resume (optional: the run knows its own) must be the stored one,
-    by content where the run recorded it (``corpus.find``)."""
-    if corpus:
-        corpus_record.find(stored, corpus, ".")
-
-
-def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict], given) -> None:
-    """Rebuild a missing corpus.ids from the corpus: the inputs given, or the stored files
-    where they are now; what was read must be the recorded text."""
-    if any(c["path"] == STDIN and "sha256" not in c for c in stored):
-        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream, "
-                          "which cannot be checked when read again (a run keeps it with "
-                          "{=keep_ids})")
-    srcs = sources(given or corpus_record.find(stored, [], rundir.path)[1])
-    encoded.encode(srcs, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
-    try:
-        corpus_record.check_read(stored, srcs)
-    except CheckpointError:
-        rundir.ids.unlink(missing_ok=True)
-        raise

@@ -24,7 +24,7 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import CorpusError, DivergenceError, RunError
 from w2v.text import encoded
-from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
+from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare, resumed
 from w2v.train import init as init_run
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
@@ -67,7 +67,7 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
     with rundir.lock(), SignalTrap() as trap:
         try:
             if resume:
-                setup = yield from prepare.resume(rundir, settings, corpus)
+                setup = yield from resumed.resume(rundir, settings, corpus)
             elif init is not None:
                 setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
             else:
