@@ -20,16 +20,16 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.errors import CorpusError, DivergenceError
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, evaluation, events, sync
 from w2v.train.distributed import Ranks, Replicas
+from w2v.train.driver import check_words, compiled, trained
 from w2v.train.export import finish_ranks
 from w2v.train.loop import Loop, StopRequested, check_finite
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
-from w2v.train.stopped import diverged, interrupted
+from w2v.train.stopped import interrupted
 
 
 def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
@@ -82,19 +82,10 @@ def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, p
     threads = comm.threads(cfg.threads)
     scorer = _scorer(comm, cfg, vocab)  # a bad file fails before compiling
     with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
-        if trainer.needs_compile():
-            yield events.Compiling()
-        trainer.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+        yield from compiled(trainer, W_in, W_out)
         loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer)
         yield events.Note(describe(comm, loop, threads))
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                yield from loop.epochs()
-                final = loop.checkpoint()
-                yield events.CheckpointSaved(final, state.words_done)
-        except DivergenceError as e:
-            raise diverged(rundir, e) from None
-    yield events.Trained(state.words_done, state.train_seconds)
+        final = yield from trained(loop, rundir)
     yield events.Note(sync_report(comm, loop))
     yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words, W_in, final))
 
@@ -107,10 +98,7 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
     path = rundir.rank_ids(comm.rank)
     n_ids, words = count_ids(path)
     shards = comm.allgather((n_ids, words))
-    if sum(w for _, w in shards) == 0:
-        error = CorpusError("no in-vocabulary words to train on; lower {=min_count}")
-        error.collective = True
-        raise error
+    comm.agreed(check_words, sum(w for _, w in shards))
     plan = sync.SyncPlan.from_json(dist["plan"])
     rounds = sync.rounds_per_epoch(sum(w for _, w in shards), plan.every)
     bounds = sync.sentence_bounds(path, sync.round_bounds(n_ids, rounds))

@@ -22,10 +22,11 @@ from contextlib import closing
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CorpusError, DivergenceError, RunError
+from w2v.errors import RunError
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare, resumed
 from w2v.train import init as init_run
+from w2v.train.driver import check_words, compiled, trained
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
 from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
@@ -34,7 +35,7 @@ from w2v.train.partition import Local
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
 from w2v.train.startup import skip_blas_probe
-from w2v.train.stopped import diverged, interrupted
+from w2v.train.stopped import interrupted
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
@@ -102,13 +103,10 @@ def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState,
 
 def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     scorer = evaluation.evaluator(cfg, vocab.words)  # a bad file fails before compiling
-    if kernel.needs_compile():
-        yield events.Compiling()
-    kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
+    yield from compiled(kernel, W_in, W_out)
     prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
     n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
-    if words_per_epoch == 0:
-        raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
+    check_words(words_per_epoch)
     ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
     if state.ids not in (None, ids):  # the size is checked on resume: the words differ
         raise RunError(f"{rundir.ids} changed since the run encoded it ({words_per_epoch:,} "
@@ -121,14 +119,9 @@ def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
     loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, part, rng,
                 lambda: str(checkpoint.save(rundir, state.to_json(), W_in, W_out)),
                 lambda: bool(trap.caught), scorer)
-    try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
-        with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
-            yield from loop.epochs()
-            final = loop.checkpoint()
-            yield events.CheckpointSaved(final, state.words_done)
+    try:
+        with trap.deferred():
+            final = yield from trained(loop, rundir)
     except StopRequested:
         raise interrupted(rundir, trap.first) from None
-    except DivergenceError as e:
-        raise diverged(rundir, e) from None
-    yield events.Trained(state.words_done, state.train_seconds)
     yield from finish(rundir, cfg, vocab.words, W_in, final)
