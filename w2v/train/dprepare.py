@@ -19,80 +19,61 @@ encoded shard is missing encodes it again from the stored sizes.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
-from w2v.kernels.base import output_rows
-from w2v.kernels.registry import check_supported
 from w2v.text import encoded
 from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import evaluation, events, resumed
+from w2v.train import events, prepare, resumed
 from w2v.train import init as init_run
-from w2v.train.loop import TrainState
 from w2v.train.mpi import Comm
-from w2v.train.prepare import claim, corpus_notes, fingerprint, init_weights
+from w2v.train.prepare import claim, fingerprint
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
 
 def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None,
           init=None):
-    """``init``: a run folder to start from (``init.py``); rank 0 reads it and sends the ranks
-    its config, the union vocabulary and the starting weights."""
-    old = comm.agreed(lambda: comm.rank == 0 and init_run.old_run(rundir, init)) if init \
-        else None
-    stored = comm.bcast(old and old[1].state["config"]) if init else None
+    """``prepare.fresh`` on every rank, each counting and encoding its shard."""
+    counter = ShardCount(comm, rundir, corpus, trap, prune_at)
+    setup = yield from prepare.fresh(rundir, settings, corpus, force, init, comm, counter)
+    return (*setup, {"ranks": comm.size, "sizes": counter.sizes})
 
-    def configure():
-        if init:
-            cfg = init_run.configure(stored, settings)
-        else:
-            cfg = settings if isinstance(settings, Config) else Config(**settings)
-            check_supported(cfg.arch, cfg.loss, cfg.backend)
-        evaluation.check_files(cfg)
-        return cfg, check_shardable(corpus)
 
-    cfg, paths = comm.agreed(configure)
-    yield events.Configured(cfg.to_dict(), resumed=False)
-    for message in old[3] if old else ():
-        yield events.Alert(message)
-    comm.agreed(_claim, comm, rundir, force, not init)
-    t0 = time.perf_counter()
-    sizes = _stream_sizes(comm, paths)
-    stats = CorpusStats()
-    local = yield from _count_shard(comm, rundir, cfg, shard_sources(
-        paths, sizes, comm.rank, comm.size), stats, trap, prune_at)
-    summed = ("tokens", "replacements", "invalid_bytes", "dropped_long_tokens")
-    totals = comm.control([getattr(stats, k) for k in summed]).astype(np.int64).tolist()
-    vocab, text = _merge(comm, cfg, local, totals[0], old)
-    comm.agreed(remap_file, rundir.rank_ids(comm.rank), remap_table(local, vocab))
-    comm.agreed(lambda: comm.rank == 0 and vocab.save(rundir.vocab))
-    yield from corpus_notes(CorpusStats(**dict(zip(summed, totals))))
-    yield events.Counted(len(vocab), cfg.min_count, totals[0], time.perf_counter() - t0)
-    rng = np.random.default_rng(cfg.seed)
-    record = None
-    if comm.rank != 0:
-        W_in = np.empty((len(vocab), cfg.dim), np.float32)
-        W_out = np.empty((output_rows(cfg.loss, len(vocab)), cfg.dim), np.float32)
-    elif old:
-        _, ckpt, old_vocab, _ = old
-        W_in, W_out = init_run.start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
-        record, note = init_run.provenance(old[0], ckpt, old_vocab, text,
-                                           len(vocab) - len(old_vocab))
-        yield events.Note(note)
-    else:
-        W_in, W_out = init_weights(len(vocab), cfg.dim, output_rows(cfg.loss, len(vocab)), rng)
-    comm.bcast_array(W_in)
-    comm.bcast_array(W_out)
-    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(paths),
-                       rng=rng.bit_generator.state, init=comm.bcast(record))
-    return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
+class ShardCount:
+    """A rank reads its shard of the corpus (``text/shard.py``): the ranks measure the
+    inputs, each counts and encodes its shard, rank 0 merges the counts and chooses the
+    vocabulary (with an old run, the union: ``init.merge``), each rank remaps its shard."""
+
+    def __init__(self, comm: Comm, rundir: RunDir, corpus, trap, prune_at):
+        self.comm, self.rundir, self.corpus = comm, rundir, corpus
+        self.trap, self.prune_at = trap, prune_at
+
+    def check_inputs(self) -> None:
+        self.paths = check_shardable(self.corpus)
+
+    def claim(self, force: bool, resumable: bool) -> None:
+        _claim(self.comm, self.rundir, force, resumable)
+
+    def count(self, cfg: Config, old: Vocab | None):
+        """As ``LocalCount.count``; the text's own vocabulary is rank 0's alone."""
+        comm, stats = self.comm, CorpusStats()
+        self.sizes = _stream_sizes(comm, self.paths)
+        local = yield from _count_shard(comm, self.rundir, cfg, shard_sources(
+            self.paths, self.sizes, comm.rank, comm.size), stats, self.trap, self.prune_at)
+        summed = ("tokens", "replacements", "invalid_bytes", "dropped_long_tokens")
+        totals = comm.control([getattr(stats, k) for k in summed]).astype(np.int64).tolist()
+        self.stats = CorpusStats(**dict(zip(summed, totals)))
+        vocab, text = _merge(comm, cfg, local, totals[0], old)
+        comm.agreed(remap_file, self.rundir.rank_ids(comm.rank), remap_table(local, vocab))
+        return vocab, text, totals[0]
+
+    def record(self) -> list[dict]:
+        return fingerprint(self.paths)
 
 
 def _claim(comm: Comm, rundir: RunDir, force: bool, resumable: bool) -> None:
@@ -152,7 +133,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
 
 def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
     """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary (with
-    ``old``, ``init_run.old_run``'s, the union with the old run's, ``init_run.merge``); every
+    ``old``, the old run's vocabulary, the union with it, ``init_run.merge``); every
     rank gets it. Returns it and, on rank 0 with ``old``, the text's own vocabulary."""
     table = comm.fold(shard_table(local), _add)
     text = None
@@ -164,7 +145,7 @@ def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
         if old is None:
             return merged_vocab([table], total, cfg.min_count, cfg.max_vocab or None)
         text = merged_vocab([table], total, 1, None)  # every word: merge() decides
-        return init_run.merge(old[2], text, cfg.min_count, cfg.max_vocab)[0]
+        return init_run.merge(old, text, cfg.min_count, cfg.max_vocab)[0]
 
     vocab = comm.agreed(choose)
     words, counts, total = comm.bcast((vocab.words, vocab.counts, vocab.total_words)

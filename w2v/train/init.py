@@ -7,7 +7,7 @@ text would have (``min_count`` and ``max_vocab`` applied to the new text's count
 - every old word keeps its rows of ``W_in`` and ``W_out`` (from the old run's newest good
   checkpoint) as its starting point; a word of the new text below ``min_count`` is still
   trained if the old run knows it;
-- every new word gets fresh rows, word2vec.c's initialisation (``prepare.init_weights``);
+- every new word gets fresh rows, word2vec.c's initialisation (``weights.init_weights``);
 - the counts are merged: old count + count in the new text (and the total of raw tokens),
   so the noise distribution (unigram^0.75) and subsampling follow both texts together.
   Old words absent from the new text are still drawn as negatives, which moves their
@@ -25,7 +25,6 @@ more epochs like any other.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -34,46 +33,11 @@ from w2v.config import Config
 from w2v.errors import ConfigError, RunError
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded
-from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint, evaluation, events, preflight, prepare
-from w2v.train.loop import TrainState
-from w2v.train.packed import TrainingVocab
+from w2v.train import checkpoint
 from w2v.train.rundir import RunDir
+from w2v.train.weights import init_weights
 from w2v.util.atomic import atomic_write
-
-
-def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
-    """``prepare.fresh`` for a run that starts from the run folder ``init``: a generator of
-    events returning ``(cfg, vocab, state, W_in, W_out)``."""
-    old, ckpt, old_vocab, skipped = old_run(rundir, init)
-    cfg = configure(ckpt.state["config"], settings)
-    srcs = sources(corpus)
-    evaluation.check_files(cfg)
-    yield events.Configured(cfg.to_dict(), resumed=False)
-    yield from preflight.check_threads(cfg)
-    for message in skipped:
-        yield events.Alert(message)
-    prepare.claim(rundir, force, resumable=False)
-    stats, t0 = CorpusStats(), time.perf_counter()
-    counting = encoded.count_and_encode(  # every word: merge() decides which are kept
-        corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=1, max_vocab=None, stats=stats, threads=min(2, cfg.workers))
-    text_vocab = yield from prepare.counting_progress(counting, total_size(srcs))
-    yield from prepare.corpus_notes(stats)
-    vocab, remap, added = merge(old_vocab, text_vocab, cfg.min_count, cfg.max_vocab)
-    reencode(rundir.ids, remap)
-    vocab.save(rundir.vocab)
-    yield events.Counted(len(vocab), cfg.min_count, text_vocab.total_words,
-                         time.perf_counter() - t0)
-    yield from preflight.check_disk(cfg, len(vocab), len(vocab), rundir.path)
-    rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
-    record, note = provenance(old, ckpt, old_vocab, text_vocab, added)
-    yield events.Note(note)
-    state = TrainState(config=cfg.to_dict(), corpus=prepare.fingerprint(corpus),
-                       rng=rng.bit_generator.state, init=record)
-    return cfg, TrainingVocab(vocab), state, W_in, W_out
 
 
 def old_run(rundir: RunDir, init):
@@ -177,7 +141,7 @@ def merge(old: Vocab, text: Vocab, min_count: int,
 def start_weights(vocab: Vocab, old: Vocab, old_in, old_out, rng):
     """Fresh rows for every word (word2vec.c's), then each old word's rows copied into its
     place in the merged order."""
-    W_in, W_out = prepare.init_weights(len(vocab), old_in.shape[1], len(vocab), rng)
+    W_in, W_out = init_weights(len(vocab), old_in.shape[1], len(vocab), rng)
     rows = np.array([vocab.index[w] for w in old.words], dtype=np.int64)
     W_in[rows] = old_in
     W_out[rows] = old_out

@@ -25,7 +25,6 @@ from w2v.config import Config
 from w2v.errors import RunError
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare, resumed
-from w2v.train import init as init_run
 from w2v.train.driver import check_words, compiled, trained
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
@@ -69,10 +68,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
         try:
             if resume:
                 setup = yield from resumed.resume(rundir, settings, corpus)
-            elif init is not None:
-                setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
             else:
-                setup = yield from prepare.fresh(rundir, settings, corpus, force)
+                setup = yield from prepare.fresh(rundir, settings, corpus, force, init)
             if setup is not None:
                 yield from _train(rundir, *setup, trap)
         except KeyboardInterrupt as e:
