@@ -25,23 +25,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # this checkout's w2v
+sys.path.insert(0, str(HERE))  # the sibling script, also when imported from elsewhere
+
+from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
 
 from w2v.kernels.base import Settings, Tables, output_rows  # noqa: E402
 from w2v.kernels.registry import make_kernel  # noqa: E402
-from w2v.text import encoded  # noqa: E402
 from w2v.train.prepare import init_weights  # noqa: E402
-
-
-def encode_once(path: Path, tmp: Path, min_count: int, words: int):
-    counting = encoded.count_and_encode([str(path)], tmp / "corpus.ids", min_count=min_count)
-    while True:
-        try:
-            next(counting)
-        except StopIteration as done:
-            vocab = done.value
-            break
-    n_ids, _ = encoded.count_ids(tmp / "corpus.ids")
-    return vocab, encoded.read_ids(tmp / "corpus.ids", 0, min(n_ids, words))
 
 
 def main() -> None:
@@ -58,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        vocab, ids = encode_once(args.corpus, Path(tmp), args.min_count, args.words)
+        vocab, ids = encode(args.corpus, Path(tmp), args.min_count, args.words)
     words = int(np.count_nonzero(ids >= 0))
     tables = Tables(vocab.counts, vocab.total_words, args.sample)
     kernels, weights = {}, {}

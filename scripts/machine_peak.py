@@ -129,7 +129,7 @@ def kernel_rate(corpus: Path, words: int, dim: int, K: int, repeats: int):
     """(pairs per CPU second, mean pairs per kept center) of the sg-ns kernel on one thread,
     or None when the kernel cannot be reached through the public registry."""
     try:
-        from kernel_family_bench import encode_once
+        from kernel_bench import encode
 
         from w2v.kernels.base import Settings, Tables, output_rows
         from w2v.kernels.registry import make_kernel
@@ -138,7 +138,7 @@ def kernel_rate(corpus: Path, words: int, dim: int, K: int, repeats: int):
         print(f"kernel not timed ({e}); the model numbers below still hold")
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        vocab, ids = encode_once(corpus, Path(tmp), 5, words)
+        vocab, ids = encode(corpus, Path(tmp), 5, words)
     tables = Tables(vocab.counts, vocab.total_words, 1e-3)
     kernel = make_kernel("sg", "ns", "numba", tables, Settings(window=5, negative=K))
     W0 = init_weights(len(vocab), dim, output_rows("ns", len(vocab)), np.random.default_rng(1))

@@ -106,7 +106,7 @@ def expect(result, code, text):
     (["plot", "--vectors", "{run}", "-o", "{tmp}/x.jpg"], 1, ".png, .svg or .pdf"),
     (["plot", "--loss", "{tmp}"], 1, "state.json does not exist"),
     (["evaluate", "--vectors", "{run}", "--analogies", "nosuchset"], 1,
-     "neither a file nor a built-in analogy set (google)"),
+     "neither a file nor a built-in analogy set (google, phrases)"),
 ])
 def test_errors(trained, tmp_path, args, code, text):
     corpus, out = trained
@@ -124,7 +124,7 @@ def test_errors(trained, tmp_path, args, code, text):
     (["train", "missing.txt"], "File 'missing.txt' does not exist"),
     (["trian"], "No such command 'trian'"),
     (["train", "--bogus"], "No such option '--bogus'"),
-    (["similar"], "Missing argument '[RUN] WORDS...'"),
+    (["similar", "--minus", "king"], "Missing argument '[RUN] WORDS...'"),
     (["plot", "--clusters", "0"], "0 is not in the range x>=1"),
 ])
 def test_usage_errors_are_one_line(args, text):

@@ -218,7 +218,8 @@ def test_builtin_files_are_gensims_copies():
     readme = (DATA / "README.md").read_text()
     for name, (_, file) in BUILTIN.items():
         ours = (DATA / file).read_bytes()
-        assert ours == Path(datapath(file)).read_bytes(), name
+        if name != "phrases":  # word2vec.c's phrase analogies: gensim does not ship them
+            assert ours == Path(datapath(file)).read_bytes(), name
         assert hashlib.md5(ours).hexdigest() in readme  # the recorded checksum is true
         assert f"`{name}`" in readme and f"## {file}" in readme  # and it has a licence note
 

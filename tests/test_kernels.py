@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from w2v.errors import ConfigError
-from w2v.kernels import numba_ops, numpy_ref
 from w2v.kernels.base import Settings, Tables, alias_probs, alias_table, keep_probs, sigmoid_table
-from w2v.kernels.numba_sg import train_segment
+from w2v.kernels.numba import ns as ns_side
+from w2v.kernels.numba import ops, rows
+from w2v.kernels.numba.compose import compose
+from w2v.kernels.reference import walk as ref
 from w2v.kernels.registry import KERNELS, check_supported, make_kernel
 from w2v.objectives import common, ns, softmax, windows
 from w2v.train.local import LocalTrainer, segment_seeds
@@ -122,8 +124,8 @@ def test_numba_equals_naive_loop(sample):
     keep = keep_probs(counts, counts.sum(), sample)
     noise = alias_table(counts)
     A_in, A_out = W_in.copy(), W_out.copy()
-    loss, pairs = train_segment(
-        A_in, A_out, ids, keep, noise, sigmoid_table(), 3, 4, 0.05, 0.01, 12345)
+    loss, pairs = compose(rows, ns_side)(
+        A_in, A_out, ids, keep, (noise, 4), sigmoid_table(), 3, (), 0.05, 0.01, 12345)
     B_in, B_out = W_in.copy(), W_out.copy()
     ref_loss, ref_pairs = naive_hogbatch(B_in, B_out, ids, keep, noise, 3, 4, 0.05, 0.01, 12345)
     assert pairs == ref_pairs > 0
@@ -171,15 +173,15 @@ def test_numpy_walk_and_draws_equal_the_naive_walk():
     """Exactly the same windows and negatives, from the vectorised streams."""
     counts, ids, _, _ = problem(6, n=2000)
     keep, noise = keep_probs(counts, counts.sum(), 1e-2), alias_table(counts)
-    walk = numpy_ref.walk(ids, keep, 4, 99)
-    negs = numpy_ref.alias_draws(noise, numpy_ref.splitmix64(walk.neg_seed, 0,
+    walk = ref.walk(ids, keep, 4, 99)
+    negs = ref.alias_draws(noise, ref.splitmix64(walk.neg_seed, 0,
                                                              3 * len(walk.centers)))
     got = [(int(c), walk.contexts[a:b].tolist(), negs[3 * i : 3 * i + 3].tolist())
            for i, (c, a, b) in enumerate(zip(walk.centers, walk.offsets, walk.offsets[1:]))]
     want = [(c, ctx, ng) for c, ctx, ng, _ in naive_windows(ids, keep, noise, 4, 3, 0, 0, 99)]
     assert got == want and len(want) > 100
     rng = SplitMix64(2**64 - 5)  # wraps around 2^64 within the first draws
-    assert numpy_ref.splitmix64(2**64 - 5, 0, 4).tolist() == [rng.next() for _ in range(4)]
+    assert ref.splitmix64(2**64 - 5, 0, 4).tolist() == [rng.next() for _ in range(4)]
 
 
 @pytest.mark.parametrize("backend", ["numba", "numpy"])
@@ -245,7 +247,7 @@ def test_alias_table_on_a_skewed_vocabulary():
 def test_sigmoid_table_is_within_1e6_of_the_exact_sigmoid():
     table = sigmoid_table()
     xs = np.concatenate([np.linspace(-8, 8, 20_001), [-30, -8.5, 8.5, 30]]).astype(np.float32)
-    got = np.array([numba_ops.log_sigmoid(table, x) for x in xs], dtype=np.float64)
+    got = np.array([ops.log_sigmoid(table, x) for x in xs], dtype=np.float64)
     x = xs.astype(np.float64)
     inside = np.abs(x) < 8
     np.testing.assert_allclose(got[inside, 0], common.sigmoid(x[inside]), atol=1e-6)
@@ -254,7 +256,7 @@ def test_sigmoid_table_is_within_1e6_of_the_exact_sigmoid():
     # Saturated outside: off by at most sigma(-8) = 3.4e-4.
     np.testing.assert_allclose(got[~inside, 0], common.sigmoid(x[~inside]), atol=3.4e-4)
     np.testing.assert_allclose(got[~inside, 1], common.log_sigmoid(x[~inside]), atol=3.4e-4)
-    assert np.isnan(numba_ops.log_sigmoid(table, np.float32(np.nan))[1])  # divergence shows
+    assert np.isnan(ops.log_sigmoid(table, np.float32(np.nan))[1])  # divergence shows
 
 
 def _trainer(counts, threads, backend="numba"):
@@ -336,22 +338,3 @@ def test_registry_builds_every_kernel_and_refuses_the_rest():
         with pytest.raises(ConfigError, match=f"no {key[2]} kernel"):
             make_kernel(*key, tables, Settings())
     assert tables.noise is tables.noise  # built once, shared
-
-
-@pytest.mark.parametrize("name", ["numba_sg.train_ns", "numba_sg.train_hs",
-                                  "numba_cbow.train_ns", "numba_cbow.train_hs"])
-def test_the_compiled_kernel_is_cached_under_the_digest_of_what_it_inlines(name):
-    """numba keys a cached function on its own file and its closure: the closure must hold the
-    digest of numba_ops.py, numba_blocks.py and base.py, or an edit there would load a stale
-    kernel."""
-    import hashlib
-    import importlib
-    from pathlib import Path
-
-    from w2v.kernels import base, numba_blocks
-
-    module, attr = name.split(".")
-    fn = getattr(importlib.import_module(f"w2v.kernels.{module}"), attr).py_func
-    cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__)))
-    files = b"".join(Path(m.__file__).read_bytes() for m in (numba_ops, numba_blocks, base))
-    assert cells["ops_digest"] == numba_ops.SOURCE_DIGEST == hashlib.sha256(files).hexdigest()

@@ -137,3 +137,23 @@ def test_a_finished_two_rank_run_repairs_its_vectors_as_one_process_does(small, 
     assert done.returncode == 0, done.stderr
     assert "vectors.npy was changed" in done.stderr, done.stderr
     assert np.array_equal(np.load(out / "vectors.npy"), checkpoint.latest(out).W_in)
+
+
+def test_vocabulary_files_under_two_ranks(small, tmp_path):
+    """``save_vocab`` under 2 ranks writes the single process's file (the merged counts are
+    the single-process ones), and a 2-rank run that reads it has the same vocabulary."""
+    one, two = tmp_path / "one.vocab", tmp_path / "two.vocab"
+    session.run({"min_count": 2, "epochs": 1, "dim": 8, "threads": 1, "save_vocab": str(one)},
+                [small], tmp_path / "single")
+    done = mpirun(2, str(small), "--out", str(tmp_path / "saved"), *SMALL, "--save-vocab",
+                  str(two))
+    assert done.returncode == 0, done.stderr
+    assert two.read_bytes() == one.read_bytes()
+    done = mpirun(2, str(small), "--out", str(tmp_path / "read"), *SMALL, "--read-vocab",
+                  str(one), "--min-count", "40")
+    assert done.returncode == 0, done.stderr
+    read = Vocab.load(tmp_path / "read" / "vocab.txt")
+    single = Vocab.load(tmp_path / "single" / "vocab.txt")
+    kept = [w for w, c in zip(single.words, single.counts.tolist()) if c >= 40]
+    assert read.words == kept and len(kept) < len(single)
+    assert read.total_words == single.total_words

@@ -48,14 +48,15 @@ def test_numba_cache_goes_to_user_cache_not_package(tmp_path, numba_first):
     env.update(XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(tmp_path / "src"))
     args = ["train", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1", "--dim", "8",
             "--threads", "1", "--kernel", "numba", "-q"]
-    code = (f"{'import numba; ' if numba_first else ''}import w2v.cli, w2v.kernels.numba_sg as k; "
+    code = (f"{'import numba; ' if numba_first else ''}"
+            "import w2v.cli, w2v.kernels.numba.compose as k; "
             f"assert k.__file__.startswith({str(package)!r}), k.__file__; w2v.cli.main({args!r})")
     subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, check=True,
                    capture_output=True)
     assert (tmp_path / "run" / "vectors.npy").exists()
     assert _numba_files(package) == []
     cached = _numba_files(tmp_path / "xdg" / "w2v" / "numba")
-    assert any(p.name.startswith("numba_sg.") and p.suffix == ".nbi" for p in cached)
+    assert any(p.name.startswith("compose.") and p.suffix == ".nbi" for p in cached)
     assert any(p.suffix == ".nbc" for p in cached)
 
 
@@ -63,7 +64,7 @@ def test_user_numba_cache_dir_is_kept(tmp_path):
     """A NUMBA_CACHE_DIR set by the user wins over the XDG folder, in numba's own config too."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "mine"),
                XDG_CACHE_HOME=str(tmp_path / "xdg"), PYTHONPATH=str(ROOT))
-    code = ("import numba, w2v.kernels.numba_sg; from numba.core import config; "
+    code = ("import numba, w2v.kernels.numba.compose; from numba.core import config; "
             "print(config.CACHE_DIR)")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)

@@ -89,11 +89,19 @@ def _load(path, notes: list):
 
 
 def _ranked(results, as_json: bool, query, notes) -> Reply:
-    from w2v.util.tables import format_ranked, ranked_records
+    from w2v.prompt import ranked_block
 
-    out = to_json({"query": query, "results": ranked_records(results)}) if as_json \
-        else format_ranked(results)
-    return Reply(out, notes)
+    return Reply(ranked_block(results, as_json, query), notes)
+
+
+def query_prompt(kind: str, vectors_path, method, topn, as_json) -> tuple[Reply, object]:
+    """For ``similar`` or ``analogy`` ("kind") given no words: the notes of loading the vectors
+    (once) and the ``answer(words)`` that ``prompt.serve`` calls for each line."""
+    from w2v.prompt import answerer
+
+    notes = []
+    vectors = _load(vectors_path, notes)
+    return Reply(notes=notes), answerer(kind, vectors, method, topn, as_json)
 
 
 def demo(out, tokens, seed, force) -> Reply:
@@ -159,7 +167,8 @@ def gradcheck(tol: float, seed: int, as_json: bool) -> Reply:
 
 def analogy(words, vectors_path, topn, method, questions, as_json) -> Reply:
     if (questions is None) == (len(words) != 3) or (questions is not None and words):
-        raise UsageError("give three words A B C (for A - B + C), or {=questions} FILE")
+        raise UsageError("give three words A B C (for A - B + C), {=questions} FILE, or no "
+                         "words for a prompt")
     notes = []
     vectors = _load(vectors_path, notes)
     if questions is None:

@@ -57,6 +57,11 @@ class Config:
         None, "Negatives per pair (K) for loss ns; unused (0) with loss hs.", range=(0, 1_000),
         shown="5 with ns", peers=[("word2vec.c", "-negative"), ("gensim", "negative"),
                                   ("fastText", "-neg")])
+    ns_exponent: float = setting(
+        0.75, "The noise distribution of loss ns: P(w) proportional to count^ns_exponent; 1 "
+        "follows the counts, 0 is uniform, a negative value favours rare words (recommendation "
+        "and graph-walk embeddings tune it).", range=(-10.0, 10.0),
+        peers=[("gensim", "ns_exponent")])
     sample: float = setting(1e-3, "Subsampling threshold; 0 disables.", range=(0.0, 1.0),
                             peers=[("word2vec.c", "-sample"), ("gensim", "sample"),
                                    ("fastText", "-t")])
@@ -94,6 +99,15 @@ class Config:
     seed: int = setting(1, "Random seed (initial vectors, sampling).", range=(0, 2**63 - 1),
                         peers=[("gensim", "seed"), ("fastText", "-seed")])
     lowercase: bool = setting(False, "Lowercase tokens (and the queries on this run).")
+    read_vocab: str = setting(
+        "", "Vocabulary file to use instead of counting the corpus (word2vec.c's format, or a "
+        "run's vocab.txt): its words keep their order and counts, min_count and max_vocab "
+        "still apply (as word2vec.c), a corpus word outside it is unknown.",
+        peers=[("word2vec.c", "-read-vocab")])
+    save_vocab: str = setting(
+        "", "Also write the run's vocabulary to this file in word2vec.c's format, for "
+        "read_vocab in later runs (or word2vec.c's -read-vocab).", shown="none",
+        peers=[("word2vec.c", "-save-vocab")])
     max_sentence_length: int = setting(1000, "Split longer lines into chunks of this many words.",
                                        range=(1, 10**7), peers=[("gensim", "max_sentence_length")])
     checkpoint_every: str | int = setting(
@@ -160,7 +174,7 @@ def available_cores() -> int:
 # Settings that do not change the trained vectors (with threads=1 resume is bit-identical;
 # with more threads the run is non-deterministic anyway), so resume may change them.
 RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "eval_analogies", "eval_similarity",
-                               "eval_restrict_vocab", "save", "keep_ids"})
+                               "eval_restrict_vocab", "save", "keep_ids", "save_vocab"})
 SAVE_FORMATS = ("npy", "bin", "txt")  # what ``save`` chooses from, in the order written
 
 
@@ -224,6 +238,8 @@ def _validate(cfg: Config) -> None:
     hints = setting_types()
     for f in fields(cfg):
         value, hint = getattr(cfg, f.name), hints[f.name]
+        if hint is str and isinstance(value, os.PathLike):  # read_vocab=Path(...) from Python
+            object.__setattr__(cfg, f.name, value := os.fspath(value))
         if value is None and f.name in DEPENDENT_DEFAULTS:
             continue  # its driver is not a valid choice: its own check says so
         if not _type_ok(value, hint):

@@ -8,10 +8,12 @@ read as one, nor a path as a query word.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from w2v import commands
-from w2v.cli.app import main, reply
+from w2v.cli.app import flag, main, reply
 from w2v.cli.options import json_option, method_option, run_argument, top_option, vectors_option
 from w2v.config import RESTRICT_VOCAB
 
@@ -30,7 +32,8 @@ from w2v.config import RESTRICT_VOCAB
 def analogy(words, vectors_path, topn, method, questions, as_json):
     """Answer A - B + C = ?  (king - male + female = queen) with the vectors of RUN (or
     --vectors; else the latest run). With --questions, lines with unknown words or not three
-    different words are skipped and listed at the end.
+    different words are skipped and listed at the end. With no words, a prompt: the vectors
+    loaded once, then one question A B C per line of standard input (EXIT or Ctrl-D to leave).
 
     \b
     Example:
@@ -39,11 +42,13 @@ def analogy(words, vectors_path, topn, method, questions, as_json):
       printf 'king male female queen\\nman male female woman\\n' | w2v analogy --questions -
     """
     run, words = commands.split_run(vectors_path, words)
+    if not words and questions is None:
+        return _prompt("analogy", run, method, topn, as_json)
     reply(commands.analogy(words, run, topn, method, questions, as_json))
 
 
 @main.command()
-@click.argument("words", nargs=-1, required=True, metavar="[RUN] WORDS...")
+@click.argument("words", nargs=-1, metavar="[RUN] [WORDS...]")
 @click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word; repeatable.")
 @method_option
 @vectors_option
@@ -53,22 +58,48 @@ def similar(words, minus, method, vectors_path, topn, as_json):
     """Nearest neighbours of WORDS (their vectors summed) minus the --minus words; the query
     words are never answers. RUN, a first argument that looks like a path (it holds a / or
     names a folder or vectors file), or --vectors gives the vectors; else the latest run.
+    With no words, a prompt: the vectors loaded once, then one query per line of standard
+    input, a word written -word subtracted (EXIT or Ctrl-D to leave).
 
     \b
     Example:
       w2v similar king
       w2v similar runs/demo king female --minus male -n 5
       w2v similar king --json
+      printf 'coffee\nking female -male\n' | w2v similar runs/demo
     """
     run, words = commands.split_run(vectors_path, words)
+    if not words and minus:
+        raise click.UsageError("Missing argument '[RUN] WORDS...': the words --minus is "
+                               "subtracted from (no words and no --minus: a prompt)")
+    if not words:
+        return _prompt("similar", run, method, topn, as_json)
     reply(commands.similar(words, minus, method, run, topn, as_json))
+
+
+def _prompt(kind, run, method, topn, as_json):
+    """One query per line of standard input, the vectors loaded once (``w2v.prompt``); on a
+    terminal with a prompt and line editing."""
+    from w2v.errors import describe
+    from w2v.prompt import HINTS, reader, serve
+
+    loaded, answer = commands.query_prompt(kind, run, method, topn, as_json)
+    reply(loaded)
+    terminal = sys.stdin.isatty()
+    if terminal:
+        click.echo(f"{HINTS[kind]} Ctrl-D or EXIT to leave.", err=True)
+    read_line = reader(sys.stdin, f"{kind}> " if terminal else None)
+    serve(answer, read_line, click.echo, lambda e: describe(e, flag)[0], as_json)
+    if terminal:
+        click.echo(err=True)  # the shell's prompt on a line of its own after Ctrl-D
 
 
 @main.command()
 @run_argument
 @vectors_option
 @click.option("--analogies", metavar="FILE|NAME",
-              help="An analogy file such as questions-words.txt, or the built-in 'google'.")
+              help="An analogy file such as questions-words.txt, or a built-in set: 'google' "
+                   "(questions-words.txt) or 'phrases' (questions-phrases.txt).")
 @click.option("--similarity", multiple=True, metavar="FILE|NAME", help="A word-pair file "
               "(WordSim-353, SimLex-999, MEN), or the built-in 'wordsim353'; repeatable.")
 @click.option("--restrict-vocab", type=click.IntRange(1), default=RESTRICT_VOCAB,

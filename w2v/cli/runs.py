@@ -37,11 +37,13 @@ def info(run_path, as_json):
 @click.argument("source", metavar="RUN", type=click.Path(path_type=Path))
 @click.option("-o", "--out", required=True, metavar="PATH",
               help="The output file, or - for standard output (txt and bin). A .txt, .bin, "
-              ".npy or .tsv extension gives the format.")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy"]),
+              ".npy, .tsv or .kv (gensim) extension gives the format.")
+@click.option("--format", "fmt", type=click.Choice(["tsv", "txt", "bin", "npy", "gensim"]),
               help="tsv (TensorBoard Projector: NAME.tsv and NAME.metadata.tsv, or a folder "
-              "holding vectors.tsv and metadata.tsv), word2vec txt or bin, or npy (with its "
-              "vocabulary in NAME.vocab.txt).  [default: from the extension of --out; txt for -]")
+              "holding vectors.tsv and metadata.tsv), word2vec txt or bin, npy (with its "
+              "vocabulary in NAME.vocab.txt), or gensim (a KeyedVectors .kv file for "
+              "KeyedVectors.load; needs gensim).  [default: from the extension of --out; txt "
+              "for -]")
 @words_option
 @most_frequent_option
 @renamed_top
@@ -54,6 +56,7 @@ def export(source, out, fmt, words, most_frequent, force):
       w2v export runs/demo -o demo-vectors.txt
       w2v export runs/demo --most-frequent 500 -o projector.tsv
       w2v export runs/demo --words king,queen,man,woman -o royals.npy
+      w2v export runs/demo -o demo.kv
       w2v export runs/demo -o - | gzip > demo-vectors.txt.gz
     """
     reply(commands.export(source, fmt, out, words, most_frequent, force,

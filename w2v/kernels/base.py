@@ -9,7 +9,8 @@ A kernel trains one *segment* of encoded ids on one thread::
 ``lr_start`` to ``lr_end`` over the segment (``lr_at``); ``seed`` (< 2^63) fixes every random
 draw, so a segment is a deterministic function of its inputs. The loss sum is float64 over
 all the segment's pairs. Chunking, threads and seeds per segment are the trainer's business
-(``local.py``), not the kernel's.
+(``local.py``), not the kernel's. ``needs_compile()`` says whether the first call compiles
+(so the session can say so); ``nogil`` whether threads may share the matrices (Hogwild).
 
 Every kernel class is built the same way, ``Kernel(tables, settings)``, by ``registry.py``.
 ``Tables`` builds each table on first use and only once, however many kernels share it.
@@ -56,6 +57,8 @@ class Kernel(Protocol):
     nogil: bool
     output_rows: int
 
+    def needs_compile(self) -> bool: ...
+
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]: ...
 
 
@@ -94,11 +97,11 @@ SIGMOID_STEPS = 2048  # linear interpolation between 2049 nodes: |error| < 1e-6 
 
 def sigmoid_table() -> np.ndarray:
     """(SIGMOID_STEPS + 1, 2) float32 nodes of σ(x) and log σ(x) on [-8, 8], for
-    ``numba_ops.log_sigmoid``.
+    ``numba.ops.log_sigmoid``.
 
-    A table instead of ``exp`` per score makes the kernel about 30% faster (measured on
-    wiki-17m). Linear interpolation keeps it within 1e-6 of σ (at most h²/8 max|σ''| = 7e-7 for
-    the step h = 1/128) and within 3e-6 of log σ (1.9e-6, plus float32 rounding near -8), so the
+    A table instead of ``exp`` per score makes the kernel faster (docs/benchmarks.md). Linear
+    interpolation keeps it within 1e-6 of σ (at most h²/8 max|σ''| = 7e-7 for the step
+    h = 1/128) and within 3e-6 of log σ (1.9e-6, plus float32 rounding near -8), so the
     kernel follows the exact gradient (eqs 55, 61) to float32 tolerance; word2vec.c's table
     (1,000 entries, read at the bin's left edge) is off by up to 3e-3.
 
@@ -145,7 +148,8 @@ def _vose(p):
 
 
 def alias_table(counts, power: float = 0.75) -> np.ndarray:
-    """The noise distribution unigram^power (the seed's P(w), word2vec.c's 0.75) as a Walker
+    """The noise distribution unigram^power (the seed's P(w); word2vec.c's 0.75, ``ns_exponent``
+    otherwise; a word of count 0 is never noise, whatever the power's sign) as a Walker
     alias table: one uint64 per column, acceptance threshold (out of 2^32) in the high half and
     the alias in the low half, so a draw costs one random number and one memory access instead
     of a binary search over the cdf (~17 dependent cache misses on a 70k-word vocabulary).
@@ -154,7 +158,8 @@ def alias_table(counts, power: float = 0.75) -> np.ndarray:
     >>> alias_probs(alias_table([16, 0, 1], power=0.5)).round(6).tolist()
     [0.8, 0.0, 0.2]
     """
-    p = np.asarray(counts, dtype=np.float64) ** power
+    counts = np.asarray(counts, dtype=np.float64)
+    p = np.where(counts > 0, np.maximum(counts, 1.0) ** power, 0.0)  # 0 ** -0.5 would be inf
     q, alias = _vose(p / p.sum())
     threshold = np.minimum(np.round(q * 2.0**32), 2.0**32 - 1).astype(np.uint64)
     threshold[q >= 1.0] = 2**32 - 1  # "always accept" up to one part in 2^32
@@ -172,18 +177,23 @@ def alias_probs(table: np.ndarray) -> np.ndarray:
 class Tables:
     """The count-derived tables of one run, each built on first use and then shared by every
     kernel (and thread) of the run: ``keep`` (subsampling probabilities), ``noise`` (the
-    unigram^0.75 alias table), ``sigmoid`` (the interpolation table), ``huffman``
-    (hierarchical softmax's codes and points). Each is a deterministic function of the counts,
-    so a resumed run rebuilds exactly the tables (and the tree) it was trained with.
+    unigram^ns_exponent alias table), ``sigmoid`` (the interpolation table), ``huffman``
+    (hierarchical softmax's codes and points), ``bags`` (each token's input rows: its own row
+    unless given). Each is a deterministic function of the counts (and the bags given), so a
+    resumed run rebuilds exactly the tables (and the tree) it was trained with.
 
     >>> t = Tables([100, 1], total_words=1000, sample=1e-3); t.vocab_size, t.keep.round(2).tolist()
     (2, [0.11, 1.0])
     """
 
-    def __init__(self, counts, total_words: int, sample: float):
+    def __init__(self, counts, total_words: int, sample: float, bags=None,
+                 ns_exponent: float = 0.75):
         self.counts = np.asarray(counts, dtype=np.int64)
         self.total_words = int(total_words)
         self.sample = float(sample)
+        self.ns_exponent = float(ns_exponent)
+        if bags is not None:
+            self.bags = check_bags(bags, self.vocab_size)
 
     @property
     def vocab_size(self) -> int:
@@ -195,14 +205,37 @@ class Tables:
 
     @cached_property
     def noise(self) -> np.ndarray:
-        return alias_table(self.counts)
+        return alias_table(self.counts, self.ns_exponent)
 
     @cached_property
     def sigmoid(self) -> np.ndarray:
         return sigmoid_table()
 
     @cached_property
+    def bags(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's input rows as a CSR table (offsets (V + 1,) int64, rows int32): token
+        o's are ``rows[offsets[o]:offsets[o + 1]]``. Without subwords a word is its own row."""
+        return (np.arange(self.vocab_size + 1, dtype=np.int64),
+                np.arange(self.vocab_size, dtype=np.int32))
+
+    @cached_property
     def huffman(self) -> HuffmanTree:
         """word2vec.c's Huffman tree over the counts (``objectives.hs.huffman_tree``, §2.1 of
         docs/derivations.md): codes (V, L) uint8, points (V, L) int32, lengths (V,) int32."""
         return huffman_tree(self.counts)
+
+
+def check_bags(bags, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets int64, rows int32) of a CSR table of V tokens, each with at least one row (a
+    bag's input is the mean of its rows); ValueError otherwise.
+
+    >>> check_bags(([0, 2, 3], [0, 2, 1]), 2)[0].tolist()
+    [0, 2, 3]
+    """
+    offsets, rows = np.asarray(bags[0], dtype=np.int64), np.asarray(bags[1], dtype=np.int32)
+    if len(offsets) != vocab_size + 1 or offsets[0] != 0 or offsets[-1] != len(rows):
+        raise ValueError(f"a bag table of {vocab_size} tokens needs {vocab_size + 1} offsets "
+                         f"from 0 to the number of rows ({len(rows)})")
+    if np.any(np.diff(offsets) < 1):
+        raise ValueError("every token needs at least one input row")
+    return offsets, rows

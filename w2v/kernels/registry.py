@@ -1,7 +1,9 @@
 """Which kernel trains which (architecture, loss, backend), and the one way to build one.
 
-An unsupported combination is an error naming what exists, never a silent switch to another
-kernel. A new variant is one line of ``KERNELS`` (see ``base`` for the contract).
+Every kernel is one backend's walk composed of an input side and a target side, so a new
+variant is one line of ``KERNELS`` (and, for a new side, one small module or class per backend;
+see ``base`` for the contract and docs/design.md). An unsupported combination is an error
+naming what exists, never a silent switch to another kernel.
 
 >>> sorted(KERNELS)[0]
 ('cbow', 'hs', 'numba')
@@ -17,21 +19,24 @@ w2v.errors.ConfigError: no numpy kernel for CBOW with the softmax loss; kernels 
 from __future__ import annotations
 
 from w2v.errors import ConfigError
-from w2v.kernels import numba_cbow, numba_sg, numpy_cbow, numpy_ref
 from w2v.kernels.base import Kernel, Settings, Tables
+from w2v.kernels.numba import cbow, hs, ns, rows
+from w2v.kernels.numba.compose import kernel as numba_kernel
+from w2v.kernels.reference import inputs, targets
+from w2v.kernels.reference.compose import kernel as numpy_kernel
 
 ARCHS = {"sg": "skip-gram", "cbow": "CBOW"}
 
 KERNELS = {
-    ("sg", "ns", "numba"): numba_sg.SkipGramNS,
-    ("sg", "ns", "numpy"): numpy_ref.SkipGramNS,
-    ("sg", "hs", "numba"): numba_sg.SkipGramHS,
-    ("sg", "hs", "numpy"): numpy_ref.SkipGramHS,
-    ("cbow", "ns", "numba"): numba_cbow.CbowNS,
-    ("cbow", "ns", "numpy"): numpy_cbow.CbowNS,
-    ("cbow", "hs", "numba"): numba_cbow.CbowHS,
-    ("cbow", "hs", "numpy"): numpy_cbow.CbowHS,
-    ("sg", "softmax", "numpy"): numpy_ref.SkipGramSoftmax,  # the seed's teaching path
+    ("sg", "ns", "numba"): numba_kernel(rows, ns),
+    ("sg", "ns", "numpy"): numpy_kernel(inputs.ContextRows, targets.NS),
+    ("sg", "hs", "numba"): numba_kernel(rows, hs),
+    ("sg", "hs", "numpy"): numpy_kernel(inputs.ContextRows, targets.HS),
+    ("cbow", "ns", "numba"): numba_kernel(cbow, ns),
+    ("cbow", "ns", "numpy"): numpy_kernel(inputs.CbowHidden, targets.NS),
+    ("cbow", "hs", "numba"): numba_kernel(cbow, hs),
+    ("cbow", "hs", "numpy"): numpy_kernel(inputs.CbowHidden, targets.HS),
+    ("sg", "softmax", "numpy"): numpy_kernel(inputs.ContextRows, targets.Softmax),  # the seed's
 }
 
 

@@ -2,7 +2,10 @@
 
     J = -log σ(u_oᵀv_c) - Σ_{s=1..K} log σ(-u_{w_s}ᵀv_c)                    (eq 45)
 
-with K negatives w_s drawn from the noise distribution. Only K + 1 output rows get a gradient.
+with K negatives w_s drawn from the noise distribution P(w) ∝ count(w)^ns_exponent (0.75 by
+default). The exponent chooses which w_s are drawn, not J's gradient given them, so gradcheck
+holds the samples fixed; tests/test_ns_exponent.py checks the draws. Only K + 1 output rows get
+a gradient.
 A word drawn k times among the negatives gets k times its term (seed 001, question h), and a
 negative equal to o gets both its terms: every scatter below adds repeated rows (``np.add.at``).
 """

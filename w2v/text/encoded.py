@@ -59,10 +59,14 @@ def count_and_encode(
     prune_at: int = 20_000_000,
     stats: CorpusStats | None = None,
     threads: int = 2,
+    fixed: Vocab | None = None,
 ) -> Generator[CorpusStats, None, Vocab]:
     """Read the corpus once, write ``out_path`` (the format above, atomically) and return the
     vocabulary; yields ``stats`` after each block of text, for progress. ``threads`` > 1 reads
-    and decompresses in a thread of its own while this one tokenizes; the result is the same."""
+    and decompresses in a thread of its own while this one tokenizes; the result is the same.
+    ``fixed``: a vocabulary read from a file (``vocab_files``), used as it is (its words, order
+    and counts; ``total_words`` the corpus's tokens) instead of the one counted; a corpus word
+    outside it is dropped, as an unknown word in word2vec.c."""
     if max_words < 1:
         raise CorpusError(f"max_words must be at least 1, not {max_words}")
     stats = stats if stats is not None else CorpusStats()
@@ -73,7 +77,10 @@ def count_and_encode(
         for block, ends_input in clean_blocks(srcs, lowercase, stats, threads):
             scanner.feed(block, ends_input, stats)
             yield stats
-        vocab, remap = _vocabulary(words, stats.tokens, min_count, max_vocab)
+        if fixed is None:
+            vocab, remap = _vocabulary(words, stats.tokens, min_count, max_vocab)
+        else:
+            vocab, remap = _fixed(words, fixed, stats.tokens)
         del words, scanner
         f.flush()
         remap_ids(f.fileno(), remap)
@@ -141,6 +148,15 @@ def _vocabulary(words: WordTable, total: int, min_count: int, max_vocab: int | N
     remap = np.full(words.next_id, DROPPED, dtype=np.int32)
     remap[[provisional[w] for w in vocab.words]] = np.arange(len(vocab), dtype=np.int32)
     return vocab, remap
+
+
+def _fixed(words: WordTable, fixed: Vocab, total: int):
+    """``fixed`` with the corpus's token count, and the gather from provisional ids to its ids."""
+    seen, _, ids = words.items()
+    remap = np.full(words.next_id, DROPPED, dtype=np.int32)
+    for word, provisional in zip(seen, ids.tolist()):
+        remap[provisional] = fixed.index.get(word, DROPPED)
+    return Vocab(fixed.words, fixed.counts, total_words=total), remap
 
 
 def remap_ids(src: int, remap: np.ndarray, dst: int | None = None) -> int:

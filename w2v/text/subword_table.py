@@ -25,7 +25,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from w2v import numba_cache  # noqa: F401  (before the decoration: the cache's folder)
+from w2v import jit  # noqa: F401  (before the decoration: the cache's folder)
 from w2v.text.subwords import BOW, EOS, EOW, FNV_OFFSET, FNV_PRIME, SubwordSpec
 
 _BOW, _EOW = ord(BOW), ord(EOW)

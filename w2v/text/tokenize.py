@@ -21,7 +21,7 @@ to the file of the function it compiled, not to those of the functions it inline
 
 from __future__ import annotations
 
-from w2v import numba_cache  # noqa: F401  (first: it chooses numba's cache folder)
+from w2v import jit  # noqa: F401  (first: it chooses numba's cache folder)
 
 # isort: split
 import numba

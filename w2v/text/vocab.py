@@ -84,12 +84,7 @@ class Vocab:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the versioned text format atomically (temp file, fsync, rename)."""
-        bad = unwritable_word(self.words)
-        if bad is not None:
-            raise VocabError(f"cannot save word {bad!r}: words may not contain whitespace")
-        with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(f"# {FORMAT} {VERSION} total_words={self.total_words}\n")
-            f.writelines(f"{w}\t{c}\n" for w, c in zip(self.words, self.counts.tolist()))
+        write_counts(path, f"# {FORMAT} {VERSION} total_words={self.total_words}", self, "\t")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Vocab:
@@ -117,6 +112,17 @@ class Vocab:
         except (ValueError, UnicodeDecodeError) as e:
             raise VocabError(f"{path} is a malformed vocabulary file ({e})") from None
         return cls(words, counts, total_words=total)
+
+
+def write_counts(path, first_line: str, vocab: Vocab, sep: str) -> None:
+    """``first_line``, then one ``word<sep>count`` line per word, atomically; a word that
+    whitespace would split is refused, since the file could not be read back."""
+    bad = unwritable_word(vocab.words)
+    if bad is not None:
+        raise VocabError(f"cannot save word {bad!r}: words may not contain whitespace")
+    with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(first_line + "\n")
+        f.writelines(f"{w}{sep}{c}\n" for w, c in zip(vocab.words, vocab.counts.tolist()))
 
 
 def count_words(

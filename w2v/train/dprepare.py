@@ -53,8 +53,9 @@ class ShardCount:
         self.comm, self.rundir, self.corpus = comm, rundir, corpus
         self.trap, self.prune_at = trap, prune_at
 
-    def check_inputs(self) -> None:
+    def check_inputs(self, cfg: Config) -> None:
         self.paths = check_shardable(self.corpus)
+        self.fixed = prepare.fixed_vocab(cfg)  # every rank reads it
 
     def claim(self, force: bool, resumable: bool) -> None:
         _claim(self.comm, self.rundir, force, resumable)
@@ -63,11 +64,15 @@ class ShardCount:
         """As ``LocalCount.count``; the text's own vocabulary is rank 0's alone."""
         comm, stats = self.comm, CorpusStats()
         self.sizes = _stream_sizes(comm, self.paths)
+        fixed = None if old else self.fixed  # a read vocabulary: the shards' ids are final
         local = yield from _count_shard(comm, self.rundir, cfg, shard_sources(
-            self.paths, self.sizes, comm.rank, comm.size), stats, self.trap, self.prune_at)
-        summed = ("tokens", "replacements", "invalid_bytes", "dropped_long_tokens")
+            self.paths, self.sizes, comm.rank, comm.size), stats, self.trap, self.prune_at,
+            fixed)
+        summed = ("tokens", "lines", "replacements", "invalid_bytes", "dropped_long_tokens")
         totals = comm.control([getattr(stats, k) for k in summed]).astype(np.int64).tolist()
         self.stats = CorpusStats(**dict(zip(summed, totals)))
+        if fixed is not None:
+            return Vocab(fixed.words, fixed.counts, total_words=totals[0]), None, totals[0]
         vocab, text = _merge(comm, cfg, local, totals[0], old)
         comm.agreed(remap_file, self.rundir.rank_ids(comm.rank), remap_table(local, vocab))
         return vocab, text, totals[0]
@@ -96,14 +101,17 @@ def _stream_sizes(comm: Comm, paths: list[str]) -> list[int]:
     return [sizes[j] for j in range(len(paths))]
 
 
-def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, prune_at):
+def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, prune_at,
+                 fixed=None):
     """Count and encode this rank's shard under its own vocabulary (min_count 1: a word rare
-    here may be frequent overall); None for an empty shard. A signal stops every rank here."""
+    here may be frequent overall), or under ``fixed`` (a vocabulary read from a file); None
+    for an empty shard. A signal stops every rank here."""
     path = rundir.rank_ids(comm.rank)
     extra = {} if prune_at is None else {"prune_at": prune_at}
     counting = encoded.count_and_encode(
         srcs, path, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length, min_count=1,
-        max_vocab=None, stats=stats, threads=min(2, comm.threads(cfg.threads)), **extra)
+        max_vocab=None, stats=stats, threads=min(2, comm.threads(cfg.threads)), fixed=fixed,
+        **extra)
     size, local, error, stopped = sum(s.size for s in srcs), None, None, False
     try:
         while not stopped:

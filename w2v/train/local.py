@@ -48,7 +48,7 @@ class LocalTrainer:
 
     def needs_compile(self) -> bool:
         """Whether the first call compiles the kernel (so the caller can say so)."""
-        return getattr(self.kernel, "needs_compile", lambda: False)()
+        return self.kernel.needs_compile()
 
     @property
     def chunk_words(self) -> int:

@@ -16,7 +16,7 @@ from w2v.config import Config
 from w2v.errors import RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
-from w2v.text import encoded
+from w2v.text import encoded, vocab_files
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import corpus as corpus_record
@@ -51,8 +51,10 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     comm.agreed(counter.claim, force, not init)
     t0 = time.perf_counter()
     vocab, text, tokens = yield from counter.count(cfg, old[2] if old else None)
-    comm.agreed(lambda: comm.rank == 0 and _save_vocab(vocab, rundir))
+    comm.agreed(lambda: comm.rank == 0 and _save_vocab(vocab, rundir, cfg, counter.stats))
     yield from corpus_notes(counter.stats)
+    if cfg.read_vocab and not old:
+        yield events.Note(f"vocabulary of {len(vocab):,} words read from {cfg.read_vocab}")
     yield events.Counted(len(vocab), cfg.min_count, tokens, time.perf_counter() - t0)
     out_rows = output_rows(cfg.loss, len(vocab))
     if comm.size == 1:
@@ -83,14 +85,26 @@ def _configure(settings, stored: dict | None, counter) -> Config:
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
         check_supported(cfg.arch, cfg.loss, cfg.backend)
-    counter.check_inputs()
+    counter.check_inputs(cfg)
     evaluation.check_files(cfg)
     return cfg
 
 
-def _save_vocab(vocab: Vocab, rundir: RunDir) -> None:
+def _save_vocab(vocab: Vocab, rundir: RunDir, cfg: Config, stats: CorpusStats) -> None:
+    """The run's vocab.txt, and the vocabulary file of ``save_vocab`` if asked."""
     with disk_full(rundir.vocab, encoded.AGAIN):
         vocab.save(rundir.vocab)
+        if cfg.save_vocab:
+            vocab_files.save_vocab(cfg.save_vocab, vocab, stats.lines)
+
+
+def fixed_vocab(cfg: Config) -> Vocab | None:
+    """The vocabulary of ``read_vocab`` (``min_count`` and ``max_vocab`` applied, as
+    word2vec.c's ReadVocab), read before anything is written; None to count one."""
+    if not cfg.read_vocab:
+        return None
+    return vocab_files.restrict(vocab_files.read_vocab(cfg.read_vocab), cfg.min_count,
+                                cfg.max_vocab or None)
 
 
 class LocalCount:
@@ -101,8 +115,9 @@ class LocalCount:
     def __init__(self, rundir: RunDir, corpus: list[str]):
         self.rundir, self.corpus, self.stats = rundir, corpus, CorpusStats()
 
-    def check_inputs(self) -> None:
+    def check_inputs(self, cfg: Config) -> None:
         self.srcs = sources(self.corpus)  # every input is checked before anything is written
+        self.fixed = fixed_vocab(cfg)
 
     def claim(self, force: bool, resumable: bool) -> None:
         claim(self.rundir, force, resumable)
@@ -113,7 +128,7 @@ class LocalCount:
             self.srcs, self.rundir.ids, lowercase=cfg.lowercase,
             max_words=cfg.max_sentence_length, min_count=1 if old else cfg.min_count,
             max_vocab=None if old else cfg.max_vocab or None, stats=self.stats,
-            threads=min(2, cfg.workers))
+            threads=min(2, cfg.workers), fixed=None if old else self.fixed)
         text = yield from counting_progress(counting, total_size(self.srcs))
         if old is None:
             return text, None, text.total_words

@@ -23,6 +23,7 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import RunError
+from w2v.jit import skip_blas_probe
 from w2v.text import encoded
 from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare, resumed
 from w2v.train.driver import check_words, compiled, trained
@@ -33,7 +34,6 @@ from w2v.train.packed import TrainingVocab
 from w2v.train.partition import Local
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
-from w2v.train.startup import skip_blas_probe
 from w2v.train.stopped import interrupted
 
 
@@ -43,7 +43,7 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     from w2v.kernels.base import Settings, Tables
     from w2v.kernels.registry import make_kernel as registry_kernel
 
-    tables = Tables(vocab.counts, vocab.total_words, cfg.sample)
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, ns_exponent=cfg.ns_exponent)
     settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
     kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
     return LocalTrainer(kernel, threads=cfg.workers)

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 
-from w2v import numba_cache  # noqa: F401  (before the decoration: the cache's folder)
+from w2v import jit  # noqa: F401  (before the decoration: the cache's folder)
 
 BLOCK_FLOATS = 1 << 24
 

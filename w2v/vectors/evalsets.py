@@ -21,6 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "eval"
 # name -> (kind, file): kind is "analogies" or "similarity", the evaluation it feeds.
 BUILTIN = {
     "google": ("analogies", "questions-words.txt"),
+    "phrases": ("analogies", "questions-phrases.txt"),
     "wordsim353": ("similarity", "wordsim353.tsv"),
 }
 DEFAULTS = {"analogies": "google", "similarity": ("wordsim353",)}

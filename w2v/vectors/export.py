@@ -10,12 +10,17 @@ Formats, each written atomically (temporary files renamed into place together):
   folder, created if missing, holding ``vectors.tsv`` and ``metadata.tsv``.
 - ``txt`` / ``bin``: word2vec.c's text and binary formats (gensim's ``load_word2vec_format``);
   the output path ``-`` writes them to a stream (standard output) instead of a file.
+- ``gensim``: gensim's ``KeyedVectors`` file (``.kv``), for ``KeyedVectors.load(path)`` in a
+  notebook without a conversion; built by ``Vectors.to_gensim`` and pickled into one file
+  (gensim writes arrays it stores separately only for a path, not for an open file), so it is
+  staged and renamed like the others. Needs gensim; a pickle, so load only files you trust.
 - ``npy``: the output path is the ``.npy`` matrix; the vocabulary goes to ``NAME.vocab.txt``
   beside ``NAME.npy``, as ``Vectors.load`` expects, with the run's word counts (0 when the
   source has none, a word2vec or GloVe file). Named after the array, so two exports into one
   folder keep their own vocabularies.
 
-Without a format, the output path's extension gives it (``.txt``, ``.bin``, ``.npy``, ``.tsv``;
+Without a format, the output path's extension gives it (``.txt``, ``.bin``, ``.npy``, ``.tsv``,
+``.kv``;
 ``-`` is text).
 
 Values are written with ``%.9g``, which round-trips float32 exactly. A fastText ``.bin`` exports
@@ -40,7 +45,8 @@ from w2v.util.atomic import atomic_group
 from w2v.vectors.formats import NPY_MAGIC, npy_vocab, write_records, write_word2vec
 from w2v.vectors.vectors import Vectors
 
-FORMATS = ("tsv", "txt", "bin", "npy")
+FORMATS = ("tsv", "txt", "bin", "npy", "gensim")
+SUFFIX_FORMATS = {"kv": "gensim"}  # an extension that is not its format's name
 STDOUT = "-"
 TSV_VECTORS, TSV_METADATA = "vectors.tsv", "metadata.tsv"
 BLOCK_VALUES = 1 << 16  # values formatted per write, as formats.write_records
@@ -70,6 +76,8 @@ def export_vectors(source, fmt: str | None, out, words=None, top=None, force=Fal
         write_word2vec(paths[0], chosen, matrix, binary=fmt == "bin")
     elif fmt == "tsv":
         _write_tsv(paths, chosen, matrix)
+    elif fmt == "gensim":
+        _write_gensim(paths[0], chosen, matrix)
     else:
         _write_npy(paths, chosen, matrix, _source_vocab(Path(source), vectors), rows)
     return {**done, "paths": [str(p) for p in paths]}
@@ -89,10 +97,11 @@ def infer_format(out, fmt: str | None) -> str:
     gets a word2vec format."""
     if fmt is None:
         suffix = "txt" if str(out) == STDOUT else Path(out).suffix.lower().lstrip(".")
+        suffix = SUFFIX_FORMATS.get(suffix, suffix)
         if suffix not in FORMATS:
             raise VectorsError(f"cannot tell the format from {out}'s extension; give {{=format}} "
-                               f"({', '.join(FORMATS)}) or an output ending in .txt, .bin, .npy "
-                               "or .tsv")
+                               f"({', '.join(FORMATS)}) or an output ending in .txt, .bin, .npy, "
+                               ".tsv or .kv")
         fmt = suffix
     if fmt not in FORMATS:
         raise VectorsError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -163,6 +172,17 @@ def _write_tsv(paths: list[Path], words: list[str], matrix) -> None:
                 f.write("".join(row_format % tuple(r) for r in rows.tolist()))
         with open(stage(paths[1]), "w", encoding="utf-8", newline="\n") as f:
             _write_metadata(f, words)
+
+
+def _write_gensim(path: Path, words: list[str], matrix) -> None:
+    try:
+        import gensim  # noqa: F401
+    except ImportError:
+        raise VectorsError("the gensim format needs the gensim package: pip install gensim") \
+            from None
+    kv = Vectors(words, np.asarray(matrix, dtype=np.float32)).to_gensim()
+    with atomic_group() as stage, open(stage(path), "wb") as f:
+        kv.save(f)
 
 
 def _write_metadata(f, words: list[str]) -> None:

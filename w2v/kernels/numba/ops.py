@@ -1,27 +1,18 @@
-"""Compiled pieces the numba kernels are composed of, each ``@njit(inline="always")`` so that a
-composed kernel compiles to one loop, as if written by hand (measured: no loss of words/s,
-``scripts/kernel_bench.py``).
+"""Compiled pieces every composed kernel uses, each ``@njit(inline="always")`` so that a
+composed kernel compiles to one loop, as if written by hand (``scripts/kernel_bench.py``
+compares it with an older checkout's kernel; docs/benchmarks.md has the figures).
 
 - random streams: ``splitmix64`` (Steele, Lea & Flood 2014) on a 1-element uint64 state,
   ``uniform`` doubles from its top 53 bits;
 - ``prefetch_row``: ask the CPU for a row a window before it is used (no effect on results);
 - table lookups: ``log_sigmoid`` (interpolated, ``base.sigmoid_table``) and ``alias_draw``
   (``base.alias_table``), ``lr_at`` (``base.lr_at`` compiled);
-- the traversal every architecture shares: ``subsample``, ``gather_window``, ``next_targets``
-  (negatives drawn one window ahead), ``prefetch_next_window``.
+- the walk's pieces: ``start_segment`` (the two streams, ``subsample``), ``gather_window``.
 
-The block updates (negative sampling, hierarchical softmax, CBOW's hidden row) are in
-``numba_blocks``.
-
-numba's ``cache=True`` keys a compiled kernel on its own source file only, not on the files of
-the functions it inlines; ``SOURCE_DIGEST`` (of this file, ``numba_blocks.py`` and ``base.py``)
-lets a kernel put them into its cache key (see ``numba_sg.compile_ns``).
+The logistic block is in ``block``; the input and target sides in their own modules.
 """
 
 from __future__ import annotations
-
-import hashlib
-from pathlib import Path
 
 import numba
 import numpy as np
@@ -31,25 +22,9 @@ from numba.extending import intrinsic
 
 from w2v.kernels import base
 
-INLINED = (Path(__file__), Path(__file__).with_name("numba_blocks.py"), Path(base.__file__))
-SOURCE_DIGEST = hashlib.sha256(b"".join(p.read_bytes() for p in INLINED)).hexdigest()
-
 inline = numba.njit(inline="always")
 
 lr_at = inline(base.lr_at)
-
-
-def needs_compile(dispatcher) -> bool:
-    """Whether the first call of a compiled function will compile it: nothing compiled in this
-    process and nothing usable in numba's cache. numba has no public call for this, so it asks
-    the cache's index for the current source; if that fails, it says False (no message is better
-    than a wrong one)."""
-    if dispatcher.signatures:
-        return False
-    try:
-        return not dispatcher._cache._cache_file._load_index()
-    except Exception:  # noqa: BLE001 - numba internals; the answer only chooses a message
-        return False
 
 
 @inline
@@ -168,30 +143,3 @@ def start_segment(ids, keep, seed):
     kept = np.empty(len(ids), dtype=np.int32)  # subsample first: windows span what remains
     m_kept = subsample(ids, keep, state, kept)
     return state, neg_state, kept, m_kept
-
-
-@inline
-def draw_ahead(noise, neg_state, ahead):
-    """Fill ``ahead`` with negatives from the negatives' own stream."""
-    for k in range(len(ahead)):
-        ahead[k] = alias_draw(noise, splitmix64(neg_state))
-
-
-@inline
-def next_targets(center, targets, ahead, noise, neg_state, W_out):
-    """targets = [center, the negatives drawn one window ago]; draw the next window's negatives
-    into ``ahead`` and prefetch their output rows while this window trains."""
-    targets[0] = center
-    for k in range(len(ahead)):
-        targets[k + 1] = ahead[k]
-        ahead[k] = alias_draw(noise, splitmix64(neg_state))
-        prefetch_row(W_out, ahead[k])
-
-
-@inline
-def prefetch_next_window(W_in, W_out, kept, m_kept, t, window):
-    """Prefetch the next center's output row and the input row of its newest context."""
-    if t + 1 < m_kept and kept[t + 1] >= 0:
-        prefetch_row(W_out, kept[t + 1])
-    if t + window + 1 < m_kept and kept[t + window + 1] >= 0:
-        prefetch_row(W_in, kept[t + window + 1])

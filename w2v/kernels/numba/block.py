@@ -1,14 +1,12 @@
-"""Compiled block updates of one window, ``@njit(inline="always")`` like ``numba_ops``.
+"""The logistic block: every composed kernel's window update, ``@njit(inline="always")``.
 
 Every variant's window is one *logistic block*: input rows v_1..v_m against target rows
-t_1..t_T, each score x = v_jᵀu_{t_k} a term -log σ(s_k x) of the window's loss with a sign s_k:
-
-- negative sampling: targets = [center, K negatives], s = [+1, -1, ..., -1] (eq 45, ``ns_signs``);
-- hierarchical softmax: targets = the center's path n_1..n_L in ``U_inner``, s_l = 1 - 2 d_l
-  (eq 95, ``path_targets``);
-- skip-gram: the m inputs are the context rows (eqs 62, 111); CBOW: one input row, the hidden
-  vector h (eqs 70-72, ``cbow_hidden``), whose step is then spread over the context rows
-  (``cbow_scatter``, eq 118 or 120).
+t_1..t_T of ``W_out`` (the output rows), each score x = v_jᵀu_{t_k} a term -log σ(s_k x) of the
+window's loss with a sign s_k. The target side chooses the targets and signs (negative
+sampling: the center and K negatives, s = [+1, -1, ..., -1], eq 45; hierarchical softmax: the
+center's path, s_l = 1 - 2 d_l, eq 95); the input side chooses the input rows (a context's row,
+eqs 62 and 111; CBOW's hidden row h, eqs 70-72; the mean of a token's bag of rows) and spreads
+their step back onto ``W_in``.
 
 ``logistic_block`` computes every score, coefficient and input gradient from the rows as they
 are (one snapshot), then ``block_update_outputs`` moves the target rows and
@@ -20,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2v.kernels.numba_ops import inline, log_sigmoid, prefetch_row
+from w2v.kernels.numba.ops import inline, log_sigmoid
 
 
 @inline
@@ -36,7 +34,7 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
     """Scores of the (m x n_t) block, their coefficients ``coef`` (minus dL/dscore) and the
     input rows' gradients ``grad_in`` (minus dL/dv), all from the current rows; returns
     ``loss`` plus the block's loss. Four target rows at a time share each load of v (register
-    blocking: 1.3-1.5x the speed of one at a time on (6 x 6) and (6 x 12) blocks)."""
+    blocking; its gain is in docs/benchmarks.md)."""
     d = W_in.shape[1]
     for j in range(m):
         v = W_in[contexts[j]]
@@ -104,65 +102,3 @@ def block_update_inputs(W_in, contexts, m, grad_in, lr):
         gj = grad_in[j]
         for i in range(d):
             v[i] += lr * gj[i]
-
-
-@inline
-def ns_signs(negative):
-    """[+1, -1, ..., -1]: label 1 for the center, 0 for each of the K negatives (eq 45)."""
-    signs = np.full(negative + 1, np.float32(-1.0), dtype=np.float32)
-    signs[0] = 1.0
-    return signs
-
-
-@inline
-def path_targets(center, points, codes, lengths, targets, signs):
-    """The center's path into ``targets`` (inner nodes n_1..n_L) and ``signs`` (1 - 2 d_l,
-    eq 95); returns L."""
-    n = lengths[center]
-    for j in range(n):
-        targets[j] = points[center, j]
-        signs[j] = np.float32(1.0) - np.float32(2.0) * np.float32(codes[center, j])
-    return n
-
-
-@inline
-def prefetch_next_path(W_in, U_inner, points, lengths, kept, m_kept, t, window):
-    """Prefetch the inner-node rows of the next center's path below the top three levels (those
-    are shared by most paths and stay in cache) and the input row of its newest context."""
-    if t + 1 < m_kept and kept[t + 1] >= 0:
-        nxt = kept[t + 1]
-        for j in range(3, lengths[nxt]):
-            prefetch_row(U_inner, points[nxt, j])
-    if t + window + 1 < m_kept and kept[t + window + 1] >= 0:
-        prefetch_row(W_in, kept[t + window + 1])
-
-
-@inline
-def cbow_hidden(W_in, contexts, m, alpha, h):
-    """h = α Σ_j v_{o_j} (eq 72): α = 1/m for the mean (eq 70), 1 for the sum (eq 71)."""
-    h[:] = 0.0
-    for j in range(m):
-        v = W_in[contexts[j]]
-        for i in range(h.shape[0]):
-            h[i] += v[i]
-    for i in range(h.shape[0]):
-        h[i] *= alpha
-
-
-@inline
-def cbow_input_scale(m, mean, true_gradient):
-    """The factor on -dJ/dh that each context *position* receives. word2vec.c's rule (eq 120):
-    1 with the mean, 1/m with the sum (gensim's cbow_mean=0). The true gradient (eq 118): 1/m
-    with the mean, 1 with the sum. A word at m_w positions receives it m_w times (eq 85)."""
-    if mean == true_gradient:
-        return np.float32(1.0) / np.float32(m)
-    return np.float32(1.0)
-
-
-@inline
-def cbow_scatter(W_in, contexts, m, step, scale):
-    """v_{o_j} += scale · step for every context position j (repeats get each of theirs)."""
-    for j in range(m):
-        v = W_in[contexts[j]]
-        for i in range(step.shape[0]):
-            v[i] += scale * step[i]

@@ -1,0 +1,1 @@
+"""The compiled kernels: one walk (``compose``) and its input and target sides."""

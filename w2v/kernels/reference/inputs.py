@@ -1,0 +1,80 @@
+"""Input sides of the numpy walk (``compose``): which rows of ``W_in`` a window's inputs are, and
+how -lr dJ/dH returns to them. Each is a class built from (tables, settings) with ``rows(W_in,
+ctx) -> H`` (float64, one row per input), ``update(W_in, ctx, minus_lr, g_H)`` and ``count(ctx)``
+(what the kernel counts: pairs or windows). The specification of ``numba.rows``, ``numba.cbow``
+and ``numba.bag``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from w2v.kernels.base import Settings, Tables
+from w2v.objectives import cbow
+
+
+class ContextRows:
+    """Skip-gram: each context's own row is an input (eqs 62, 111); a word twice in the window
+    gets both its terms."""
+
+    name = "SkipGram"
+
+    def __init__(self, tables: Tables, settings: Settings):
+        pass
+
+    def rows(self, W_in, ctx):
+        return W_in[ctx].astype(np.float64)
+
+    def update(self, W_in, ctx, minus_lr, g_H):
+        np.add.at(W_in, ctx, (minus_lr * g_H).astype(np.float32))
+
+    def count(self, ctx) -> int:
+        return len(ctx)
+
+
+class CbowHidden:
+    """CBOW: one input, h = α Σ_j v_{o_j} (eqs 70-72, α = 1/m for the mean, 1 for the sum); each
+    context position's row moves by -lr · ``cbow.input_factor`` · dJ/dh: word2vec.c's rule (eq
+    120) unless ``Settings.cbow_rule`` is "gradient" (eq 118)."""
+
+    name = "Cbow"
+
+    def __init__(self, tables: Tables, settings: Settings):
+        self.mean, self.rule = bool(settings.cbow_mean), settings.cbow_rule
+
+    def rows(self, W_in, ctx):
+        h = W_in[ctx].astype(np.float64).sum(axis=0) / (len(ctx) if self.mean else 1)  # eq 72
+        return h[None]
+
+    def update(self, W_in, ctx, minus_lr, g_H):
+        m = len(ctx)
+        step = minus_lr * cbow.input_factor(m, self.mean, self.rule) * g_H[0]
+        np.add.at(W_in, ctx, np.tile(step.astype(np.float32), (m, 1)))  # once per position
+
+    def count(self, ctx) -> int:
+        return 1
+
+
+class Bag:
+    """fastText's skip-gram input: each context's input is the mean of its bag of rows
+    (``Tables.bags``), and every row of the bag receives the whole step -lr dJ/dh."""
+
+    name = "Bag"
+
+    def __init__(self, tables: Tables, settings: Settings):
+        self.offsets, self.bag_rows = tables.bags
+
+    def _bag(self, o):
+        return self.bag_rows[self.offsets[o] : self.offsets[o + 1]]
+
+    def rows(self, W_in, ctx):
+        return np.stack([W_in[self._bag(o)].astype(np.float64).mean(axis=0) for o in ctx])
+
+    def update(self, W_in, ctx, minus_lr, g_H):
+        step = (minus_lr * g_H).astype(np.float32)
+        sizes = [len(self._bag(o)) for o in ctx]
+        flat = np.concatenate([self._bag(o) for o in ctx])
+        np.add.at(W_in, flat, np.repeat(step, sizes, axis=0))  # once per position
+
+    def count(self, ctx) -> int:
+        return len(ctx)
