@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.errors import CorpusError, DivergenceError
-from w2v.train import events
+from w2v.train import evaluation, events
 from w2v.train.stopped import diverged
 
 
@@ -14,6 +14,16 @@ def check_words(words_per_epoch: int) -> None:
     """An epoch with no word to train is refused (every word was below ``min_count``)."""
     if words_per_epoch == 0:
         raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
+
+
+def scorer(comm, cfg, vocab):
+    """Evaluation during training: rank 0 scores the vectors (after the epoch-end full sync)
+    and every rank records its entry (``comm.bcast``); None when the run evaluates nothing.
+    A bad file fails here, before compiling."""
+    score = comm.agreed(lambda: comm.rank == 0 and evaluation.evaluator(cfg, vocab.words))
+    if not (cfg.eval_analogies or cfg.eval_similarity):
+        return None
+    return lambda W_in, epoch: comm.bcast(score(W_in, epoch) if comm.rank == 0 else None)
 
 
 def compiled(trainer, W_in, W_out):

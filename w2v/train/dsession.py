@@ -21,32 +21,29 @@ from contextlib import ExitStack
 import numpy as np
 
 from w2v.text.encoded import count_ids
-from w2v.train import checkpoint, dprepare, evaluation, events, sync
+from w2v.train import checkpoint, dprepare, events, sync
 from w2v.train.distributed import Ranks, Replicas
-from w2v.train.driver import check_words, compiled, trained
+from w2v.train.driver import check_words
 from w2v.train.export import finish_ranks
-from w2v.train.loop import Loop, StopRequested, check_finite
+from w2v.train.loop import Loop, StopRequested
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
 from w2v.train.stopped import interrupted
 
 
-def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
-          plan: dict | None = None, prune_at: int | None = None, init=None):
-    """``session.train`` on one rank of ``comm``. ``make_kernel(cfg, vocab)`` builds the
-    rank's LocalTrainer (session's); ``plan`` overrides SyncPlan fields of a fresh run (the
-    benchmarks use it), ``prune_at`` the counting's pruning threshold (the tests)."""
-    rundir, corpus = RunDir(out), [str(p) for p in corpus]
+def train(comm: Comm, rundir: RunDir, session):
+    """``session.train``'s envelope on one rank of ``comm``: rank 0 holds the folder's lock,
+    signals wait for where the ranks meet, rank 0 shows the events (the others drain them),
+    and an error is marked collective or aborts the job. ``session(trap)``: the one
+    session's generator (``session._session`` with a ``RankRun``)."""
     try:
         with SignalTrap() as trap, trap.deferred(), ExitStack() as held:
             comm.agreed(lambda: comm.rank == 0 and held.enter_context(rundir.lock()))
-            session = _session(comm, rundir, settings, corpus, resume, force, trap,
-                               make_kernel, plan or {}, prune_at, init)
             if comm.rank == 0:
-                yield from session
+                yield from session(trap)
             else:
-                for _ in session:
+                for _ in session(trap):
                     pass
     except StopRequested:
         error = interrupted(rundir, trap.first, comm.size)
@@ -65,30 +62,47 @@ def _mark(comm: Comm, error: BaseException) -> None:
         error.quiet = True
 
 
-def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at,
-             init):
-    if resume:
-        setup = yield from dprepare.resume(comm, rundir, settings, corpus)
-    else:
-        setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap, prune_at,
-                                          init)
-    if setup is None:
-        return
-    cfg, vocab, state, W_in, W_out, dist = setup
-    if "plan" not in dist:  # a fresh run (a resumed one keeps its own)
-        dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
-            **{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}).to_json())
-    comm.agreed(check_finite, W_in, W_out, state.words_done)
-    threads = comm.threads(cfg.threads)
-    scorer = _scorer(comm, cfg, vocab)  # a bad file fails before compiling
-    with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
-        yield from compiled(trainer, W_in, W_out)
-        loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer)
-        yield events.Note(describe(comm, loop, threads))
-        final = yield from trained(loop, rundir)
-    yield events.Note(sync_report(comm, loop))
-    yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words, W_in, final))
+class RankRun:
+    """What a rank does differently within the one session (``session._session``): it
+    prepares with its shard (``dprepare``), trains its partition (``distributed.Ranks``) on
+    its share of the node's threads, and finishes with rank 0 writing the vectors. ``plan``
+    overrides SyncPlan fields of a fresh run (the benchmarks), ``prune_at`` the counting's
+    pruning threshold (the tests)."""
 
+    def __init__(self, comm: Comm, rundir: RunDir, plan: dict | None = None,
+                 prune_at: int | None = None):
+        self.comm, self.rundir, self.plan, self.prune_at = comm, rundir, plan or {}, prune_at
+
+    def prepare(self, settings, corpus, resume, force, init, trap):
+        comm, rundir = self.comm, self.rundir
+        if resume:
+            setup = yield from dprepare.resume(comm, rundir, settings, corpus)
+        else:
+            setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap,
+                                              self.prune_at, init)
+        if setup is None:
+            return None
+        *setup, self.dist = setup
+        cfg = setup[0]
+        if "plan" not in self.dist:  # a fresh run (a resumed one keeps its own)
+            self.dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
+                **{"every": cfg.sync_every, "rows": cfg.sync_rows, **self.plan}).to_json())
+        return tuple(setup)
+
+    def kernel_config(self, cfg):
+        self.threads = self.comm.threads(cfg.threads)
+        return cfg.replace(threads=self.threads)
+
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer):
+        loop = _loop(self.comm, self.rundir, cfg, state, W_in, W_out, self.dist, trainer, trap,
+                     scorer)
+        yield events.Note(describe(self.comm, loop, self.threads))
+        return loop
+
+    def finish(self, cfg, vocab, W_in, final, loop):
+        yield events.Note(sync_report(self.comm, loop))
+        yield events.Written(finish_ranks(self.comm, self.rundir, cfg, vocab.words, W_in,
+                                          final))
 
 
 def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> Loop:
@@ -117,15 +131,6 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
                 save=lambda: _save(comm, rundir, loop, dist),
                 stop=lambda: bool(trap.caught), evaluate=scorer)
     return loop
-
-
-def _scorer(comm: Comm, cfg, vocab):
-    """Evaluation during training: rank 0 scores the vectors (after the epoch-end full sync)
-    and every rank records its entry; None when the run evaluates nothing."""
-    scorer = comm.agreed(lambda: comm.rank == 0 and evaluation.evaluator(cfg, vocab.words))
-    if not (cfg.eval_analogies or cfg.eval_similarity):
-        return None
-    return lambda W_in, epoch: comm.bcast(scorer(W_in, epoch) if comm.rank == 0 else None)
 
 
 def _save(comm: Comm, rundir: RunDir, loop: Loop, dist: dict) -> str:

@@ -25,11 +25,12 @@ from w2v.config import Config
 from w2v.errors import RunError
 from w2v.jit import skip_blas_probe
 from w2v.text import encoded
-from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare, resumed
-from w2v.train.driver import check_words, compiled, trained
+from w2v.train import checkpoint, dsession, events, mpi, prepare, resumed
+from w2v.train.driver import check_words, compiled, scorer, trained
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
-from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
+from w2v.train.loop import Loop, StopRequested, check_finite
+from w2v.train.mpi import LocalComm
 from w2v.train.packed import TrainingVocab
 from w2v.train.partition import Local
 from w2v.train.rundir import RunDir
@@ -50,28 +51,28 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
 
 
 def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
-          init=None) -> Iterator:
+          init=None, plan: dict | None = None, prune_at: int | None = None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
     ``settings`` is a Config, or the settings the user gave (``settings.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
     ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
+    Under ``mpiexec`` with several ranks the same session runs on every rank (``RankRun``;
+    ``plan`` and ``prune_at``: ``dsession.RankRun``'s).
     """
+    rundir, corpus = RunDir(out), [str(p) for p in corpus]
+    skip_blas_probe()  # before the first compiled call (the tokenizer's)
     comm = mpi.world()  # under mpiexec with several ranks: a distributed run
     if comm is not None:
-        return (yield from dsession.train(comm, settings, corpus, out, resume=resume,
-                                          force=force, make_kernel=make_kernel, init=init))
-    rundir = RunDir(out)
-    corpus = [str(p) for p in corpus]
-    skip_blas_probe()  # before the first compiled call (the tokenizer's)
+        how = dsession.RankRun(comm, rundir, plan, prune_at)
+        return (yield from dsession.train(comm, rundir, lambda trap: _session(
+            how, rundir, settings, corpus, resume, force, init, trap)))
     with rundir.lock(), SignalTrap() as trap:
         try:
-            if resume:
-                setup = yield from resumed.resume(rundir, settings, corpus)
-            else:
-                setup = yield from prepare.fresh(rundir, settings, corpus, force, init)
-            if setup is not None:
-                yield from _train(rundir, *setup, trap)
+            yield from _session(LocalRun(rundir), rundir, settings, corpus, resume, force,
+                                init, trap)
+        except StopRequested:
+            raise interrupted(rundir, trap.first) from None
         except KeyboardInterrupt as e:
             raise interrupted(rundir, signal_of(e)) from None
 
@@ -91,34 +92,60 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
     return written
 
 
-def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
-           trap):
-    check_finite(W_in, W_out, state.words_done)
-    with make_kernel(cfg, vocab) as trainer:
-        yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
-
-
-def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
-    scorer = evaluation.evaluator(cfg, vocab.words)  # a bad file fails before compiling
-    yield from compiled(kernel, W_in, W_out)
-    prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
-    n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
-    check_words(words_per_epoch)
-    ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
-    if state.ids not in (None, ids):  # the size is checked on resume: the words differ
-        raise RunError(f"{rundir.ids} changed since the run encoded it ({words_per_epoch:,} "
-                       f"words, not {state.ids['words']:,}): delete it and resume, which "
-                       "encodes the corpus again")
-    state.ids = ids
-    rng = np.random.default_rng()
-    rng.bit_generator.state = state.rng
-    part = Local(rundir.ids, n_ids, words_per_epoch, kernel.chunk_words)
-    loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, part, rng,
-                lambda: str(checkpoint.save(rundir, state.to_json(), W_in, W_out)),
-                lambda: bool(trap.caught), scorer)
-    try:
+def _session(how, rundir: RunDir, settings, corpus, resume, force, init, trap):
+    """The one session, in one process (``LocalRun``) or on a rank (``dsession.RankRun``):
+    prepare the run (fresh, from an old run, or resumed), train it to its final checkpoint
+    (signals only noted meanwhile) and write its vectors."""
+    comm = how.comm
+    setup = yield from how.prepare(settings, corpus, resume, force, init, trap)
+    if setup is None:
+        return
+    cfg, vocab, state, W_in, W_out = setup
+    comm.agreed(check_finite, W_in, W_out, state.words_done)
+    evaluate = scorer(comm, cfg, vocab)  # a bad file fails before compiling
+    with make_kernel(how.kernel_config(cfg), vocab) as trainer:
+        yield from compiled(trainer, W_in, W_out)
+        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate)
         with trap.deferred():
             final = yield from trained(loop, rundir)
-    except StopRequested:
-        raise interrupted(rundir, trap.first) from None
-    yield from finish(rundir, cfg, vocab.words, W_in, final)
+    yield from how.finish(cfg, vocab, W_in, final, loop)
+
+
+class LocalRun:
+    """What one process does within the one session: it prepares from the whole corpus,
+    trains ``partition.Local`` on the config's threads, and writes the vectors itself."""
+
+    comm = LocalComm()
+
+    def __init__(self, rundir: RunDir):
+        self.rundir = rundir
+
+    def prepare(self, settings, corpus, resume, force, init, trap):
+        if resume:
+            return (yield from resumed.resume(self.rundir, settings, corpus))
+        return (yield from prepare.fresh(self.rundir, settings, corpus, force, init))
+
+    def kernel_config(self, cfg: Config) -> Config:
+        return cfg
+
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate):
+        rundir = self.rundir
+        prepare.return_freed_memory()  # what counting, the Vocab and loading left, for the run
+        n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
+        check_words(words_per_epoch)
+        ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
+        if state.ids not in (None, ids):  # the size is checked on resume: the words differ
+            raise RunError(f"{rundir.ids} changed since the run encoded it "
+                           f"({words_per_epoch:,} words, not {state.ids['words']:,}): delete "
+                           "it and resume, which encodes the corpus again")
+        state.ids = ids
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state.rng
+        part = Local(rundir.ids, n_ids, words_per_epoch, trainer.chunk_words)
+        yield from ()
+        return Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part,
+                    rng, lambda: str(checkpoint.save(rundir, state.to_json(), W_in, W_out)),
+                    lambda: bool(trap.caught), evaluate)
+
+    def finish(self, cfg, vocab, W_in, final, loop):
+        yield from finish(self.rundir, cfg, vocab.words, W_in, final)
