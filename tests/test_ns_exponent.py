@@ -2,19 +2,20 @@
 
 It enters which negatives are drawn, not the loss's gradient given them (gradcheck holds the
 samples fixed), so the references here are distributions: the exact alias-table probabilities
-against counts^e computed by hand, the kernels' draws (``numpy_ref.alias_draws`` over the
-splitmix64 stream, the numpy mirror of ``numba_ops.alias_draw``) against them with a chi-square
-test, gensim's ``cum_table`` for the same ``ns_exponent``, and a run whose vectors change with it.
+against counts^e computed by hand, the kernels' draws (``reference.walk.alias_draws`` over
+the splitmix64 stream, the numpy mirror of ``numba.ops.alias_draw``) against them with a
+chi-square test, gensim's ``cum_table`` for the same ``ns_exponent``, and a run whose vectors
+change with it.
 """
 
 import numpy as np
 import pytest
-from w2v.kernels.numpy_ref import alias_draws, splitmix64
 
 import w2v
 from w2v.config import Config
 from w2v.errors import ConfigError
 from w2v.kernels.base import Tables, alias_probs
+from w2v.kernels.reference.walk import alias_draws, splitmix64
 
 COUNTS = np.array([5000, 1200, 700, 300, 90, 40, 12, 5, 3, 1], dtype=np.int64)
 EXPONENTS = [0.0, 0.75, 1.0, -0.5]

@@ -97,3 +97,15 @@ def test_builtin_phrase_analogies():
     assert "New_York New_York_Times Baltimore Baltimore_Sun" in lines
     readme = (DATA / "README.md").read_text()
     assert hashlib.md5(path.read_bytes()).hexdigest() in readme
+
+
+def test_python_api_writes_what_the_command_writes(corpus, tmp_path):
+    """w2v.phrases (the library call the command makes) against the command line's output."""
+    import w2v
+
+    found = w2v.phrases([str(corpus)], str(tmp_path / "py.txt"), threshold=3, min_count=2,
+                        passes=2)
+    assert len(found) == 2 and found[0].joined > 0
+    r = run("phrases", corpus, "-o", "-", "--threshold", "3", "--min-count", "2", "--passes", "2")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "py.txt").read_text() == r.stdout

@@ -47,9 +47,11 @@ __version__ = _version()
 _LAZY = {  # public name -> the module that defines it
     "load": "w2v.api", "Run": "w2v.api",
     "Config": "w2v.config", "Vectors": "w2v.vectors.vectors", "W2VError": "w2v.errors",
+    "phrases": "w2v.text.phrases",
 }
 _SUBMODULES = ("demo",)
-__all__ = ["train", "load", "Run", "Config", "Vectors", "W2VError", "demo", "__version__"]
+__all__ = ["train", "load", "Run", "Config", "Vectors", "W2VError", "phrases", "demo",
+           "__version__"]
 
 
 def __getattr__(name: str):

@@ -17,7 +17,7 @@ Rows of the table: ``[pair key, packed connectors, count]``.
 
 from __future__ import annotations
 
-from w2v import numba_cache  # noqa: F401  (first: it chooses numba's cache folder)
+from w2v import jit  # noqa: F401  (first: it chooses numba's cache folder)
 
 # isort: split
 import numba

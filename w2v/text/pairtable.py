@@ -13,7 +13,7 @@ bigram "new york" and a token "new_york" are counted apart, and so are ("new_yor
 
 from __future__ import annotations
 
-from w2v import numba_cache  # noqa: F401  (first: it chooses numba's cache folder)
+from w2v import jit  # noqa: F401  (first: it chooses numba's cache folder)
 
 # isort: split
 import numba

@@ -17,7 +17,7 @@ touch this file too, or its cached code keeps the old ones.
 
 from __future__ import annotations
 
-from w2v import numba_cache  # noqa: F401  (first: it chooses numba's cache folder)
+from w2v import jit  # noqa: F401  (first: it chooses numba's cache folder)
 
 # isort: split
 import numba
