@@ -76,3 +76,25 @@ def test_chunks_end_on_sentence_breaks_and_cover_the_corpus(tmp_path):
     list(run.epochs())
     assert all(p[-1] == -1 for p in seen) and all(len(p) <= 10 for p in seen)
     assert np.array_equal(np.concatenate(seen), np.concatenate([ids, ids]))
+
+
+def test_deferred_signals_nest():
+    """A rank's session is deferred as a whole and its training again: after the inner block
+    a signal is still only noted, and raises once the outer one has ended too."""
+    import os
+    import signal
+
+    from w2v.train.signals import SignalTrap
+
+    with SignalTrap() as trap:
+        with trap.deferred():
+            with trap.deferred():
+                pass
+            os.kill(os.getpid(), signal.SIGINT)  # noted, not raised
+        assert trap.caught == [signal.SIGINT]
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            raised = False
+        except KeyboardInterrupt:
+            raised = True
+        assert raised

@@ -1,5 +1,7 @@
 """A distributed training session: ``session.train`` under ``mpiexec -n N`` (N > 1), on every
-rank, as a generator of the same events; rank 0's are shown, the other ranks stay quiet.
+rank, as a generator of the same events; rank 0's are shown, the other ranks stay quiet. The
+session is the single process's (``session._session``); this module holds what a rank does
+differently (``RankRun``) and the rank's envelope (``train``):
 
 - Rank 0 alone takes the run folder's lock (``RunDir.lock``, an flock): it is what keeps a
   second job, or a single process, out of the folder, and the other ranks write only their own

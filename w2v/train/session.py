@@ -1,9 +1,11 @@
 """A training session: a corpus, a config and a run folder, from the first byte of text to the
 final vectors, as a generator of ``events``.
 
-- ``prepare`` gets the run ready: a fresh run reads the corpus once (standard input and pipes
-  work) and initialises the weights; a resumed one continues from its newest good checkpoint
-  with its stored config. A finished run has nothing to do.
+- One session (``_session``) for one process and for every rank under ``mpiexec``: what a
+  process does is ``LocalRun``, what a rank does differently ``dsession.RankRun``.
+- ``prepare`` gets a fresh run ready: it reads the corpus once (standard input and pipes
+  work) and initialises the weights; ``resumed`` continues a run from its newest good
+  checkpoint with its stored config. A finished run has nothing to do.
 - The folder is locked for the whole session (``RunDir.lock``), so two processes never train
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
