@@ -32,6 +32,7 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import ConfigError, RunError
 from w2v.kernels.registry import check_supported
+from w2v.settings import stored_config
 from w2v.text import encoded
 from w2v.text.vocab import Vocab, select
 from w2v.train import checkpoint
@@ -85,10 +86,7 @@ def provenance(old: RunDir, ckpt, old_vocab: Vocab, text_vocab: Vocab, added: in
 def init_config(stored: dict, given) -> Config:
     """The old run's settings with the given ones on top; ``dim`` cannot change."""
     given = given.to_dict() if isinstance(given, Config) else dict(given)
-    try:
-        base = Config(**stored)
-    except TypeError as e:
-        raise ConfigError(f"the old run's stored config is not one this w2v reads ({e})") from None
+    base = stored_config(stored, "the old run's")
     cfg = base.replace(**given)  # an lr at the old arch's default follows a new arch
     if cfg.dim != base.dim:
         raise ConfigError(f"{{=dim}} is {cfg.dim}, but the run given to {{=init}} has "
