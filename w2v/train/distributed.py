@@ -39,21 +39,31 @@ class Replicas:
     ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose
     change to that row is not zero."""
 
-    def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray):
+    def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray,
+                 tree: bool = False):
         self.comm, self.plan, self.matrices = comm, plan, (W_in, W_out)
         keep = plan.mode in ("sum", "touched")
         self.last = tuple(W.copy() for W in self.matrices) if keep else None
         self.syncs = self.full_syncs = self.rows_synced = 0
+        self.tree = tree  # W_out holds hierarchical softmax's inner nodes
+
+    def hot(self, i: int, rows: int) -> slice:
+        """Matrix ``i``'s ``rows`` busiest rows: a prefix (ids are sorted by count), except
+        for the inner nodes of hierarchical softmax's tree, whose busiest, nearest the root
+        (on every word's path), are the last rows (word2vec.c numbers nodes as it merges
+        them, the root last)."""
+        n = min(rows, len(self.matrices[i]))
+        return slice(len(self.matrices[i]) - n, None) if i == 1 and self.tree else slice(0, n)
 
     def sync(self, rows: int) -> None:
-        """Combine the top ``rows`` rows of both matrices over the ranks, in place."""
+        """Combine the ``rows`` busiest rows of both matrices over the ranks, in place."""
         for i, W in enumerate(self.matrices):
-            top = W[: min(rows, len(W))]
+            top = W[self.hot(i, rows)]
             if self.last is None:
                 self.comm.allreduce_sum(top)
                 top *= np.float32(1.0 / self.comm.size)
             else:
-                last = self.last[i][: len(top)]
+                last = self.last[i][self.hot(i, rows)]
                 top -= last  # the rank's change since the last sync of these rows
                 if self.plan.mode == "touched":
                     ranks = np.any(top != 0, axis=1).astype(np.float32)

@@ -128,7 +128,8 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
         rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
         round_ = 0
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
-    part = Ranks(comm, Replicas(comm, plan, W_in, W_out), path, bounds, mine, glob, round_)
+    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs")
+    part = Ranks(comm, replicas, path, bounds, mine, glob, round_)
     loop = Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part, rng,
                 save=lambda: _save(comm, rundir, loop, dist),
                 stop=lambda: bool(trap.caught), evaluate=scorer)
