@@ -262,7 +262,7 @@ def test_evaluate_cli_defaults_and_names(tmp_path, monkeypatch):
     assert "analogies" not in named and list(named["similarity"]) == ["wordsim353"]
     assert run("--similarity", "wordsim353").stdout.startswith("wordsim353: Spearman rho")
     for args, message in ((["--analogies", "googel"], "neither a file nor a built-in analogy "
-                           "set (google)"),
+                           "set (google, phrases)"),
                           (["--analogies", "wordsim353"], "is a built-in word-pair set, not an "
                            "analogy set"),
                           (["--similarity", tmp_path], "is a folder, not a file")):

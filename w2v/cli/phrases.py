@@ -47,9 +47,9 @@ def phrases(corpus, out, apply_file, force, lowercase, **learning):
 
     \b
     Example:
-      w2v phrases wiki.txt.gz -o wiki-phrases.txt.gz --passes 2
-      w2v phrases news.txt -o news-phrases.txt --apply wiki-phrases.txt.gz.phrases
-      w2v phrases wiki.txt.gz -o - --save-phrases wiki.phrases | w2v train - --out runs/p
+      w2v phrases runs/demo.txt -o runs/demo-phrases.txt.gz --passes 2
+      w2v phrases runs/demo.txt -o runs/again.txt --apply runs/demo-phrases.txt.gz.phrases
+      w2v phrases runs/demo.txt -o - --save-phrases demo.phrases | w2v train - --out runs/p
     """
     from w2v.commands import Reply
     from w2v.text.phrase_command import run
