@@ -161,12 +161,10 @@ def cost_model(args) -> str:
 def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
     """One rank of a run with sync settings beyond the command line's (under mpiexec)."""
     from w2v.config import Config
-    from w2v.train import dsession, mpi
-    from w2v.train.session import make_kernel
+    from w2v.train import session
 
-    comm = mpi.world()
-    for _ in dsession.train(comm, Config(**json.loads(cfg)), [corpus], out, force=True,
-                            make_kernel=make_kernel, plan=json.loads(plan)):
+    for _ in session.train(Config(**json.loads(cfg)), [corpus], out, force=True,
+                           plan=json.loads(plan)):
         pass
 
 

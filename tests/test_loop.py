@@ -56,6 +56,7 @@ def test_chunks_end_on_sentence_breaks_and_cover_the_corpus(tmp_path):
     import numpy as np
 
     from w2v.train import loop
+    from w2v.train.partition import Local
 
     rng = np.random.default_rng(0)
     ids = np.concatenate([np.append(rng.integers(0, 9, n), -1) for n in rng.integers(1, 7, 40)])
@@ -68,10 +69,32 @@ def test_chunks_end_on_sentence_breaks_and_cover_the_corpus(tmp_path):
         return 0.0, 1
 
     cfg = Config(epochs=2, checkpoint_every="1h")
-    state = TrainState(config=cfg.to_dict(), corpus=[], rng=np.random.default_rng(1)
-                       .bit_generator.state)
-    run = loop.Loop(cfg, state, None, None, train_chunk, 10, path, len(ids),
-                    int((ids >= 0).sum()), lambda: "ckpt", lambda: False)
+    state = TrainState(config=cfg.to_dict(), corpus=[], rng={})
+    part = Local(path, len(ids), int((ids >= 0).sum()), 10)
+    run = loop.Loop(cfg, state, None, None, train_chunk, 10, part, np.random.default_rng(1),
+                    lambda: "ckpt", lambda: False)
     list(run.epochs())
     assert all(p[-1] == -1 for p in seen) and all(len(p) <= 10 for p in seen)
     assert np.array_equal(np.concatenate(seen), np.concatenate([ids, ids]))
+
+
+def test_deferred_signals_nest():
+    """A rank's session is deferred as a whole and its training again: after the inner block
+    a signal is still only noted, and raises once the outer one has ended too."""
+    import os
+    import signal
+
+    from w2v.train.signals import SignalTrap
+
+    with SignalTrap() as trap:
+        with trap.deferred():
+            with trap.deferred():
+                pass
+            os.kill(os.getpid(), signal.SIGINT)  # noted, not raised
+        assert trap.caught == [signal.SIGINT]
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            raised = False
+        except KeyboardInterrupt:
+            raised = True
+        assert raised

@@ -204,17 +204,3 @@ def test_cbow_trains_under_two_ranks(corpus, tmp_path):
     v = Vectors.load(out)
     for a, b, c, expected in ANALOGIES:
         assert v.analogy(a, b, c, topn=1)[0][0] == expected
-
-
-@pytest.mark.parametrize("args, text", [
-    (["--loss", "hs", "--negative", "0"], "loss (--loss) hs trains in one process"),
-    (["--eval-analogies", "google"], "(evaluation during training) run in one process"),
-    (["--init", "{reference}"], "continued training (--init) runs in one process"),
-])
-def test_what_a_distributed_run_does_not_do_is_refused_once(reference, corpus, tmp_path, args,
-                                                            text):
-    args = [a.format(reference=reference) for a in args]
-    done = mpirun(2, str(corpus), "--out", str(tmp_path / "refused"), *args)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.count("Error: ") == 1 and text in done.stderr, done.stderr
-    assert not (tmp_path / "refused" / "vocab.txt").exists()

@@ -232,3 +232,28 @@ def test_period_bounds_move_to_sentence_starts(tmp_path_factory, ids, rounds, bl
     expected = [0, *(encoded.sentence_cut(np.array(ids, np.int32), int(b))
                      for b in bounds[1:-1]), len(ids)]
     assert sentence_bounds(path, bounds, block=block).tolist() == expected
+
+
+def test_the_rows_a_partial_sync_combines_are_the_busiest():
+    """What a partial sync of k rows combines: for W_in the k most frequent words (a prefix),
+    for hierarchical softmax's W_out the k busiest inner nodes, i.e. those that the most word
+    occurrences pass through (counted here from the tree's paths), which are the last rows."""
+    from w2v.objectives.hs import huffman_tree
+    from w2v.train.distributed import Replicas
+
+    counts = np.sort(np.random.default_rng(4).zipf(1.3, 300).astype(np.int64))[::-1]
+    tree = huffman_tree(counts)
+    V = len(counts)
+    traffic = np.zeros(V - 1, np.int64)
+    for w in range(V):
+        traffic[tree.points[w, : tree.lengths[w]]] += counts[w]
+    W_in, W_out = np.zeros((V, 2), np.float32), np.zeros((V - 1, 2), np.float32)
+    replicas = Replicas(None, SyncPlan(), W_in, W_out, tree=True)
+    for k in (1, 16, 100, V - 1, 10 * V):
+        busiest = set(np.argsort(-traffic, kind="stable")[: min(k, V - 1)].tolist())
+        hot = set(range(V - 1)[replicas.hot(1, k)])
+        ties = traffic[list(busiest ^ hot)]  # may differ only among equally busy nodes
+        assert len(ties) == 0 or ties.min() == ties.max() == traffic[list(hot)].min()
+        assert list(range(V)[replicas.hot(0, k)]) == list(range(min(k, V)))
+    plain = Replicas(None, SyncPlan(), W_in, W_out)
+    assert list(range(V - 1)[plain.hot(1, 16)]) == list(range(16))

@@ -86,13 +86,19 @@ def make_config(file_values: dict | None = None, overrides: dict | None = None) 
     return Config(**explicit_settings(file_values, overrides))
 
 
+def stored_config(stored: dict, whose: str) -> Config:
+    """The Config a run stored (its state.json's ``config``), or an error that says ``whose``
+    it is when this w2v does not read it (a newer or older version's)."""
+    try:
+        return Config(**stored)
+    except TypeError as e:
+        raise ConfigError(f"{whose} stored config is not one this w2v reads ({e})") from None
+
+
 def resume_config(stored: dict, given: dict) -> Config:
     """The config of a resumed run: the stored one, with only ``RESUMABLE_CHANGES`` taken from
     ``given`` (explicit settings); any other given setting that disagrees is refused by name."""
-    try:
-        cfg = Config(**stored)
-    except TypeError as e:
-        raise ConfigError(f"the run's stored config is not one this w2v reads ({e})") from None
+    cfg = stored_config(stored, "the run's")
     for key in sorted(given, key=lambda k: k in DEPENDENT_DEFAULTS):  # arch before its lr
         value = given[key]
         if key in RESUMABLE_CHANGES:

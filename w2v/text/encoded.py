@@ -83,7 +83,7 @@ def count_and_encode(
             vocab, remap = _fixed(words, fixed, stats.tokens)
         del words, scanner
         f.flush()
-        _remap_in_place(f.fileno(), remap)
+        remap_ids(f.fileno(), remap)
     return vocab
 
 
@@ -159,21 +159,27 @@ def _fixed(words: WordTable, fixed: Vocab, total: int):
     return Vocab(fixed.words, fixed.counts, total_words=total), remap
 
 
-def _remap_in_place(fd: int, remap: np.ndarray) -> None:
-    """Rewrite the file's provisional ids as final ids, dropping the dropped and compacting
-    separators; the output never overtakes the input, so one file suffices."""
-    size = os.fstat(fd).st_size
+def remap_ids(src: int, remap: np.ndarray, dst: int | None = None) -> int:
+    """Rewrite the encoded ids read from file descriptor ``src`` through ``remap`` (id ->
+    new id, or ``DROPPED``) into ``dst``, dropping the dropped and the separators that would
+    then repeat (``compact``); returns the ids written. Without ``dst`` it rewrites ``src``
+    in place: the output never overtakes the input, so one file suffices. The one remap of
+    an encoded file: the counting pass's provisional ids, a shard's (``merge.remap_file``),
+    a text for continued training (``init.reencode``)."""
+    dst = src if dst is None else dst
+    size = os.fstat(src).st_size
     read_at = write_at = 0
     after_separator = True
     gather = np.concatenate(([SEPARATOR], remap)).astype(np.int32)  # indexed by id + 1
     while read_at < size:
-        raw = os.pread(fd, 4 * BLOCK_IDS, read_at)
+        raw = os.pread(src, 4 * BLOCK_IDS, read_at)
         read_at += len(raw)
         ids = gather[np.frombuffer(raw, dtype="<i4") + 1]
         ids, after_separator = compact(ids, after_separator)
-        os.pwrite(fd, ids.astype("<i4", copy=False).tobytes(), write_at)
+        os.pwrite(dst, ids.astype("<i4", copy=False).tobytes(), write_at)
         write_at += 4 * len(ids)
-    os.ftruncate(fd, write_at)
+    os.ftruncate(dst, write_at)
+    return write_at // 4
 
 
 def compact(ids: np.ndarray, after_separator: bool) -> tuple[np.ndarray, bool]:

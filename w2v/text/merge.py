@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from w2v.text.encoded import BLOCK_IDS, DROPPED, compact
+from w2v.text.encoded import DROPPED, remap_ids
 from w2v.text.vocab import Vocab, select
 
 
@@ -70,24 +70,12 @@ def remap_table(local: Vocab | None, vocab: Vocab) -> np.ndarray:
 
 
 def remap_file(path, remap: np.ndarray) -> int:
-    """Rewrite an encoded file's ids through ``remap`` in place, dropping ``DROPPED`` ids and
-    the separators that would then repeat; returns the ids written. The output never overtakes
-    the input, so one file suffices."""
+    """Rewrite an encoded file's ids through ``remap`` in place (``encoded.remap_ids``) and
+    fsync it; returns the ids written."""
     fd = os.open(path, os.O_RDWR)
     try:
-        size = os.fstat(fd).st_size
-        read_at = write_at = 0
-        after_separator = True
-        while read_at < size:
-            raw = os.pread(fd, 4 * BLOCK_IDS, read_at)
-            read_at += len(raw)
-            ids = np.frombuffer(raw, dtype="<i4")
-            ids = np.where(ids < 0, ids, remap[np.maximum(ids, 0)] if len(remap) else ids)
-            ids, after_separator = compact(ids, after_separator)
-            os.pwrite(fd, ids.astype("<i4", copy=False).tobytes(), write_at)
-            write_at += 4 * len(ids)
-        os.ftruncate(fd, write_at)
+        written = remap_ids(fd, remap)
         os.fsync(fd)
     finally:
         os.close(fd)
-    return write_at // 4
+    return written

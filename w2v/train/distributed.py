@@ -1,5 +1,6 @@
-"""One rank's training in a distributed run: its shard in periods through the local trainer,
-the ranks' replicas combined on the word schedule of ``sync.py``.
+"""One rank's partition of a distributed run (``Ranks``, trained by the one ``loop.Loop``): its
+shard in periods through the local trainer, the ranks' replicas combined on the word schedule
+of ``sync.py``.
 
 Each period a rank trains its slice of the encoded shard in chunks through
 ``LocalTrainer.train_chunk`` (the single-process seam, on the rank's threads), then the ranks
@@ -20,17 +21,13 @@ replicas are equal, and never change what is trained).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-from w2v.config import Config
-from w2v.text.encoded import SEPARATOR, read_ids
-from w2v.train import events
-from w2v.train.loop import CheckpointPolicy, StopRequested, TrainState, diverged, lr_at
 from w2v.train.mpi import Comm
+from w2v.train.partition import Period
 from w2v.train.sync import SyncPlan
 
 
@@ -42,21 +39,31 @@ class Replicas:
     ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose
     change to that row is not zero."""
 
-    def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray):
+    def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray,
+                 tree: bool = False):
         self.comm, self.plan, self.matrices = comm, plan, (W_in, W_out)
         keep = plan.mode in ("sum", "touched")
         self.last = tuple(W.copy() for W in self.matrices) if keep else None
         self.syncs = self.full_syncs = self.rows_synced = 0
+        self.tree = tree  # W_out holds hierarchical softmax's inner nodes
+
+    def hot(self, i: int, rows: int) -> slice:
+        """Matrix ``i``'s ``rows`` busiest rows: a prefix (ids are sorted by count), except
+        for the inner nodes of hierarchical softmax's tree, whose busiest, nearest the root
+        (on every word's path), are the last rows (word2vec.c numbers nodes as it merges
+        them, the root last)."""
+        n = min(rows, len(self.matrices[i]))
+        return slice(len(self.matrices[i]) - n, None) if i == 1 and self.tree else slice(0, n)
 
     def sync(self, rows: int) -> None:
-        """Combine the top ``rows`` rows of both matrices over the ranks, in place."""
+        """Combine the ``rows`` busiest rows of both matrices over the ranks, in place."""
         for i, W in enumerate(self.matrices):
-            top = W[: min(rows, len(W))]
+            top = W[self.hot(i, rows)]
             if self.last is None:
                 self.comm.allreduce_sum(top)
                 top *= np.float32(1.0 / self.comm.size)
             else:
-                last = self.last[i][: len(top)]
+                last = self.last[i][self.hot(i, rows)]
                 top -= last  # the rank's change since the last sync of these rows
                 if self.plan.mode == "touched":
                     ranks = np.any(top != 0, axis=1).astype(np.float32)
@@ -72,26 +79,18 @@ class Replicas:
 
 
 @dataclass
-class RankLoop:
-    """A rank's epochs. ``bounds``: where each period starts in the rank's encoded shard;
-    ``mine`` / ``glob``: words of this rank / of all ranks before each bound; ``save()``: the
-    collective checkpoint (returns its path on rank 0); ``stop()``: a signal is pending here."""
+class Ranks:
+    """One rank's partition (``partition.py``): its shard in periods, ``bounds`` where each
+    period starts in the encoded shard, ``mine`` / ``glob`` the words of this rank / of all
+    ranks before each bound; ``round`` the periods of the current epoch done."""
 
     comm: Comm
-    cfg: Config
-    state: TrainState
     replicas: Replicas
-    train_chunk: Callable
-    chunk_ids: int
     ids_path: object
     bounds: np.ndarray
     mine: np.ndarray
     glob: np.ndarray
     round: int
-    rng: np.random.Generator
-    save: Callable[[], str]
-    stop: Callable[[], bool]
-    pending: dict = field(default_factory=lambda: {"stop": False, "checkpoint": False})
 
     @property
     def rounds(self) -> int:
@@ -101,85 +100,22 @@ class RankLoop:
     def words_per_epoch(self) -> int:
         return int(self.glob[-1])
 
-    def epochs(self):
-        """Train to the end, yielding events (all ranks; the session shows rank 0's). A stop
-        raises ``StopRequested`` after the checkpoint of the next full sync."""
-        policy = CheckpointPolicy(self.cfg.checkpoint_every, time.monotonic(),
-                                  self.state.words_done)
-        t_start = time.perf_counter() - self.state.train_seconds
-        while self.state.epoch < self.cfg.epochs:
-            full, event = self._period(policy, t_start)
-            yield event
-            if self.round == self.rounds:
-                yield self._end_epoch()
-            if full and (self.pending["stop"] or self.pending["checkpoint"]):
-                path = self.save()
-                yield events.CheckpointSaved(path, self.state.words_done)
-                if self.pending["stop"]:
-                    raise StopRequested(path)
-                self.pending["checkpoint"] = False
-                policy.reset(time.monotonic(), self.state.words_done)
+    @property
+    def lr_scale(self) -> int:
+        return self.replicas.plan.lr_scale(self.comm.size)
 
-    def _period(self, policy: CheckpointPolicy, t_start: float):
-        cfg, state, k = self.cfg, self.state, self.round
-        loss_sum, pairs = self._train(k)
-        due = self.comm.rank == 0 and policy.due(time.monotonic(), state.words_done)
-        flags = self.comm.control([bool(self.stop()), due, loss_sum, pairs,
-                                   not np.isfinite(loss_sum)])
-        if flags[4] > 0:
-            error = diverged(state.words_done)
-            error.collective = True  # every rank saw the same flags
-            raise error
-        self.pending["stop"] |= bool(flags[0] > 0)
-        self.pending["checkpoint"] |= bool(flags[1] > 0)
-        self.round = k + 1
+    def periods(self, state) -> Iterator[Period]:
+        """The rest of the current epoch, from period ``round``."""
+        b, g, m = self.bounds, self.glob, self.mine
+        for k in range(self.round, self.rounds):
+            yield Period(int(b[k]), int(b[k + 1]), int(g[k]), int(g[k + 1]),
+                         int(m[k + 1] - m[k]), k + 1 == self.rounds, index=k)
+
+    def combine(self, period: Period) -> bool:
+        """Sync the rows the schedule says after the period; whether it was a full sync (the
+        replicas are then equal). At the epoch's end the next epoch starts at period 0."""
         vocab_rows = len(self.replicas.matrices[0])
-        rows = self.replicas.plan.rows_at(self.round, self.rounds, vocab_rows)
+        rows = self.replicas.plan.rows_at(period.index + 1, self.rounds, vocab_rows)
         self.replicas.sync(rows)
-        state.words_done = state.epoch * self.words_per_epoch + int(self.glob[self.round])
-        state.position = int(self.bounds[self.round])
-        state.add_loss(float(flags[2]), int(flags[3]))
-        state.train_seconds = time.perf_counter() - t_start
-        total = self.words_per_epoch * cfg.epochs
-        loss, seen = state.epoch_loss
-        lr = lr_at(cfg, state.words_done, total)
-        return rows >= vocab_rows, events.Progress(
-            state.words_done, total, state.epoch + 1, cfg.epochs, lr, loss / max(seen, 1),
-            state.train_seconds, int(self.glob[self.round]), self.words_per_epoch)
-
-    def _train(self, k: int) -> tuple[float, int]:
-        """This rank's slice of period ``k``, chunk by chunk, lr on the global word count."""
-        cfg, state = self.cfg, self.state
-        total = self.words_per_epoch * cfg.epochs
-        g0 = state.epoch * self.words_per_epoch + int(self.glob[k])
-        span = int(self.glob[k + 1] - self.glob[k])
-        share = max(int(self.mine[k + 1] - self.mine[k]), 1)
-        W_in, W_out = self.replicas.matrices
-        scale = self.replicas.plan.lr_scale(self.comm.size)
-        loss_sum, pairs, done = 0.0, 0, 0
-        position, end = int(self.bounds[k]), int(self.bounds[k + 1])
-        while position < end:
-            piece = read_ids(self.ids_path, position, min(self.chunk_ids, end - position))
-            if position + len(piece) < end:  # end on a sentence break, as loop.Loop does
-                breaks = np.flatnonzero(piece == SEPARATOR)
-                piece = piece[: breaks[-1] + 1] if len(breaks) else piece
-            n = int(np.count_nonzero(piece >= 0))
-            lr0 = scale * lr_at(cfg, g0 + span * done / share, total)
-            lr1 = scale * lr_at(cfg, g0 + span * (done + n) / share, total)
-            seed = int(self.rng.integers(2**63))
-            chunk_loss, chunk_pairs = self.train_chunk(W_in, W_out, piece, lr0, lr1, seed)
-            loss_sum += chunk_loss
-            pairs += chunk_pairs
-            done += n
-            position += len(piece)
-        return loss_sum, pairs
-
-    def _end_epoch(self) -> events.EpochDone:
-        state = self.state
-        mean, pairs = state.close_epoch()
-        self.round = 0
-        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs)
-
-    def rank_state(self) -> dict:
-        """What a checkpoint records of this rank: where it is and its chunk seeds' rng."""
-        return {"position": int(self.bounds[self.round]), "rng": self.rng.bit_generator.state}
+        self.round = 0 if period.last else period.index + 1
+        return rows >= vocab_rows

@@ -1,8 +1,8 @@
-"""Getting every rank of a distributed run ready: the distributed ``prepare.fresh`` and
-``prepare.resume``. Generators yield events and return ``(cfg, vocab, state, W_in, W_out,
-dist)``, or None when nothing is left to train; ``dist`` is the run's distributed record
-(ranks, the inputs' decompressed sizes; from a checkpoint also the schedule and each rank's
-position and rng state).
+"""Getting every rank of a distributed run ready: the distributed ``prepare.fresh`` (and
+``init.fresh_from``), and ``resumed.resume`` with a rank's own shard. Generators yield events
+and return ``(cfg, vocab, state, W_in, W_out, dist)``, or None when nothing is left to train;
+``dist`` is the run's distributed record (ranks, the inputs' decompressed sizes; from a
+checkpoint also the schedule and each rank's position and rng state).
 
 Each step that can fail runs through ``Comm.agreed``/``settle``, so every rank raises the same
 error at the same point (rank 0 prints it) instead of some ranks waiting for the others.
@@ -11,101 +11,84 @@ A fresh run: rank 0 (which holds the folder's lock) clears or refuses an old run
 measure the inputs' decompressed sizes, each counts and encodes its shard
 (``RUN/corpus.rank-000.ids``, ...), rank 0 merges the counts one shard at a time (memory: the
 merged table and one shard's) and chooses the vocabulary (``text/merge.py``), every rank
-re-encodes its shard with it, and rank 0 initialises the weights and broadcasts them. A
-resumed run: rank 0 loads the newest good checkpoint and broadcasts it; a rank whose encoded
-shard is missing encodes it again from the stored sizes.
+re-encodes its shard with it, and rank 0 initialises the weights (or, with ``init``, takes
+them from the old run, ``init.py``) and broadcasts them. A resumed run takes the one path of
+``resumed.py`` (rank 0 opens and repairs the run, the ranks get it by broadcast); a rank whose
+encoded shard is missing encodes it again from the stored sizes.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from w2v.config import Config, save_formats
-from w2v.errors import CheckpointError, ConfigError, Interrupted, RunError, VocabError, W2VError
-from w2v.kernels.registry import check_supported
-from w2v.settings import resume_config
+from w2v.config import Config
+from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
 from w2v.text import encoded
 from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, events
-from w2v.train.export import finish_ranks
-from w2v.train.loop import TrainState
-from w2v.train.mpi import Comm, check_ranks
-from w2v.train.prepare import check_same_corpus, fingerprint, init_weights
+from w2v.train import events, prepare, resumed
+from w2v.train import init as init_run
+from w2v.train.mpi import Comm
+from w2v.train.prepare import claim, fingerprint
 from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 
 
-def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None):
-    def configure():
-        cfg = settings if isinstance(settings, Config) else Config(**settings)
-        check_supported(cfg.arch, cfg.loss, cfg.backend)
-        return check_distributable(cfg), check_shardable(corpus)
+def fresh(comm: Comm, rundir: RunDir, settings, corpus, force: bool, trap, prune_at=None,
+          init=None):
+    """``prepare.fresh`` on every rank, each counting and encoding its shard."""
+    counter = ShardCount(comm, rundir, corpus, trap, prune_at)
+    setup = yield from prepare.fresh(rundir, settings, corpus, force, init, comm, counter)
+    return (*setup, {"ranks": comm.size, "sizes": counter.sizes})
 
-    cfg, paths = comm.agreed(configure)
-    yield events.Configured(cfg.to_dict(), resumed=False)
-    comm.agreed(_claim, comm, rundir, force)
-    t0 = time.perf_counter()
-    sizes = _stream_sizes(comm, paths)
-    stats = CorpusStats()
-    local = yield from _count_shard(comm, rundir, cfg, shard_sources(
-        paths, sizes, comm.rank, comm.size), stats, trap, prune_at)
-    totals = comm.control([stats.tokens, stats.replacements, stats.invalid_bytes,
-                           stats.dropped_long_tokens]).astype(np.int64).tolist()
-    vocab = _merge(comm, cfg, local, totals[0])
-    comm.agreed(remap_file, rundir.rank_ids(comm.rank), remap_table(local, vocab))
-    comm.agreed(lambda: comm.rank == 0 and vocab.save(rundir.vocab))
-    yield from _notes(*totals[1:])
-    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
-    rng = np.random.default_rng(cfg.seed)
+
+class ShardCount:
+    """A rank reads its shard of the corpus (``text/shard.py``): the ranks measure the
+    inputs, each counts and encodes its shard, rank 0 merges the counts and chooses the
+    vocabulary (with an old run, the union: ``init.merge``), each rank remaps its shard."""
+
+    def __init__(self, comm: Comm, rundir: RunDir, corpus, trap, prune_at):
+        self.comm, self.rundir, self.corpus = comm, rundir, corpus
+        self.trap, self.prune_at = trap, prune_at
+
+    def check_inputs(self, cfg: Config) -> None:
+        self.paths = check_shardable(self.corpus)
+        self.fixed = prepare.fixed_vocab(cfg)  # every rank reads it
+
+    def claim(self, force: bool, resumable: bool) -> None:
+        _claim(self.comm, self.rundir, force, resumable)
+
+    def count(self, cfg: Config, old: Vocab | None):
+        """As ``LocalCount.count``; the text's own vocabulary is rank 0's alone."""
+        comm, stats = self.comm, CorpusStats()
+        self.sizes = _stream_sizes(comm, self.paths)
+        fixed = None if old else self.fixed  # a read vocabulary: the shards' ids are final
+        local = yield from _count_shard(comm, self.rundir, cfg, shard_sources(
+            self.paths, self.sizes, comm.rank, comm.size), stats, self.trap, self.prune_at,
+            fixed)
+        summed = ("tokens", "lines", "replacements", "invalid_bytes", "dropped_long_tokens")
+        totals = comm.control([getattr(stats, k) for k in summed]).astype(np.int64).tolist()
+        self.stats = CorpusStats(**dict(zip(summed, totals)))
+        if fixed is not None:
+            return Vocab(fixed.words, fixed.counts, total_words=totals[0]), None, totals[0]
+        vocab, text = _merge(comm, cfg, local, totals[0], old)
+        comm.agreed(remap_file, self.rundir.rank_ids(comm.rank), remap_table(local, vocab))
+        return vocab, text, totals[0]
+
+    def record(self) -> list[dict]:
+        return fingerprint(self.paths)
+
+
+def _claim(comm: Comm, rundir: RunDir, force: bool, resumable: bool) -> None:
+    """Rank 0 refuses to overwrite a run, or clears it with ``force`` (``prepare.claim``);
+    the others check that they see the folder rank 0 created (a shared filesystem)."""
     if comm.rank == 0:
-        W_in, W_out = init_weights(len(vocab), cfg.dim, len(vocab), rng)
-    else:
-        W_in, W_out = (np.empty((len(vocab), cfg.dim), np.float32) for _ in range(2))
-    comm.bcast_array(W_in)
-    comm.bcast_array(W_out)
-    state = TrainState(config=cfg.to_dict(), corpus=fingerprint(paths),
-                       rng=rng.bit_generator.state)
-    return cfg, vocab, state, W_in, W_out, {"ranks": comm.size, "sizes": sizes}
-
-
-def check_distributable(cfg: Config) -> Config:
-    """What a distributed run does not do (yet), refused with the reason rather than ignored.
-
-    >>> check_distributable(Config(arch="cbow")).arch
-    'cbow'
-    """
-    if cfg.loss == "hs":
-        raise ConfigError("{=loss} hs trains in one process, not under mpiexec: the syncs "
-                          "average a prefix of the rows, the frequent words', and hierarchical "
-                          "softmax's busy rows are the tree's top nodes, which are not a prefix")
-    if cfg.eval_analogies or cfg.eval_similarity:
-        raise ConfigError("{=eval_analogies} and {=eval_similarity} (evaluation during "
-                          "training) run in one process, not under mpiexec; score the vectors "
-                          "after the run (w2v evaluate)")
-    if cfg.read_vocab or cfg.save_vocab:
-        raise ConfigError("{=read_vocab} and {=save_vocab} work in one process, not under "
-                          "mpiexec (yet); a distributed run counts its shards itself")
-    return cfg
-
-
-def _claim(comm: Comm, rundir: RunDir, force: bool) -> None:
-    """Rank 0 refuses to overwrite a run, or clears it with ``force``; the others check that
-    they see the folder rank 0 created (a shared filesystem)."""
-    if comm.rank != 0:
-        if not rundir.path.is_dir():
-            raise RunError(f"the run folder {rundir.path} is not visible on this rank: a "
-                           "distributed run needs it on a filesystem every rank shares")
-        return
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
-                       "{=force} to replace it, or choose another {=out}")
-    if force:
-        rundir.clear()
+        claim(rundir, force, resumable)
+    elif not rundir.path.is_dir():
+        raise RunError(f"the run folder {rundir.path} is not visible on this rank: a "
+                       "distributed run needs it on a filesystem every rank shares")
 
 
 def _stream_sizes(comm: Comm, paths: list[str]) -> list[int]:
@@ -118,14 +101,17 @@ def _stream_sizes(comm: Comm, paths: list[str]) -> list[int]:
     return [sizes[j] for j in range(len(paths))]
 
 
-def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, prune_at):
+def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, prune_at,
+                 fixed=None):
     """Count and encode this rank's shard under its own vocabulary (min_count 1: a word rare
-    here may be frequent overall); None for an empty shard. A signal stops every rank here."""
+    here may be frequent overall), or under ``fixed`` (a vocabulary read from a file); None
+    for an empty shard. A signal stops every rank here."""
     path = rundir.rank_ids(comm.rank)
     extra = {} if prune_at is None else {"prune_at": prune_at}
     counting = encoded.count_and_encode(
         srcs, path, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length, min_count=1,
-        max_vocab=None, stats=stats, threads=min(2, comm.threads(cfg.threads)), **extra)
+        max_vocab=None, stats=stats, threads=min(2, comm.threads(cfg.threads)), fixed=fixed,
+        **extra)
     size, local, error, stopped = sum(s.size for s in srcs), None, None, False
     try:
         while not stopped:
@@ -153,14 +139,26 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
     return local
 
 
-def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int) -> Vocab:
-    """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary; every
-    rank gets it."""
+def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
+    """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary (with
+    ``old``, the old run's vocabulary, the union with it, ``init_run.merge``); every
+    rank gets it. Returns it and, on rank 0 with ``old``, the text's own vocabulary."""
     table = comm.fold(shard_table(local), _add)
-    vocab = comm.agreed(lambda: comm.rank == 0 and merged_vocab(
-        [table], total, cfg.min_count, cfg.max_vocab or None))
-    words, counts = comm.bcast((vocab.words, vocab.counts) if comm.rank == 0 else None)
-    return Vocab(words, counts, total_words=total)
+    text = None
+
+    def choose():
+        nonlocal text
+        if comm.rank != 0:
+            return None
+        if old is None:
+            return merged_vocab([table], total, cfg.min_count, cfg.max_vocab or None)
+        text = merged_vocab([table], total, 1, None)  # every word: merge() decides
+        return init_run.merge(old, text, cfg.min_count, cfg.max_vocab)[0]
+
+    vocab = comm.agreed(choose)
+    words, counts, total = comm.bcast((vocab.words, vocab.counts, vocab.total_words)
+                                      if comm.rank == 0 else None)
+    return Vocab(words, counts, total_words=total), text
 
 
 def _add(merged: dict, table: dict) -> None:
@@ -168,53 +166,17 @@ def _add(merged: dict, table: dict) -> None:
         merged[word] = merged.get(word, 0) + count
 
 
-def _notes(replacements: int, invalid_bytes: int, dropped: int):
-    if replacements:
-        yield events.Note(f"replaced {replacements:,} invalid UTF-8 sequences "
-                          f"({invalid_bytes:,} bytes) in the corpus")
-    if dropped:
-        yield events.Note(f"skipped {dropped:,} 'words' of over a million characters without "
-                          "whitespace (binary data?)")
-
-
-def _newest(rundir: RunDir, warn):
-    """The newest intact checkpoint; damaged newer ones set aside (rank 0 owns the folder)."""
-    ckpt = checkpoint.latest(rundir, warn=warn)
-    checkpoint.set_aside(rundir, ckpt.path)
-    return ckpt
-
-
 def resume(comm: Comm, rundir: RunDir, settings, corpus):
-    skipped = []
-    ckpt = comm.agreed(lambda: comm.rank == 0 and _newest(rundir, skipped.append))
-    for message in skipped:
-        yield events.Alert(message)
-    stored = comm.bcast(ckpt.state if comm.rank == 0 else None)
-    comm.agreed(check_ranks, stored, comm.size)
-    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    cfg = comm.agreed(resume_config, stored["config"], given)
-    yield events.Configured(cfg.to_dict(), resumed=True)
-    state, dist = TrainState.from_json(stored), stored["distributed"]
-    comm.agreed(check_same_corpus, state.corpus, corpus)
-    vocab = comm.bcast(comm.agreed(lambda: comm.rank == 0 and Vocab.load(rundir.vocab)))
-    comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
-    if state.epoch >= cfg.epochs:
-        if rundir.saved_formats() == save_formats(cfg.save):
-            yield events.NothingToDo(f"the run finished all {cfg.epochs} epochs; its vectors "
-                                     f"are in {rundir.path}")
-        else:
-            yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words,
-                                              *((ckpt.W_in, ckpt.path) if comm.rank == 0
-                                                else (None, None))))
-        return None
-    yield events.Resuming(str(ckpt.path) if comm.rank == 0 else "", state.epoch + 1,
-                          state.words_done)
-    shapes = comm.bcast((ckpt.W_in.shape, ckpt.W_out.shape) if comm.rank == 0 else None)
-    W_in, W_out = (ckpt.W_in, ckpt.W_out) if comm.rank == 0 else \
-        (np.empty(s, np.float32) for s in shapes)
-    comm.bcast_array(W_in)
-    comm.bcast_array(W_out)
-    return cfg, vocab, state, W_in, W_out, dist
+    """``resumed.resume`` on every rank, each rank's shard encoded again if missing."""
+    dist = {}
+
+    def ensure_ids(cfg, vocab, state, corpus, stored):
+        dist.update(stored["distributed"])
+        comm.agreed(_ensure_ids, comm, rundir, cfg, vocab, state.corpus, dist)
+        yield from ()
+
+    setup = yield from resumed.resume(rundir, settings, corpus, comm, ensure_ids)
+    return None if setup is None else (*setup, dist)
 
 
 def _ensure_ids(comm: Comm, rundir: RunDir, cfg: Config, vocab: Vocab, corpus, dist) -> None:

@@ -1,5 +1,7 @@
 """A distributed training session: ``session.train`` under ``mpiexec -n N`` (N > 1), on every
-rank, as a generator of the same events; rank 0's are shown, the other ranks stay quiet.
+rank, as a generator of the same events; rank 0's are shown, the other ranks stay quiet. The
+session is the single process's (``session._session``); this module holds what a rank does
+differently (``RankRun``) and the rank's envelope (``train``):
 
 - Rank 0 alone takes the run folder's lock (``RunDir.lock``, an flock): it is what keeps a
   second job, or a single process, out of the folder, and the other ranks write only their own
@@ -20,47 +22,39 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from w2v.errors import CorpusError, DivergenceError, Interrupted, UsageError
 from w2v.text.encoded import count_ids
 from w2v.train import checkpoint, dprepare, events, sync
-from w2v.train.distributed import RankLoop, Replicas
+from w2v.train.distributed import Ranks, Replicas
+from w2v.train.driver import check_words
 from w2v.train.export import finish_ranks
-from w2v.train.loop import StopRequested, check_finite
+from w2v.train.loop import Loop, StopRequested
 from w2v.train.mpi import Comm
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap
+from w2v.train.stopped import interrupted
 
 
-def train(comm: Comm, settings, corpus, out, *, resume=False, force=False, make_kernel,
-          plan: dict | None = None, prune_at: int | None = None, init=None):
-    """``session.train`` on one rank of ``comm``. ``make_kernel(cfg, vocab)`` builds the
-    rank's LocalTrainer (session's); ``plan`` overrides SyncPlan fields of a fresh run (the
-    benchmarks use it), ``prune_at`` the counting's pruning threshold (the tests)."""
-    rundir, corpus = RunDir(out), [str(p) for p in corpus]
+def train(comm: Comm, rundir: RunDir, session):
+    """``session.train``'s envelope on one rank of ``comm``: rank 0 holds the folder's lock,
+    signals wait for where the ranks meet, rank 0 shows the events (the others drain them),
+    and an error is marked collective or aborts the job. ``session(trap)``: the one
+    session's generator (``session._session`` with a ``RankRun``)."""
     try:
-        if init is not None:
-            comm.agreed(_refuse_init)
         with SignalTrap() as trap, trap.deferred(), ExitStack() as held:
             comm.agreed(lambda: comm.rank == 0 and held.enter_context(rundir.lock()))
-            session = _session(comm, rundir, settings, corpus, resume, force, trap,
-                               make_kernel, plan or {}, prune_at)
             if comm.rank == 0:
-                yield from session
+                yield from session(trap)
             else:
-                for _ in session:
+                for _ in session(trap):
                     pass
     except StopRequested:
-        error = interrupted(rundir, comm.size, trap.first)
+        error = interrupted(rundir, trap.first, comm.size)
         error.collective = True  # every rank stops at the same full sync
         _mark(comm, error)
         raise error from None
     except BaseException as e:
         _mark(comm, e)
         raise
-
-
-def _refuse_init() -> None:
-    raise UsageError("continued training ({=init}) runs in one process, not under mpiexec")
 
 
 def _mark(comm: Comm, error: BaseException) -> None:
@@ -70,57 +64,57 @@ def _mark(comm: Comm, error: BaseException) -> None:
         error.quiet = True
 
 
-def interrupted(rundir: RunDir, ranks: int, signum: int) -> Interrupted:
-    if rundir.has_checkpoint():
-        return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True, launch=f"mpiexec -n {ranks} ",
-                           signal=int(signum))
-    return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False, signal=int(signum))
+class RankRun:
+    """What a rank does differently within the one session (``session._session``): it
+    prepares with its shard (``dprepare``), trains its partition (``distributed.Ranks``) on
+    its share of the node's threads, and finishes with rank 0 writing the vectors. ``plan``
+    overrides SyncPlan fields of a fresh run (the benchmarks), ``prune_at`` the counting's
+    pruning threshold (the tests)."""
+
+    def __init__(self, comm: Comm, rundir: RunDir, plan: dict | None = None,
+                 prune_at: int | None = None):
+        self.comm, self.rundir, self.plan, self.prune_at = comm, rundir, plan or {}, prune_at
+
+    def prepare(self, settings, corpus, resume, force, init, trap):
+        comm, rundir = self.comm, self.rundir
+        if resume:
+            setup = yield from dprepare.resume(comm, rundir, settings, corpus)
+        else:
+            setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap,
+                                              self.prune_at, init)
+        if setup is None:
+            return None
+        *setup, self.dist = setup
+        cfg = setup[0]
+        if "plan" not in self.dist:  # a fresh run (a resumed one keeps its own)
+            self.dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
+                **{"every": cfg.sync_every, "rows": cfg.sync_rows, **self.plan}).to_json())
+        return tuple(setup)
+
+    def kernel_config(self, cfg):
+        self.threads = self.comm.threads(cfg.threads)
+        return cfg.replace(threads=self.threads)
+
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer):
+        loop = _loop(self.comm, self.rundir, cfg, state, W_in, W_out, self.dist, trainer, trap,
+                     scorer)
+        yield events.Note(describe(self.comm, loop, self.threads))
+        return loop
+
+    def finish(self, cfg, vocab, W_in, final, loop):
+        yield events.Note(sync_report(self.comm, loop))
+        yield events.Written(finish_ranks(self.comm, self.rundir, cfg, vocab.words, W_in,
+                                          final))
 
 
-def _session(comm, rundir, settings, corpus, resume, force, trap, make_kernel, plan, prune_at):
-    if resume:
-        setup = yield from dprepare.resume(comm, rundir, settings, corpus)
-    else:
-        setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap, prune_at)
-    if setup is None:
-        return
-    cfg, vocab, state, W_in, W_out, dist = setup
-    if "plan" not in dist:  # a fresh run (a resumed one keeps its own)
-        dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
-            **{"every": cfg.sync_every, "rows": cfg.sync_rows, **plan}).to_json())
-    comm.agreed(check_finite, W_in, W_out, state.words_done)
-    threads = comm.threads(cfg.threads)
-    with make_kernel(cfg.replace(threads=threads), vocab) as trainer:
-        if trainer.needs_compile():
-            yield events.Compiling()
-        trainer.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
-        loop = _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap)
-        yield events.Note(describe(comm, loop, threads))
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                yield from loop.epochs()
-                final = loop.save()
-                yield events.CheckpointSaved(final, state.words_done)
-        except DivergenceError as e:
-            raise _diverged(rundir, e) from None
-    yield events.Trained(state.words_done, state.train_seconds)
-    yield events.Note(sync_report(comm, loop))
-    yield events.Written(finish_ranks(comm, rundir, cfg, vocab.words, W_in, final))
-
-
-
-def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoop:
-    """The rank's loop: its periods' bounds and the global word counts at each, and its rng
-    (fresh from the seed and the rank, or the checkpoint's)."""
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> Loop:
+    """The one loop over the rank's partition (``distributed.Ranks``): its periods' bounds
+    and the global word counts at each, and its rng (fresh from the seed and the rank, or the
+    checkpoint's)."""
     path = rundir.rank_ids(comm.rank)
     n_ids, words = count_ids(path)
     shards = comm.allgather((n_ids, words))
-    if sum(w for _, w in shards) == 0:
-        error = CorpusError("no in-vocabulary words to train on; lower {=min_count}")
-        error.collective = True
-        raise error
+    comm.agreed(check_words, sum(w for _, w in shards))
     plan = sync.SyncPlan.from_json(dist["plan"])
     rounds = sync.rounds_per_epoch(sum(w for _, w in shards), plan.every)
     bounds = sync.sentence_bounds(path, sync.round_bounds(n_ids, rounds))
@@ -134,36 +128,35 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap) -> RankLoo
         rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
         round_ = 0
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
-    loop = RankLoop(comm, cfg, state, Replicas(comm, plan, W_in, W_out), trainer.train_chunk,
-                    trainer.chunk_words, path, bounds, mine, glob, round_, rng,
-                    save=lambda: _save(comm, rundir, loop, dist),
-                    stop=lambda: bool(trap.caught))
+    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs")
+    part = Ranks(comm, replicas, path, bounds, mine, glob, round_)
+    loop = Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part, rng,
+                save=lambda: _save(comm, rundir, loop, dist),
+                stop=lambda: bool(trap.caught), evaluate=scorer)
     return loop
 
 
-def _save(comm: Comm, rundir: RunDir, loop: RankLoop, dist: dict) -> str:
-    """The collective checkpoint, after a full sync: every rank's position and rng go to
-    rank 0, which writes the (shared) weights."""
-    state = loop.state
-    state.close_checkpoint_period()
-    ranks = comm.gather({**loop.rank_state(), "ids": int(loop.bounds[-1])})
-    W_in, W_out = loop.replicas.matrices
+def _save(comm: Comm, rundir: RunDir, loop: Loop, dist: dict) -> str:
+    """The collective checkpoint (``Loop.checkpoint``, after a full sync): every rank's
+    position, rng and shard size go to rank 0, which writes the (shared) weights."""
+    state, part = loop.state, loop.part
+    ranks = comm.gather({"position": state.position, "rng": loop.rng.bit_generator.state,
+                         "ids": int(part.bounds[-1])})
+    W_in, W_out = loop.W_in, loop.W_out
 
     def write() -> str:
-        check_finite(W_in, W_out, state.words_done)
         if comm.rank != 0:
             return ""
-        state.rng = ranks[0]["rng"]
-        record = {**dist, "round": loop.round, "rank_state": ranks, "stats": stats(comm, loop)}
+        record = {**dist, "round": part.round, "rank_state": ranks, "stats": stats(comm, loop)}
         return str(checkpoint.save(rundir, {**state.to_json(), "distributed": record},
                                    W_in, W_out))
 
     return comm.agreed(write)
 
 
-def stats(comm: Comm, loop: RankLoop) -> dict:
+def stats(comm: Comm, loop: Loop) -> dict:
     """What the syncs cost on this rank so far (rank 0's figures go into the checkpoint)."""
-    r = loop.replicas
+    r = loop.part.replicas
     return {"syncs": r.syncs, "full_syncs": r.full_syncs, "rows_synced": r.rows_synced,
             "bytes_reduced": 4 * comm.elements_reduced,
             "allreduce_seconds": round(comm.allreduce_seconds, 4),
@@ -171,13 +164,14 @@ def stats(comm: Comm, loop: RankLoop) -> dict:
             "train_seconds": round(loop.state.train_seconds, 4)}
 
 
-def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
-    plan, V = loop.replicas.plan, len(loop.replicas.matrices[0])
+def describe(comm: Comm, loop: Loop, threads: int) -> str:
+    part = loop.part
+    plan, V = part.replicas.plan, len(part.replicas.matrices[0])
     how = {"scaled": f"average them (each rank training at {comm.size} x the lr)",
            "average": "average them", "sum": "sum their changes",
            "touched": "average the changes of the ranks that made them"}[plan.mode]
-    return (f"distributed: {comm.size} ranks x {threads} thread(s), {loop.words_per_epoch:,} "
-            f"words per epoch in {loop.rounds:,} periods of <= {plan.every:,} words; after "
+    return (f"distributed: {comm.size} ranks x {threads} thread(s), {part.words_per_epoch:,} "
+            f"words per epoch in {part.rounds:,} periods of <= {plan.every:,} words; after "
             f"period k the ranks {how} for the top {plan.rows:,} x {plan.growth}^j of {V:,} "
             f"rows ({plan.growth}^j the largest power dividing k), for all rows every "
             f"{plan.full_every}th period and at epoch ends. MPI is not fault-tolerant: if a "
@@ -185,20 +179,9 @@ def describe(comm: Comm, loop: RankLoop, threads: int) -> str:
             "the same number of ranks")
 
 
-def sync_report(comm: Comm, loop: RankLoop) -> str:
+def sync_report(comm: Comm, loop: Loop) -> str:
     s, seconds = stats(comm, loop), max(loop.state.train_seconds, 1e-9)
     return (f"sync: {s['syncs']:,} syncs ({s['full_syncs']:,} full), "
             f"{s['bytes_reduced'] / 1e6:,.1f} MB through Allreduce per rank, in "
             f"{s['allreduce_seconds']:.2f}s ({100 * s['allreduce_seconds'] / seconds:.1f}% "
             f"of training), waiting for other ranks {s['wait_seconds']:.2f}s")
-
-
-def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
-    if rundir.has_checkpoint():
-        kept = f"the last good checkpoint in {rundir.checkpoints} is kept"
-    else:
-        kept = "no checkpoint had been written"
-    new = DivergenceError(f"{error}; {kept}; start again with a lower {{=lr}} ({{=force}} "
-                          "replaces this run)", **error.details)
-    new.collective = getattr(error, "collective", False)
-    return new

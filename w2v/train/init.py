@@ -7,7 +7,7 @@ text would have (``min_count`` and ``max_vocab`` applied to the new text's count
 - every old word keeps its rows of ``W_in`` and ``W_out`` (from the old run's newest good
   checkpoint) as its starting point; a word of the new text below ``min_count`` is still
   trained if the old run knows it;
-- every new word gets fresh rows, word2vec.c's initialisation (``prepare.init_weights``);
+- every new word gets fresh rows, word2vec.c's initialisation (``weights.init_weights``);
 - the counts are merged: old count + count in the new text (and the total of raw tokens),
   so the noise distribution (unigram^0.75) and subsampling follow both texts together.
   Old words absent from the new text are still drawn as negatives, which moves their
@@ -25,7 +25,6 @@ more epochs like any other.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -33,19 +32,18 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import ConfigError, RunError
 from w2v.kernels.registry import check_supported
+from w2v.settings import stored_config
 from w2v.text import encoded
-from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint, evaluation, events, preflight, prepare
-from w2v.train.loop import TrainState
-from w2v.train.packed import TrainingVocab
+from w2v.train import checkpoint
 from w2v.train.rundir import RunDir
+from w2v.train.weights import init_weights
 from w2v.util.atomic import atomic_write
 
 
-def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
-    """``prepare.fresh`` for a run that starts from the run folder ``init``: a generator of
-    events returning ``(cfg, vocab, state, W_in, W_out)``."""
+def old_run(rundir: RunDir, init):
+    """The run ``init`` names, checked: ``(RunDir, newest good checkpoint, Vocab, alerts)``,
+    the alerts about damaged newer checkpoints that were skipped."""
     old = RunDir(init)
     if old.path.resolve() == rundir.path.resolve():
         raise RunError("{=init} and {=out} are the same folder: continued training writes a "
@@ -59,56 +57,36 @@ def fresh_from(rundir: RunDir, settings, corpus: list[str], force: bool, init):
                        "rows are tree nodes, not words; start a fresh run")
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
-    cfg = init_config(ckpt.state["config"], settings)
+    return old, ckpt, old_vocab, skipped
+
+
+def configure(stored: dict, settings) -> Config:
+    """The new run's config (``init_config``), checked for what continued training does."""
+    cfg = init_config(stored, settings)
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
         raise RunError("continued training ({=init}) carries W_out over word by word, which "
                        "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
                        "start a fresh run")
-    srcs = sources(corpus)
-    evaluation.check_files(cfg)
-    yield events.Configured(cfg.to_dict(), resumed=False)
-    yield from preflight.check_threads(cfg)
-    for message in skipped:
-        yield events.Alert(message)
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=force}} to replace it, or "
-                       "choose another {=out}")
-    if force:
-        rundir.clear()
-    stats, t0 = CorpusStats(), time.perf_counter()
-    counting = encoded.count_and_encode(  # every word: merge() decides which are kept
-        corpus, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=1, max_vocab=None, stats=stats, threads=min(2, cfg.workers))
-    text_vocab = yield from prepare._counting(counting, total_size(srcs))
-    yield from prepare._corpus_notes(stats)
-    vocab, remap, added = merge(old_vocab, text_vocab, cfg.min_count, cfg.max_vocab)
-    reencode(rundir.ids, remap)
-    vocab.save(rundir.vocab)
-    yield events.Counted(len(vocab), cfg.min_count, text_vocab.total_words,
-                         time.perf_counter() - t0)
-    yield from preflight.check_disk(cfg, len(vocab), len(vocab), rundir.path)
-    rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = start_weights(vocab, old_vocab, ckpt.W_in, ckpt.W_out, rng)
+    return cfg
+
+
+def provenance(old: RunDir, ckpt, old_vocab: Vocab, text_vocab: Vocab, added: int):
+    """The run state's ``init`` record and the note that says what was carried over."""
     absent = sum(w not in text_vocab.index for w in old_vocab.words)
     record = {"run": str(old.path.resolve()), "checkpoint": str(ckpt.path.resolve()),
               "epochs": ckpt.state.get("epoch"), "old_words": len(old_vocab),
               "added_words": added, "absent_words": absent}
-    yield events.Note(f"starting from {old.path} ({ckpt.path.name}, {record['epochs']} epochs): "
-                      f"{len(old_vocab):,} words keep their vectors ({absent:,} of them are "
-                      f"not in the new text and stay as they are), {added:,} new words")
-    state = TrainState(config=cfg.to_dict(), corpus=prepare.fingerprint(corpus),
-                       rng=rng.bit_generator.state, init=record)
-    return cfg, TrainingVocab(vocab), state, W_in, W_out
+    note = (f"starting from {old.path} ({ckpt.path.name}, {record['epochs']} epochs): "
+            f"{len(old_vocab):,} words keep their vectors ({absent:,} of them are not in the "
+            f"new text and stay as they are), {added:,} new words")
+    return record, note
 
 
 def init_config(stored: dict, given) -> Config:
     """The old run's settings with the given ones on top; ``dim`` cannot change."""
     given = given.to_dict() if isinstance(given, Config) else dict(given)
-    try:
-        base = Config(**stored)
-    except TypeError as e:
-        raise ConfigError(f"the old run's stored config is not one this w2v reads ({e})") from None
+    base = stored_config(stored, "the old run's")
     cfg = base.replace(**given)  # an lr at the old arch's default follows a new arch
     if cfg.dim != base.dim:
         raise ConfigError(f"{{=dim}} is {cfg.dim}, but the run given to {{=init}} has "
@@ -161,21 +139,15 @@ def merge(old: Vocab, text: Vocab, min_count: int,
 def start_weights(vocab: Vocab, old: Vocab, old_in, old_out, rng):
     """Fresh rows for every word (word2vec.c's), then each old word's rows copied into its
     place in the merged order."""
-    W_in, W_out = prepare.init_weights(len(vocab), old_in.shape[1], len(vocab), rng)
+    W_in, W_out = init_weights(len(vocab), old_in.shape[1], len(vocab), rng)
     rows = np.array([vocab.index[w] for w in old.words], dtype=np.int64)
     W_in[rows] = old_in
     W_out[rows] = old_out
     return W_in, W_out
 
 
-def reencode(path: Path, remap: np.ndarray, block: int = encoded.BLOCK_IDS) -> None:
-    """Rewrite an encoded corpus through ``remap`` (dropping what it drops, and the separators
-    that would then follow one another), atomically."""
-    n = Path(path).stat().st_size // 4
-    after = True
-    with atomic_write(path, "wb") as f:
-        for start in range(0, n, block):
-            ids = encoded.read_ids(path, start, block)
-            ids = np.where(ids < 0, ids, remap[np.maximum(ids, 0)])
-            ids, after = encoded.compact(ids, after)
-            ids.astype("<i4", copy=False).tofile(f)
+def reencode(path: Path, remap: np.ndarray) -> None:
+    """Rewrite an encoded corpus through ``remap`` (``encoded.remap_ids``: dropping what it
+    drops, and the separators that would then follow one another), atomically."""
+    with open(path, "rb") as src, atomic_write(path, "wb") as f:
+        encoded.remap_ids(src.fileno(), remap, f.fileno())

@@ -19,9 +19,9 @@ import numpy as np
 
 from w2v.config import Config, parse_interval
 from w2v.errors import DivergenceError
-from w2v.text.encoded import SEPARATOR, read_ids
 from w2v.train import events
 from w2v.train.extend import decay_start
+from w2v.train.partition import next_piece
 
 
 @dataclass
@@ -101,10 +101,12 @@ class CheckpointPolicy:
 
 @dataclass
 class Loop:
-    """One run's training: weights, state and the means to train a chunk and to checkpoint.
-    ``train_chunk(W_in, W_out, ids, lr0, lr1, seed) -> (loss_sum, pairs)``; ``save() -> path``
-    writes a checkpoint of the current state; ``stop()`` says an interruption is pending;
-    ``evaluate``, if given, scores the vectors at the end of each epoch."""
+    """One run's training, in one process or on one rank: weights, state and the means to
+    train a chunk and to checkpoint, over a partition of the corpus (``partition.py``).
+    ``train_chunk(W_in, W_out, ids, lr0, lr1, seed) -> (loss_sum, pairs)``; ``rng`` draws
+    the chunk seeds; ``save() -> path`` writes a checkpoint of the current state (every rank
+    calls it; rank 0 writes); ``stop()`` says an interruption is pending here; ``evaluate``,
+    if given, scores the vectors at the end of each epoch (after its full sync)."""
 
     cfg: Config
     state: TrainState
@@ -112,74 +114,110 @@ class Loop:
     W_out: np.ndarray
     train_chunk: Callable
     chunk_ids: int
-    ids_path: object
-    n_ids: int
-    words_per_epoch: int
+    part: object  # partition.Local or distributed.Ranks
+    rng: np.random.Generator
     save: Callable[[], str]
     stop: Callable[[], bool]
     evaluate: Callable | None = None  # (W_in, epoch) -> an eval_history entry (evaluation.py)
 
     def epochs(self) -> Iterator[object]:
-        """Train to the end, yielding events; an interruption raises ``StopRequested`` after a
-        checkpoint (``.path``)."""
-        cfg, state = self.cfg, self.state
-        rng = np.random.default_rng()
-        rng.bit_generator.state = state.rng
-        self._rng = rng
+        """Train to the end, yielding events. A stop, or a checkpoint that is due, waits for
+        the end of a period that leaves the replicas equal (a full sync; in one process any
+        period); a stop then raises ``StopRequested`` after the checkpoint (``.path``)."""
+        cfg, state, comm = self.cfg, self.state, self.part.comm
         policy = CheckpointPolicy(cfg.checkpoint_every, time.monotonic(), state.words_done)
         self._t_start = time.perf_counter() - state.train_seconds
+        pending = {"stop": False, "checkpoint": False}
         while state.epoch < cfg.epochs:
-            while state.position < self.n_ids:
-                yield self._chunk(rng)
-                if self.stop():
-                    raise StopRequested(self.checkpoint())
-                if policy.due(time.monotonic(), state.words_done) and state.position < self.n_ids:
-                    yield events.CheckpointSaved(self.checkpoint(), state.words_done)
-                    policy.reset(time.monotonic(), state.words_done)
-            yield self._end_epoch()
+            for period in self.part.periods(state):
+                loss_sum, pairs = self._train(period)
+                due = comm.rank == 0 and policy.due(time.monotonic(), state.words_done)
+                flags = comm.control([bool(self.stop()), due, loss_sum, pairs,
+                                      not np.isfinite(loss_sum)])
+                if flags[4] > 0:
+                    error = diverged(state.words_done, period.after - period.before)
+                    error.collective = comm.size > 1  # every rank saw the same flags
+                    raise error
+                pending["stop"] |= bool(flags[0] > 0)
+                pending["checkpoint"] |= bool(flags[1] > 0)
+                whole = self.part.combine(period)
+                yield self._progress(period, float(flags[2]), int(flags[3]))
+                if period.last:
+                    yield self._end_epoch()
+                if not (whole and (pending["stop"] or pending["checkpoint"])):
+                    continue
+                if pending["stop"] or state.epoch < cfg.epochs:  # else the final one follows
+                    path = self.checkpoint()
+                    yield events.CheckpointSaved(path, state.words_done)
+                    if pending["stop"]:
+                        raise StopRequested(path)
+                pending["checkpoint"] = False
+                policy.reset(time.monotonic(), state.words_done)
 
-    def _chunk(self, rng) -> events.Progress:
-        cfg, state = self.cfg, self.state
-        total = self.words_per_epoch * cfg.epochs
-        piece = read_ids(self.ids_path, state.position, self.chunk_ids)
-        if state.position + len(piece) < self.n_ids:  # end on a sentence break, if it has one
-            last = np.flatnonzero(piece == SEPARATOR)
-            piece = piece[: last[-1] + 1] if len(last) else piece
-        n_words = int(np.count_nonzero(piece >= 0))
+    def _train(self, period) -> tuple[float, int]:
+        """The period's ids, chunk by chunk, the lr on the global word count: within the
+        period a rank interpolates by its own share of it (times ``lr_scale``)."""
+        cfg, state, part = self.cfg, self.state, self.part
+        total = part.words_per_epoch * cfg.epochs
+        g0 = state.epoch * part.words_per_epoch + period.before
+        span, share = period.after - period.before, max(period.own, 1)
         start = decay_start(state, cfg)
-        lr0 = lr_at(cfg, state.words_done, total, start)
-        lr1 = lr_at(cfg, state.words_done + n_words, total, start)
-        seed = int(rng.integers(2**63))
-        loss_sum, pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1, seed)
-        if not np.isfinite(loss_sum):
-            raise diverged(state.words_done, n_words)
-        state.position += len(piece)
-        state.words_done += n_words
+        loss_sum, pairs, done = 0.0, 0, 0
+        position = period.start
+        while position < period.end:
+            piece = period.piece if period.piece is not None else \
+                next_piece(part.ids_path, position, self.chunk_ids, period.end)
+            n = int(np.count_nonzero(piece >= 0))
+            lr0 = part.lr_scale * lr_at(cfg, g0 + span * done / share, total, start)
+            lr1 = part.lr_scale * lr_at(cfg, g0 + span * (done + n) / share, total, start)
+            seed = int(self.rng.integers(2**63))
+            chunk_loss, chunk_pairs = self.train_chunk(self.W_in, self.W_out, piece, lr0, lr1,
+                                                       seed)
+            loss_sum += chunk_loss
+            pairs += chunk_pairs
+            done += n
+            position += len(piece)
+        return loss_sum, pairs
+
+    def _progress(self, period, loss_sum: float, pairs: int) -> events.Progress:
+        cfg, state, W = self.cfg, self.state, self.part.words_per_epoch
+        state.words_done = state.epoch * W + period.after
+        state.position = period.end
         state.add_loss(loss_sum, pairs)
         state.train_seconds = time.perf_counter() - self._t_start
-        loss, pairs_so_far = state.epoch_loss
-        return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr1,
-                               loss / max(pairs_so_far, 1), state.train_seconds,
-                               state.words_done - state.epoch * self.words_per_epoch,
-                               self.words_per_epoch, start[0])
+        total = W * cfg.epochs
+        start = decay_start(state, cfg)
+        lr = self.part.lr_scale * lr_at(cfg, state.words_done, total, start)
+        loss, seen = state.epoch_loss
+        return events.Progress(state.words_done, total, state.epoch + 1, cfg.epochs, lr,
+                               loss / max(seen, 1), state.train_seconds, period.after, W,
+                               start[0])
 
     def _end_epoch(self) -> events.EpochDone:
-        state = self.state
-        mean, pairs = state.close_epoch()
-        scores, t0 = None, time.perf_counter()
+        event = end_epoch(self.cfg, self.state, self.evaluate, self.W_in)
         if self.evaluate is not None:  # not training time: the clock skips it
-            scores = self.evaluate(self.W_in, state.epoch)
-            state.eval_history.append(scores)
-            self._t_start += time.perf_counter() - t0
-        return events.EpochDone(state.epoch, self.cfg.epochs, mean, pairs, scores,
-                                time.perf_counter() - t0)
+            self._t_start += event.eval_seconds
+        return event
 
     def checkpoint(self) -> str:
-        """Save the current state (the chunk seeds' rng included) and weights."""
+        """Save the current state (the chunk seeds' rng included) and weights; every rank
+        checks the weights are finite, together."""
         self.state.close_checkpoint_period()
-        self.state.rng = self._rng.bit_generator.state
-        check_finite(self.W_in, self.W_out, self.state.words_done)
+        self.state.rng = self.rng.bit_generator.state
+        self.part.comm.agreed(check_finite, self.W_in, self.W_out, self.state.words_done)
         return self.save()
+
+
+def end_epoch(cfg: Config, state: TrainState, evaluate, W_in) -> events.EpochDone:
+    """Close the epoch and score the vectors (``evaluate``: an ``eval_history`` entry from
+    ``(W_in, epoch)``, or None), for a local run and a rank's alike."""
+    mean, pairs = state.close_epoch()
+    scores, t0 = None, time.perf_counter()
+    if evaluate is not None:
+        scores = evaluate(W_in, state.epoch)
+        state.eval_history.append(scores)
+    return events.EpochDone(state.epoch, cfg.epochs, mean, pairs, scores,
+                            time.perf_counter() - t0)
 
 
 class StopRequested(Exception):

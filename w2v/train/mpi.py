@@ -77,6 +77,25 @@ def check_ranks(state: dict, size: int) -> None:
                           f"{trained} ranks (mpiexec -n {trained}), not {now}", ranks=trained)
 
 
+class LocalComm:
+    """A single process as the one rank of a communicator, so that one code serves both:
+    ``agreed(f)`` is ``f()``, a sum or a broadcast is the value itself."""
+
+    rank, size = 0, 1
+
+    def agreed(self, fn, *args):
+        return fn(*args)
+
+    def control(self, values) -> np.ndarray:
+        return np.array(values, dtype=np.float64)
+
+    def bcast(self, obj):
+        return obj
+
+    def bcast_array(self, array: np.ndarray) -> None:
+        pass
+
+
 class Comm:
     """``MPI.COMM_WORLD`` with what a run needs. ``allreduce_seconds`` and ``wait_seconds``
     add up the time spent summing weights and waiting for other ranks."""

@@ -1,12 +1,9 @@
-"""Getting a run ready to train: a fresh run reads the corpus once and initialises the weights;
-a resumed one loads its newest good checkpoint and its stored config. Both are generators that
-yield events and return ``(cfg, vocab, state, W_in, W_out)`` (``vocab`` a ``TrainingVocab``), or
-None when nothing is left to train (a finished run whose vectors were already written, or
-written now).
-
-A resumed run's stored config *is* the config: a setting given on resume may only change what
-does not change the result (``config.RESUMABLE_CHANGES``); another that disagrees is refused
-by name. The corpus is optional on resume (the run knows its own) and checked when given.
+"""Getting a fresh run ready to train, in one process or on the ranks of a distributed run
+(``comm``; ``mpi.LocalComm`` for one process): read the corpus once (``LocalCount``, or each
+rank its shard: ``dprepare.ShardCount``), choose the vocabulary, and initialise the weights,
+word2vec.c's or, with ``init``, an old run's (``init.py``). A generator of events returning
+``(cfg, vocab, state, W_in, W_out)`` (``vocab`` a ``TrainingVocab``). A resumed run:
+``resumed.py``.
 """
 
 from __future__ import annotations
@@ -16,72 +13,131 @@ import time
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CheckpointError, CorpusError, RunError
+from w2v.errors import RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
 from w2v.text import encoded, vocab_files
-from w2v.text.read import STDIN
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
 from w2v.train import corpus as corpus_record
-from w2v.train import evaluation, events, preflight, repair
-from w2v.train.extend import resumed_config
+from w2v.train import evaluation, events, preflight
+from w2v.train import init as init_run
 from w2v.train.loop import TrainState
-from w2v.train.mpi import check_ranks
+from w2v.train.mpi import LocalComm
 from w2v.train.packed import TrainingVocab
 from w2v.train.rundir import RunDir
+from w2v.train.weights import init_weights
 from w2v.util.diskfull import disk_full
-
-
-def init_weights(V: int, d: int, out_rows: int, rng: np.random.Generator):
-    """W_in uniform in (-0.5, 0.5)/d and W_out (``out_rows`` rows) zero, as in word2vec.c.
-    In place: a temporary per operation would double the peak memory of a large run."""
-    W_in = rng.random((V, d), dtype=np.float32)
-    W_in -= 0.5
-    W_in /= d
-    return W_in, np.zeros((out_rows, d), dtype=np.float32)
-
 
 fingerprint = corpus_record.by_path  # the record of a run whose inputs it does not read
 
 
-def fresh(rundir: RunDir, settings, corpus: list[str], force: bool):
-    cfg = settings if isinstance(settings, Config) else Config(**settings)
-    check_supported(cfg.arch, cfg.loss, cfg.backend)
-    srcs = sources(corpus)  # every input is checked before anything is written
-    evaluation.check_files(cfg)
-    fixed = vocab_files.read_vocab(cfg.read_vocab) if cfg.read_vocab else None  # before writing
-    if fixed is not None:
-        fixed = vocab_files.restrict(fixed, cfg.min_count, cfg.max_vocab or None)
+def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, comm=None,
+          counter=None):
+    """A fresh run, from word2vec.c's weights or (``init``: an old run's folder) from an old
+    run's (``init.py``), in one process or on every rank of ``comm`` (``counter``: how the
+    corpus is read, ``LocalCount`` or ``dprepare.ShardCount``). Rank 0 reads the old run,
+    writes the vocabulary and chooses the weights; the ranks get them by broadcast."""
+    comm = comm or LocalComm()
+    counter = counter or LocalCount(rundir, corpus)
+    old = comm.agreed(lambda: bool(init) and comm.rank == 0 and init_run.old_run(rundir, init))
+    stored = comm.bcast(old[1].state["config"] if old else None)
+    cfg = comm.agreed(_configure, settings, stored, counter)
     yield events.Configured(cfg.to_dict(), resumed=False)
-    yield from preflight.check_threads(cfg)
-    if rundir.has_checkpoint() and not force:
-        raise RunError(f"{rundir.path} already holds a run; use {{=resume}} to continue it, "
-                       "{=force} to replace it, or choose another {=out}")
-    if force:
-        rundir.clear()
-    stats, t0 = CorpusStats(), time.perf_counter()
-    size = total_size(srcs)
-    counting = encoded.count_and_encode(
-        srcs, rundir.ids, lowercase=cfg.lowercase, max_words=cfg.max_sentence_length,
-        min_count=cfg.min_count, max_vocab=cfg.max_vocab or None, stats=stats,
-        threads=min(2, cfg.workers), fixed=fixed)
-    vocab = yield from _counting(counting, size)
-    yield from _corpus_notes(stats)
-    if fixed is not None:
+    if comm.size == 1:  # a rank's threads are its share of its node's (``Comm.threads``)
+        yield from preflight.check_threads(cfg)
+    for message in old[3] if old else ():
+        yield events.Alert(message)
+    comm.agreed(counter.claim, force, not init)
+    t0 = time.perf_counter()
+    vocab, text, tokens = yield from counter.count(cfg, old[2] if old else None)
+    comm.agreed(lambda: comm.rank == 0 and _save_vocab(vocab, rundir, cfg, counter.stats))
+    yield from corpus_notes(counter.stats)
+    if cfg.read_vocab and not old:
         yield events.Note(f"vocabulary of {len(vocab):,} words read from {cfg.read_vocab}")
+    yield events.Counted(len(vocab), cfg.min_count, tokens, time.perf_counter() - t0)
+    out_rows = output_rows(cfg.loss, len(vocab))
+    if comm.size == 1:
+        yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
+    rng = np.random.default_rng(cfg.seed)
+    record = None
+    if comm.rank != 0:
+        W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (len(vocab), out_rows))
+    elif old:
+        W_in, W_out = init_run.start_weights(vocab, old[2], old[1].W_in, old[1].W_out, rng)
+        record, note = init_run.provenance(old[0], old[1], old[2], text,
+                                           len(vocab) - len(old[2]))
+        yield events.Note(note)
+    else:
+        W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
+    comm.bcast_array(W_in)
+    comm.bcast_array(W_out)
+    state = TrainState(config=cfg.to_dict(), corpus=counter.record(),
+                       rng=rng.bit_generator.state, init=comm.bcast(record))
+    return cfg, TrainingVocab(vocab), state, W_in, W_out
+
+
+def _configure(settings, stored: dict | None, counter) -> Config:
+    """The run's config: the settings given, on top of the old run's with ``init``; every
+    input and evaluation file checked before anything is written."""
+    if stored is not None:
+        cfg = init_run.configure(stored, settings)
+    else:
+        cfg = settings if isinstance(settings, Config) else Config(**settings)
+        check_supported(cfg.arch, cfg.loss, cfg.backend)
+    counter.check_inputs(cfg)
+    evaluation.check_files(cfg)
+    return cfg
+
+
+def _save_vocab(vocab: Vocab, rundir: RunDir, cfg: Config, stats: CorpusStats) -> None:
+    """The run's vocab.txt, and the vocabulary file of ``save_vocab`` if asked."""
     with disk_full(rundir.vocab, encoded.AGAIN):
         vocab.save(rundir.vocab)
         if cfg.save_vocab:
             vocab_files.save_vocab(cfg.save_vocab, vocab, stats.lines)
-    yield events.Counted(len(vocab), cfg.min_count, vocab.total_words, time.perf_counter() - t0)
-    out_rows = output_rows(cfg.loss, len(vocab))
-    yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
-    rng = np.random.default_rng(cfg.seed)
-    W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
-    state = TrainState(config=cfg.to_dict(), corpus=corpus_record.record(srcs, rundir.path),
-                       rng=rng.bit_generator.state)
-    return cfg, TrainingVocab(vocab), state, W_in, W_out
+
+
+def fixed_vocab(cfg: Config) -> Vocab | None:
+    """The vocabulary of ``read_vocab`` (``min_count`` and ``max_vocab`` applied, as
+    word2vec.c's ReadVocab), read before anything is written; None to count one."""
+    if not cfg.read_vocab:
+        return None
+    return vocab_files.restrict(vocab_files.read_vocab(cfg.read_vocab), cfg.min_count,
+                                cfg.max_vocab or None)
+
+
+class LocalCount:
+    """One process reads the corpus once (standard input and pipes work), counting and
+    encoding it (``corpus.ids``); with an old run, every word is counted and the vocabulary is
+    the union (``init.merge``), the encoded text mapped to it."""
+
+    def __init__(self, rundir: RunDir, corpus: list[str]):
+        self.rundir, self.corpus, self.stats = rundir, corpus, CorpusStats()
+
+    def check_inputs(self, cfg: Config) -> None:
+        self.srcs = sources(self.corpus)  # every input is checked before anything is written
+        self.fixed = fixed_vocab(cfg)
+
+    def claim(self, force: bool, resumable: bool) -> None:
+        claim(self.rundir, force, resumable)
+
+    def count(self, cfg: Config, old: Vocab | None):
+        """Returns (the run's vocabulary, the text's own with an old run, the tokens read)."""
+        counting = encoded.count_and_encode(  # with an old run every word: merge() chooses
+            self.srcs, self.rundir.ids, lowercase=cfg.lowercase,
+            max_words=cfg.max_sentence_length, min_count=1 if old else cfg.min_count,
+            max_vocab=None if old else cfg.max_vocab or None, stats=self.stats,
+            threads=min(2, cfg.workers), fixed=None if old else self.fixed)
+        text = yield from counting_progress(counting, total_size(self.srcs))
+        if old is None:
+            return text, None, text.total_words
+        vocab, remap, _ = init_run.merge(old, text, cfg.min_count, cfg.max_vocab)
+        init_run.reencode(self.rundir.ids, remap)
+        return vocab, text, text.total_words
+
+    def record(self) -> list[dict]:
+        return corpus_record.record(self.srcs, self.rundir.path)
 
 
 def return_freed_memory() -> None:
@@ -99,7 +155,18 @@ def return_freed_memory() -> None:
     trim(0)
 
 
-def _counting(counting, size):
+def claim(rundir: RunDir, force: bool, resumable: bool = True) -> None:
+    """A fresh run refuses a folder that holds a run (a checkpoint), or with ``force`` clears
+    it; ``resumable``: whether to suggest continuing it instead (not for ``init``)."""
+    if rundir.has_checkpoint() and not force:
+        resume = "{=resume} to continue it, " if resumable else ""
+        raise RunError(f"{rundir.path} already holds a run; use {resume}{{=force}} to replace "
+                       "it, or choose another {=out}")
+    if force:
+        rundir.clear()
+
+
+def counting_progress(counting, size):
     """Relay the counting pass's progress; return its vocabulary."""
     while True:
         try:
@@ -109,63 +176,11 @@ def _counting(counting, size):
         yield events.Counting(stats.tokens, stats.bytes_read, size)
 
 
-def _corpus_notes(stats: CorpusStats):
+def corpus_notes(stats: CorpusStats):
+    """Notes on what the counting pass skipped or replaced, if anything."""
     if stats.replacements:
         yield events.Note(f"replaced {stats.replacements:,} invalid UTF-8 sequences "
                           f"({stats.invalid_bytes:,} bytes) in the corpus")
     if stats.dropped_long_tokens:
         yield events.Note(f"skipped {stats.dropped_long_tokens:,} 'words' of over a million "
                           "characters without whitespace (binary data?)")
-
-
-def resume(rundir: RunDir, settings, corpus: list[str]):
-    ckpt = yield from repair.newest_good(rundir)
-    check_ranks(ckpt.state, 1)  # a distributed run resumes on its number of ranks
-    given = settings.to_dict() if isinstance(settings, Config) else dict(settings)
-    state = TrainState.from_json(ckpt.state)
-    cfg, extension = resumed_config(ckpt.state["config"], given, state)
-    evaluation.check_files(cfg)  # before a missing corpus.ids is encoded again
-    yield events.Configured(cfg.to_dict(), resumed=True)
-    yield from preflight.check_threads(cfg)
-    if extension:
-        yield events.Note(extension)
-    if corpus:  # optional: the run knows its own, and finds it again by content
-        state.corpus, corpus = corpus_record.find(state.corpus, corpus, rundir.path)
-    yield from repair.vocabulary(rundir, ckpt)
-    vocab = Vocab.load(rundir.vocab)
-    if state.epoch >= cfg.epochs:
-        yield from repair.finished(rundir, cfg, vocab.words, ckpt)
-        return None
-    recorded = (state.ids or {}).get("bytes")
-    if rundir.ids.exists() and recorded is not None and rundir.ids.stat().st_size != recorded:
-        yield events.Alert(f"{rundir.ids} was changed since the run encoded it "
-                           f"({rundir.ids.stat().st_size:,} bytes, not {recorded:,}): "
-                           "encoding the corpus again")
-        rundir.ids.unlink()
-    if not rundir.ids.exists():
-        _reencode(rundir, cfg, vocab, state.corpus, corpus)
-    yield events.Resuming(str(ckpt.path), state.epoch + 1, state.words_done)
-    return cfg, TrainingVocab(vocab), state, ckpt.W_in, ckpt.W_out
-
-
-def check_same_corpus(stored: list[dict], corpus: list[str]) -> None:
-    """The corpus given on resume (optional: the run knows its own) must be the stored one,
-    by content where the run recorded it (``corpus.find``)."""
-    if corpus:
-        corpus_record.find(stored, corpus, ".")
-
-
-def _reencode(rundir: RunDir, cfg: Config, vocab: Vocab, stored: list[dict], given) -> None:
-    """Rebuild a missing corpus.ids from the corpus: the inputs given, or the stored files
-    where they are now; what was read must be the recorded text."""
-    if any(c["path"] == STDIN and "sha256" not in c for c in stored):
-        raise CorpusError(f"{rundir.ids} is missing and the run was trained from a stream, "
-                          "which cannot be checked when read again (a run keeps it with "
-                          "{=keep_ids})")
-    srcs = sources(given or corpus_record.find(stored, [], rundir.path)[1])
-    encoded.encode(srcs, vocab, rundir.ids, cfg.lowercase, cfg.max_sentence_length)
-    try:
-        corpus_record.check_read(stored, srcs)
-    except CheckpointError:
-        rundir.ids.unlink(missing_ok=True)
-        raise

@@ -1,9 +1,11 @@
 """A training session: a corpus, a config and a run folder, from the first byte of text to the
 final vectors, as a generator of ``events``.
 
-- ``prepare`` gets the run ready: a fresh run reads the corpus once (standard input and pipes
-  work) and initialises the weights; a resumed one continues from its newest good checkpoint
-  with its stored config. A finished run has nothing to do.
+- One session (``_session``) for one process and for every rank under ``mpiexec``: what a
+  process does is ``LocalRun``, what a rank does differently ``dsession.RankRun``.
+- ``prepare`` gets a fresh run ready: it reads the corpus once (standard input and pipes
+  work) and initialises the weights; ``resumed`` continues a run from its newest good
+  checkpoint with its stored config. A finished run has nothing to do.
 - The folder is locked for the whole session (``RunDir.lock``), so two processes never train
   into one folder.
 - SIGINT and SIGTERM during training write a checkpoint and raise ``Interrupted``; during
@@ -16,24 +18,26 @@ final vectors, as a generator of ``events``.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from contextlib import closing
 
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import CorpusError, DivergenceError, Interrupted, RunError
+from w2v.errors import RunError
 from w2v.jit import skip_blas_probe
 from w2v.text import encoded
-from w2v.train import checkpoint, dsession, evaluation, events, mpi, prepare
-from w2v.train import init as init_run
+from w2v.train import checkpoint, dsession, events, mpi, prepare, resumed
+from w2v.train.driver import check_words, compiled, scorer, trained
 from w2v.train.export import finish
 from w2v.train.local import LocalTrainer
-from w2v.train.loop import Loop, StopRequested, TrainState, check_finite
+from w2v.train.loop import Loop, StopRequested, check_finite
+from w2v.train.mpi import LocalComm
 from w2v.train.packed import TrainingVocab
+from w2v.train.partition import Local
 from w2v.train.rundir import RunDir
 from w2v.train.signals import SignalTrap, signal_of
+from w2v.train.stopped import interrupted
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
@@ -49,30 +53,28 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
 
 
 def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
-          init=None) -> Iterator:
+          init=None, plan: dict | None = None, prune_at: int | None = None) -> Iterator:
     """Train into the run folder ``out``, yielding events (``w2v.train.events``).
 
     ``settings`` is a Config, or the settings the user gave (``settings.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
     ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
+    Under ``mpiexec`` with several ranks the same session runs on every rank (``RankRun``;
+    ``plan`` and ``prune_at``: ``dsession.RankRun``'s).
     """
+    rundir, corpus = RunDir(out), [str(p) for p in corpus]
+    skip_blas_probe()  # before the first compiled call (the tokenizer's)
     comm = mpi.world()  # under mpiexec with several ranks: a distributed run
     if comm is not None:
-        return (yield from dsession.train(comm, settings, corpus, out, resume=resume,
-                                          force=force, make_kernel=make_kernel, init=init))
-    rundir = RunDir(out)
-    corpus = [str(p) for p in corpus]
-    skip_blas_probe()  # before the first compiled call (the tokenizer's)
+        how = dsession.RankRun(comm, rundir, plan, prune_at)
+        return (yield from dsession.train(comm, rundir, lambda trap: _session(
+            how, rundir, settings, corpus, resume, force, init, trap)))
     with rundir.lock(), SignalTrap() as trap:
         try:
-            if resume:
-                setup = yield from prepare.resume(rundir, settings, corpus)
-            elif init is not None:
-                setup = yield from init_run.fresh_from(rundir, settings, corpus, force, init)
-            else:
-                setup = yield from prepare.fresh(rundir, settings, corpus, force)
-            if setup is not None:
-                yield from _train(rundir, *setup, trap)
+            yield from _session(LocalRun(rundir), rundir, settings, corpus, resume, force,
+                                init, trap)
+        except StopRequested:
+            raise interrupted(rundir, trap.first) from None
         except KeyboardInterrupt as e:
             raise interrupted(rundir, signal_of(e)) from None
 
@@ -92,62 +94,60 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
     return written
 
 
-def interrupted(rundir, signum: int = signal.SIGINT) -> Interrupted:
-    """The error for an interruption by ``signum``, saying what was kept."""
-    rundir = rundir if isinstance(rundir, RunDir) else RunDir(rundir)
-    if rundir.path.is_dir() and rundir.has_checkpoint():
-        return Interrupted(f"interrupted: the latest checkpoint in {rundir.checkpoints} is whole",
-                           out=str(rundir.path), resumable=True, signal=int(signum))
-    return Interrupted("interrupted before the first checkpoint: nothing to resume",
-                       out=str(rundir.path), resumable=False, signal=int(signum))
+def _session(how, rundir: RunDir, settings, corpus, resume, force, init, trap):
+    """The one session, in one process (``LocalRun``) or on a rank (``dsession.RankRun``):
+    prepare the run (fresh, from an old run, or resumed), train it to its final checkpoint
+    (signals only noted meanwhile) and write its vectors."""
+    comm = how.comm
+    setup = yield from how.prepare(settings, corpus, resume, force, init, trap)
+    if setup is None:
+        return
+    cfg, vocab, state, W_in, W_out = setup
+    comm.agreed(check_finite, W_in, W_out, state.words_done)
+    evaluate = scorer(comm, cfg, vocab)  # a bad file fails before compiling
+    with make_kernel(how.kernel_config(cfg), vocab) as trainer:
+        yield from compiled(trainer, W_in, W_out)
+        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate)
+        with trap.deferred():
+            final = yield from trained(loop, rundir)
+    yield from how.finish(cfg, vocab, W_in, final, loop)
 
 
-def _train(rundir: RunDir, cfg: Config, vocab: TrainingVocab, state: TrainState, W_in, W_out,
-           trap):
-    check_finite(W_in, W_out, state.words_done)
-    with make_kernel(cfg, vocab) as trainer:
-        yield from _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, trainer)
+class LocalRun:
+    """What one process does within the one session: it prepares from the whole corpus,
+    trains ``partition.Local`` on the config's threads, and writes the vectors itself."""
 
+    comm = LocalComm()
 
-def _train_with(rundir, cfg, vocab, state, W_in, W_out, trap, kernel):
-    scorer = evaluation.evaluator(cfg, vocab.words)  # a bad file fails before compiling
-    if kernel.needs_compile():
-        yield events.Compiling()
-    kernel.train_chunk(W_in, W_out, np.zeros(1, np.int32), 0.0, 0.0, 0)  # compile or load
-    prepare.return_freed_memory()  # what counting, the Vocab and the loading left, for the run
-    n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
-    if words_per_epoch == 0:
-        raise CorpusError("no in-vocabulary words to train on; lower {=min_count}")
-    ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
-    if state.ids not in (None, ids):  # the size is checked on resume: the words differ
-        raise RunError(f"{rundir.ids} changed since the run encoded it ({words_per_epoch:,} "
-                       f"words, not {state.ids['words']:,}): delete it and resume, which "
-                       "encodes the corpus again")
-    state.ids = ids
-    loop = Loop(cfg, state, W_in, W_out, kernel.train_chunk, kernel.chunk_words, rundir.ids,
-                n_ids, words_per_epoch, lambda: str(checkpoint.save(rundir, state.to_json(),
-                                                                    W_in, W_out)),
-                lambda: bool(trap.caught), scorer)
-    try:  # divergence is reported by check_finite and the loss, not by numpy's warnings
-        with trap.deferred(), np.errstate(over="ignore", invalid="ignore"):
-            yield from loop.epochs()
-            final = loop.checkpoint()
-            yield events.CheckpointSaved(final, state.words_done)
-    except StopRequested:
-        raise interrupted(rundir, trap.first) from None
-    except DivergenceError as e:
-        raise _diverged(rundir, e) from None
-    yield events.Trained(state.words_done, state.train_seconds)
-    yield from finish(rundir, cfg, vocab.words, W_in, final)
+    def __init__(self, rundir: RunDir):
+        self.rundir = rundir
 
+    def prepare(self, settings, corpus, resume, force, init, trap):
+        if resume:
+            return (yield from resumed.resume(self.rundir, settings, corpus))
+        return (yield from prepare.fresh(self.rundir, settings, corpus, force, init))
 
-def _diverged(rundir: RunDir, error: DivergenceError) -> DivergenceError:
-    """Say what is kept: the last good checkpoint, or nothing but the vocabulary and corpus."""
-    if rundir.has_checkpoint():
-        kept = f"the last good checkpoint in {rundir.checkpoints} is kept"
-    else:
-        kept = "no checkpoint had been written (only the vocabulary and encoded corpus are kept)"
-    return DivergenceError(f"{error}; {kept}; start again with a lower {{=lr}} "
-                           "({=force} replaces this run)", **error.details)
+    def kernel_config(self, cfg: Config) -> Config:
+        return cfg
 
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate):
+        rundir = self.rundir
+        prepare.return_freed_memory()  # what counting, the Vocab and loading left, for the run
+        n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
+        check_words(words_per_epoch)
+        ids = {"bytes": 4 * n_ids, "words": words_per_epoch}
+        if state.ids not in (None, ids):  # the size is checked on resume: the words differ
+            raise RunError(f"{rundir.ids} changed since the run encoded it "
+                           f"({words_per_epoch:,} words, not {state.ids['words']:,}): delete "
+                           "it and resume, which encodes the corpus again")
+        state.ids = ids
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state.rng
+        part = Local(rundir.ids, n_ids, words_per_epoch, trainer.chunk_words)
+        yield from ()
+        return Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part,
+                    rng, lambda: str(checkpoint.save(rundir, state.to_json(), W_in, W_out)),
+                    lambda: bool(trap.caught), evaluate)
 
+    def finish(self, cfg, vocab, W_in, final, loop):
+        yield from finish(self.rundir, cfg, vocab.words, W_in, final)

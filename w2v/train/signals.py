@@ -55,8 +55,9 @@ class SignalTrap:
 
     @contextmanager
     def deferred(self):
-        self._defer = True
+        """Signals only noted inside; nested, the outer one still holds after the inner."""
+        before, self._defer = self._defer, True
         try:
             yield
         finally:
-            self._defer = False
+            self._defer = before
