@@ -29,8 +29,8 @@ sys.path.insert(0, str(HERE.parent))  # this checkout's w2v
 from w2v.config import Config  # noqa: E402
 from w2v.kernels.base import Settings, Tables  # noqa: E402
 from w2v.kernels.registry import make_kernel as registry_kernel  # noqa: E402
-from w2v.train import session  # noqa: E402
-from w2v.train.local import LocalTrainer  # noqa: E402
+from w2v.training import session  # noqa: E402
+from w2v.training.local import LocalTrainer  # noqa: E402
 from w2v.vectors.evaluate import evaluate_analogies  # noqa: E402
 from w2v.vectors.vectors import Vectors  # noqa: E402
 from w2v.vectors.word_pairs import evaluate_word_pairs  # noqa: E402

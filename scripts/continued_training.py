@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # this checkout's w2v, wherever it is run from
 
 from w2v.config import Config  # noqa: E402
-from w2v.train import session  # noqa: E402
+from w2v.training import session  # noqa: E402
 from w2v.vectors.evaluate import evaluate_analogies  # noqa: E402
 from w2v.vectors.vectors import Vectors  # noqa: E402
 from w2v.vectors.word_pairs import evaluate_word_pairs  # noqa: E402

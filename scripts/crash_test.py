@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from w2v.errors import CheckpointError
-from w2v.train import checkpoint
+from w2v.run import checkpoint
 
 # The run's training must outlast kills x max-wait by this factor, so that it still does if the
 # machine runs faster than during the probe (the probe shares the cores with whatever else runs).

@@ -31,7 +31,7 @@ from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
 
 from w2v.kernels.base import Settings, Tables, output_rows  # noqa: E402
 from w2v.kernels.registry import make_kernel  # noqa: E402
-from w2v.train.prepare import init_weights  # noqa: E402
+from w2v.training.prepare import init_weights  # noqa: E402
 
 
 def main() -> None:

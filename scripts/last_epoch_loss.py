@@ -20,12 +20,13 @@ import random
 import tempfile
 from pathlib import Path
 
+from w2v.run import checkpoint
 from w2v.settings import make_config
 from w2v.text import encoded
 from w2v.text.read import Source
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, loop, session
-from w2v.train.packed import TrainingVocab
+from w2v.training import loop, session
+from w2v.training.packed import TrainingVocab
 
 
 def train_with_snapshots(corpus: Path, out: Path, cfg) -> list:

@@ -133,7 +133,7 @@ def kernel_rate(corpus: Path, words: int, dim: int, K: int, repeats: int):
 
         from w2v.kernels.base import Settings, Tables, output_rows
         from w2v.kernels.registry import make_kernel
-        from w2v.train.prepare import init_weights
+        from w2v.training.prepare import init_weights
     except ImportError as e:
         print(f"kernel not timed ({e}); the model numbers below still hold")
         return None

@@ -128,7 +128,7 @@ def cost_model(args) -> str:
     training. Per sync each rank sends and receives 2 (N - 1) / N times the message (ring or
     Rabenseifner allreduce), plus a latency of 2 log2(N) hops; a node trains at ``cores`` x the
     measured per-core words/s x ``--thread-efficiency``."""
-    from w2v.train.sync import SyncPlan, rounds_per_epoch, tier_rows_per_period
+    from w2v.training.sync import SyncPlan, rounds_per_epoch, tier_rows_per_period
 
     n, V, d = args.nodes, args.vocab, args.dim
     node_speed = args.cores * args.per_core * args.thread_efficiency
@@ -161,7 +161,7 @@ def cost_model(args) -> str:
 def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
     """One rank of a run with sync settings beyond the command line's (under mpiexec)."""
     from w2v.config import Config
-    from w2v.train import session
+    from w2v.training import session
 
     for _ in session.train(Config(**json.loads(cfg)), [corpus], out, force=True,
                            plan=json.loads(plan)):

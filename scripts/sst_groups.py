@@ -86,7 +86,7 @@ def score_run(run: Path) -> GroupScore:
 def train_run(corpus: Path, config: Path, seed: int, out: Path) -> Path:
     """``w2v train corpus --config config --seed seed --out out``, without its messages."""
     from w2v.settings import load_toml, make_config
-    from w2v.train.session import run
+    from w2v.training.session import run
 
     run(make_config(load_toml(config), {"seed": seed}), [corpus], out)
     return out

@@ -27,7 +27,7 @@ def signal_at_chunk(monkeypatch):
     import os
     import signal
 
-    from w2v.train import session
+    from w2v.training import session
 
     def arm(n: int, signum: int = signal.SIGINT) -> None:
         real = session.make_kernel

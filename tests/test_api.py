@@ -1,4 +1,4 @@
-"""The Python API (``w2v.train``, ``w2v.load``, ``Run``): an in-memory corpus trains exactly like
+"""The Python API (``w2v.training``, ``w2v.load``, ``Run``): an in-memory corpus trains exactly like
 the file with the same lines, is kept so the run can be extended, bad sentences and settings are
 the library's errors before anything is written, and ``import w2v`` stays light."""
 
@@ -15,7 +15,7 @@ import pytest
 import w2v
 from w2v import api, demo
 from w2v.errors import ConfigError, CorpusError, Interrupted, RunError, UsageError, W2VError
-from w2v.train import events
+from w2v.training import events
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"dim": 16, "epochs": 2, "threads": 1, "quiet": True}  # one thread: deterministic
@@ -179,10 +179,10 @@ import json, sys
 import w2v
 light = sorted(m for m in ("numpy", "numba", "tqdm", "w2v.api") if m in sys.modules)
 names = [n for n in ("train", "load", "Run", "Config", "Vectors", "W2VError") if n in dir(w2v)]
-import w2v.train.checkpoint as checkpoint
-from w2v.train import session
+import w2v.run.checkpoint as checkpoint
+from w2v.training import session
 print(json.dumps({"light": light, "names": names, "callable": callable(w2v.train),
-                  "package": w2v.train is sys.modules["w2v.train"],
+                  "package": w2v.train.__module__ == "w2v.api",
                   "api": w2v.Config.__module__, "version": w2v.__version__}))
 """
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from w2v.errors import CheckpointError
-from w2v.train import checkpoint
+from w2v.run import checkpoint
 
 
 def _arrays(seed):

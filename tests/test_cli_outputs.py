@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from w2v import demo
 from w2v.cli import main
+from w2v.run.rundir import default_run
 from w2v.text.vocab import Vocab
-from w2v.train.rundir import default_run
 from w2v.util.atomic import atomic_write
 from w2v.vectors.vectors import Vectors
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from w2v import demo
 from w2v.cli import main
-from w2v.train import session
+from w2v.training import session
 
 CONFIG = "dim = 12\nepochs = 3\nthreads = 1\nmin_count = 2\nwindow = 3\n"
 
@@ -103,7 +103,7 @@ def test_resume_of_a_finished_run_touches_nothing(corpus, config, tmp_path):
 
 def test_interrupted_export_leaves_no_vectors_and_resume_writes_them(corpus, config, tmp_path,
                                                                      monkeypatch):
-    from w2v.train import export
+    from w2v.training import export
 
     real = export.write_records
     calls = []
@@ -199,7 +199,7 @@ CONFIG_DICT = {"dim": 12, "epochs": 1, "threads": 1, "min_count": 2}
 def test_lock_refuses_a_second_process(corpus, tmp_path):
     out = tmp_path / "locked"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from w2v.train.rundir import RunDir\n"
+        [sys.executable, "-c", "import sys, time; from w2v.run.rundir import RunDir\n"
          f"with RunDir({str(out)!r}).lock():\n print('held', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -11,7 +11,7 @@ import pytest
 from w2v import demo
 from w2v.config import Config
 from w2v.errors import W2VError
-from w2v.train.session import run as train
+from w2v.training.session import run as train
 from w2v.vectors.plot import DEFAULT_WORDS
 from w2v.vectors.vectors import Vectors
 

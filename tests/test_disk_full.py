@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from w2v import demo
 from w2v.cli import main
-from w2v.train import checkpoint
+from w2v.run import checkpoint
 
 FLAGS = ["--dim", "50", "--epochs", "1", "--min-count", "5", "--threads", "1", "-q"]
 

@@ -14,7 +14,7 @@ from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import ConfigError
 from w2v.settings import format_config, load_toml, make_config
-from w2v.train import session
+from w2v.training import session
 from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
 from w2v.vectors.word_pairs import evaluate_word_pairs
@@ -116,7 +116,7 @@ def test_resume_may_change_the_files_and_keeps_the_history(files, tmp_path, monk
     """Interrupted in epoch 2, resumed without the word-pair file: the vectors are those of the
     uninterrupted run, epoch 1 keeps its scores, epochs 2 and 3 score analogies only."""
     from w2v.errors import Interrupted
-    from w2v.train.local import LocalTrainer
+    from w2v.training.local import LocalTrainer
 
     corpus, qw, ws = files
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch

@@ -14,8 +14,8 @@ from w2v import demo
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import ConfigError, Interrupted
-from w2v.train import session
-from w2v.train.local import LocalTrainer
+from w2v.training import session
+from w2v.training.local import LocalTrainer
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from w2v import demo
 from w2v.config import Config
 from w2v.errors import RunError
-from w2v.train import session
+from w2v.training import session
 from w2v.vectors.vectors import Vectors
 
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from w2v import demo
 from w2v.cli import main
 from w2v.errors import DivergenceError, Interrupted
-from w2v.train import events
-from w2v.train.session import run as train
+from w2v.training import events
+from w2v.training.session import run as train
 
 
 def cli(*args):

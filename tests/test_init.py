@@ -16,11 +16,12 @@ from w2v import demo
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import ConfigError, Interrupted, RunError
+from w2v.run import checkpoint
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, session
-from w2v.train.init import merge, start_weights
-from w2v.train.prepare import init_weights
+from w2v.training import session
+from w2v.training.continued import merge, start_weights
+from w2v.training.prepare import init_weights
 from w2v.vectors.vectors import Vectors
 
 CFG = Config(dim=16, epochs=3, min_count=2, threads=1, seed=3, checkpoint_every="1h")
@@ -131,7 +132,7 @@ def test_continued_training(texts, tmp_path):
 
 
 def test_interrupted_continued_run_resumes_exactly(texts, tmp_path, monkeypatch):
-    from w2v.train.local import LocalTrainer
+    from w2v.training.local import LocalTrainer
 
     _, new_text, old_run = texts
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)

@@ -13,7 +13,7 @@ from w2v.kernels.numba.compose import compose
 from w2v.kernels.reference import walk as ref
 from w2v.kernels.registry import KERNELS, check_supported, make_kernel
 from w2v.objectives import common, ns, softmax, windows
-from w2v.train.local import LocalTrainer, segment_seeds
+from w2v.training.local import LocalTrainer, segment_seeds
 
 MASK = (1 << 64) - 1
 

@@ -12,7 +12,7 @@ from test_kernels import SplitMix64, alias_draw, naive_windows, problem
 from w2v.kernels.base import Settings, Tables, alias_table, keep_probs, output_rows
 from w2v.kernels.registry import make_kernel
 from w2v.objectives import cbow, hs
-from w2v.train.local import LocalTrainer, segment_seeds
+from w2v.training.local import LocalTrainer, segment_seeds
 
 CBOW_VARIANTS = [(mean, rule) for mean in (True, False) for rule in ("word2vec.c", "gradient")]
 

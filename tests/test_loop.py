@@ -5,8 +5,8 @@ import json
 import pytest
 
 from w2v.config import Config
-from w2v.train.loop import CheckpointPolicy, TrainState, lr_at
-from w2v.train.rundir import RunDir
+from w2v.run.rundir import RunDir
+from w2v.training.loop import CheckpointPolicy, TrainState, lr_at
 
 
 def test_train_state_round_trips_through_json():
@@ -55,8 +55,8 @@ def test_chunks_end_on_sentence_breaks_and_cover_the_corpus(tmp_path):
     window is cut in two), and together they are the whole file, in order, every epoch."""
     import numpy as np
 
-    from w2v.train import loop
-    from w2v.train.partition import Local
+    from w2v.training import loop
+    from w2v.training.partition import Local
 
     rng = np.random.default_rng(0)
     ids = np.concatenate([np.append(rng.integers(0, 9, n), -1) for n in rng.integers(1, 7, 40)])
@@ -84,7 +84,7 @@ def test_deferred_signals_nest():
     import os
     import signal
 
-    from w2v.train.signals import SignalTrap
+    from w2v.training.signals import SignalTrap
 
     with SignalTrap() as trap:
         with trap.deferred():

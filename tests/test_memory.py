@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v.errors import DivergenceError
-from w2v.train.loop import check_finite
-from w2v.train.prepare import init_weights
+from w2v.training.loop import check_finite
+from w2v.training.prepare import init_weights
 
 
 def peak_bytes(fn, *args):
@@ -71,7 +71,7 @@ def test_no_vocabulary_object_is_held_while_training(tmp_path):
 
     from w2v.config import Config
     from w2v.text.vocab import Vocab
-    from w2v.train import events, session
+    from w2v.training import events, session
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("".join(f"a b c w{i % 50} d w{i % 7}\n" for i in range(3000)))
@@ -97,7 +97,7 @@ def _rss_mb() -> float:
 def test_freed_heap_goes_back_to_the_os():
     """Against the kernel's own count (VmRSS): 150 MB of 1 kB blocks, one in fifty kept (so
     glibc cannot shrink its heap from the top), are resident until ``return_freed_memory``."""
-    from w2v.train.prepare import return_freed_memory
+    from w2v.training.prepare import return_freed_memory
 
     blocks = [bytes(1000) + i.to_bytes(4, "little") for i in range(150_000)]
     kept = blocks[::50]
@@ -110,7 +110,7 @@ def test_freed_heap_goes_back_to_the_os():
 
 
 def test_checkpoint_writes_from_the_matrices_without_copies(tmp_path):
-    from w2v.train import checkpoint
+    from w2v.run import checkpoint
 
     W_in = np.random.default_rng(0).random((40_000, 300), dtype=np.float32)  # 48 MB each
     W_out = W_in[::-1].copy()

@@ -83,8 +83,8 @@ def test_more_threads_than_cores_is_one_warning(corpus, tmp_path):
 
 
 def test_disk_warning_at_the_edge():
-    from w2v.train.checkpoint import KEEP
-    from w2v.train.preflight import disk_warning
+    from w2v.run.checkpoint import KEEP
+    from w2v.training.preflight import disk_warning
 
     each = (1000 + 999) * 10 * 4  # W_in 1000 x 10 and 999 HS rows, float32
     assert disk_warning(1000, 999, 10, free=(KEEP + 1) * each) is None
@@ -92,7 +92,7 @@ def test_disk_warning_at_the_edge():
 
 
 def test_checkpoints_larger_than_the_free_disk_warn_and_train(corpus, tmp_path, monkeypatch):
-    from w2v.train import preflight
+    from w2v.training import preflight
 
     monkeypatch.setattr(preflight, "free_bytes", lambda folder: 10_000)
     r = run("train", corpus, "--out", tmp_path / "r", *SMALL)

@@ -19,9 +19,9 @@ from test_shard import drain, hapax_corpus  # tests/ is on sys.path (rootdir con
 
 from w2v import demo
 from w2v.cli import main
+from w2v.run import checkpoint
 from w2v.text import encoded
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint
 from w2v.vectors.vectors import Vectors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,12 +123,12 @@ def test_the_vocabulary_and_shards_are_the_single_process_ones(reference, corpus
 FRONT_END = """
 import sys
 from w2v.config import Config
-from w2v.train import dprepare, mpi
-from w2v.train.rundir import RunDir
-from w2v.train.signals import SignalTrap
+from w2v.training import mpi, rank_prepare
+from w2v.run.rundir import RunDir
+from w2v.training.signals import SignalTrap
 with SignalTrap() as trap:
-    for _ in dprepare.fresh(mpi.world(), RunDir(sys.argv[2]), Config(min_count=2), [sys.argv[1]],
-                            False, trap, prune_at=30):
+    for _ in rank_prepare.fresh(mpi.world(), RunDir(sys.argv[2]), Config(min_count=2),
+                                [sys.argv[1]], False, trap, prune_at=30):
         pass
 """
 

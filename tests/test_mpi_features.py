@@ -14,8 +14,9 @@ from test_init import CFG as INIT_CFG  # tests/ is on sys.path (rootdir conftest
 from test_mpi import ANALOGIES, MPIEXEC, SETTINGS, environment, mpirun, pytestmark  # noqa: F401
 
 from w2v import demo
+from w2v.run import checkpoint
 from w2v.text.vocab import Vocab
-from w2v.train import checkpoint, session
+from w2v.training import session
 from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
 from w2v.vectors.word_pairs import evaluate_word_pairs
@@ -49,7 +50,7 @@ def test_hierarchical_softmax_trains_under_two_ranks(tmp_path):
 
 PROGRESS = """
 import json, sys
-from w2v.train import events, session
+from w2v.training import events, session
 for e in session.train({"epochs": 3}, [], sys.argv[1], resume=True):
     if isinstance(e, (events.Progress, events.Note)):
         print(json.dumps(e.__dict__), flush=True)

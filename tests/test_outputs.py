@@ -19,8 +19,9 @@ from w2v import config, settings
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, CorpusError
-from w2v.train import checkpoint, events, info, session
-from w2v.train.rundir import RunDir
+from w2v.run import checkpoint, info
+from w2v.run.rundir import RunDir
+from w2v.training import events, session
 from w2v.vectors.vectors import Vectors
 
 FORMATS = ("npy", "bin", "txt")
@@ -105,7 +106,7 @@ def test_old_vectors_stay_whole_while_a_run_that_trains_on_rotates(corpus, tmp_p
     """A finished run resumed for more epochs: its old vectors.npy stays whole while the
     checkpoint it came from is rotated away, and the run's next end writes the new final
     checkpoint's bytes."""
-    from w2v.train.local import LocalTrainer
+    from w2v.training.local import LocalTrainer
 
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     out = tmp_path / "run"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v.train import packed
+from w2v.training import packed
 
 WORD = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1,
                max_size=8).filter(lambda w: not any(c.isspace() for c in w))

@@ -7,7 +7,7 @@ import pytest
 
 from w2v import demo
 from w2v.settings import load_toml, make_config
-from w2v.train.session import run
+from w2v.training.session import run
 from w2v.vectors.vectors import Vectors
 
 CONFIGS = Path(__file__).resolve().parents[1] / "w2v" / "presets"

@@ -9,7 +9,7 @@ import pytest
 from w2v import demo, progress
 from w2v.config import Config
 from w2v.progress import Renderer, counting_line, progress_line
-from w2v.train import events, session
+from w2v.training import events, session
 
 
 def test_an_extension_reports_its_own_share_not_the_whole_run():
@@ -44,7 +44,7 @@ def test_counting_prints_a_line_every_few_seconds():
 
 
 def test_a_real_extension_logs_the_share_of_its_new_epochs(tmp_path, monkeypatch):
-    from w2v.train.local import LocalTrainer
+    from w2v.training.local import LocalTrainer
 
     monkeypatch.setattr(LocalTrainer, "chunk_words", 2048)  # several lines an epoch
     corpus = demo.write(tmp_path / "demo.txt", 30_000)

@@ -13,7 +13,8 @@ from w2v import demo
 from w2v.cli import main
 from w2v.config import Config
 from w2v.errors import W2VError
-from w2v.train import checkpoint, events, info, session
+from w2v.run import checkpoint, info
+from w2v.training import events, session
 
 CFG = Config(dim=10, epochs=1, min_count=2, threads=1, window=3, seed=4, save="npy,bin,txt")
 OUTPUTS = ("vectors.npy", "vectors.bin", "vectors.txt", "vocab.txt")

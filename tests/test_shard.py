@@ -17,7 +17,7 @@ from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats, iter_sentences
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import count_words, select
-from w2v.train.sync import SyncPlan, round_bounds, sentence_bounds, words_before
+from w2v.training.sync import SyncPlan, round_bounds, sentence_bounds, words_before
 
 WORDS = ["a", "b", "c", "é", "zz", "日本", "x"]
 
@@ -101,7 +101,7 @@ def count_shard(srcs, out, prune_at):
 
 
 def distributed_front_end(path, n, tmp, min_count, prune_at):
-    """What the ranks do (dprepare.fresh), in one process: count each shard, merge, select,
+    """What the ranks do (rank_prepare.fresh), in one process: count each shard, merge, select,
     re-encode each shard."""
     tables, total, files = [], 0, []
     for r, srcs in enumerate(shards_of([str(path)], n)):
@@ -239,7 +239,7 @@ def test_the_rows_a_partial_sync_combines_are_the_busiest():
     for hierarchical softmax's W_out the k busiest inner nodes, i.e. those that the most word
     occurrences pass through (counted here from the tree's paths), which are the last rows."""
     from w2v.objectives.hs import huffman_tree
-    from w2v.train.distributed import Replicas
+    from w2v.training.distributed import Replicas
 
     counts = np.sort(np.random.default_rng(4).zipf(1.3, 300).astype(np.int64))[::-1]
     tree = huffman_tree(counts)

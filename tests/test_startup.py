@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
 import json, sys
-from w2v.train import session
+from w2v.training import session
 corpus, out = sys.argv[1], sys.argv[2]
 session.run({"dim": 8, "epochs": 1, "min_count": 1, "threads": 1}, [corpus], out)
 heavy = sorted(m for m in ("scipy.linalg", "matplotlib", "sklearn", "gensim", "pandas")

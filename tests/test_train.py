@@ -7,7 +7,8 @@ import pytest
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, DivergenceError, Interrupted, RunError
-from w2v.train import checkpoint, session
+from w2v.run import checkpoint
+from w2v.training import session
 
 
 def train(cfg, corpus, out, resume=False, **kw):
@@ -84,7 +85,7 @@ def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
 def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, monkeypatch):
     """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run.
     Each architecture and loss: the Huffman tree is rebuilt from the stored vocabulary."""
-    from w2v.train.local import LocalTrainer
+    from w2v.training.local import LocalTrainer
 
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     cfg = _cfg(kernel, checkpoint_every="20000", epochs=3, arch=arch, loss=loss,

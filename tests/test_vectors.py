@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v.errors import RunError, VectorsError
+from w2v.run.rundir import latest_run
 from w2v.text.vocab import Vocab
-from w2v.train.rundir import latest_run
 from w2v.util.tables import format_ranked, format_table
 from w2v.vectors import topk
 from w2v.vectors import vectors as vectors_module

@@ -12,7 +12,6 @@ use, by the module ``__getattr__`` (PEP 562), so numpy and numba load only to tr
 """
 
 import importlib
-import types
 from pathlib import Path
 
 
@@ -45,7 +44,7 @@ __version__ = _version()
 
 
 _LAZY = {  # public name -> the module that defines it
-    "load": "w2v.api", "Run": "w2v.api",
+    "train": "w2v.api", "load": "w2v.api", "Run": "w2v.api",
     "Config": "w2v.config", "Vectors": "w2v.vectors.vectors", "W2VError": "w2v.errors",
     "phrases": "w2v.text.phrases",
 }
@@ -67,23 +66,3 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _CallablePackage(types.ModuleType):
-    """The type of the subpackage ``w2v.train``, so that ``w2v.train(corpus, ...)`` is the API's
-    ``train``. A function named ``w2v.train`` here would not last: the import system sets the
-    attribute on the parent (``w2v.train = <package>``) whenever the subpackage is first
-    imported. This way ``from w2v.train import session`` and ``import w2v.train.x as x`` work as
-    before, and the subpackage's ``__init__`` imports nothing, so this stays light."""
-
-    def __call__(self, *args, **kwargs):
-        from w2v.api import train
-
-        return train(*args, **kwargs)
-
-    __call__.__doc__ = ("w2v.train(corpus, out=None, *, config=None, resume=False, force=False, "
-                        "init=None, quiet=False, on_event=None, **settings) -> Run: train word "
-                        "vectors into a run folder; help(w2v.api.train) says more.")
-
-
-importlib.import_module("w2v.train").__class__ = _CallablePackage

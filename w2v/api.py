@@ -1,6 +1,6 @@
-"""The Python API: ``w2v.train`` and ``w2v.load``, for notebooks and scripts.
+"""The Python API: ``w2v.training`` and ``w2v.load``, for notebooks and scripts.
 
-``train`` is ``w2v train`` without the command line: the same session (``train.session``),
+``train`` is ``w2v train`` without the command line: the same session (``training.session``),
 the same run folder, the same errors (``W2VError`` subclasses, raised rather than printed;
 ``str(error)`` names settings by their keyword, ``dim``), progress drawn by the CLI's renderer
 with ``tqdm.auto`` (a widget in a notebook) unless ``quiet``, and each event handed to
@@ -23,7 +23,7 @@ from pathlib import Path
 from w2v import spool
 from w2v.config import Config
 from w2v.errors import Interrupted, RunError, UsageError
-from w2v.train.rundir import RunDir
+from w2v.run.rundir import RunDir
 from w2v.vectors.vectors import Vectors
 
 
@@ -73,11 +73,11 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
     needed). ``settings``: ``Config`` keywords (``dim=100, epochs=5``), over ``config`` (a
     ``Config``, a dict or a TOML file). ``resume`` continues the run in ``out`` (no corpus needed;
     more ``epochs`` extend a finished run), ``force`` replaces it, ``init`` starts from another
-    run's vectors. ``on_event(event)`` sees every ``w2v.train.events`` event.
+    run's vectors. ``on_event(event)`` sees every ``w2v.training.events`` event.
     """
     from w2v.commands import train_folder  # training's modules: not needed by ``load``
     from w2v.settings import explicit_settings
-    from w2v.train.session import run as run_session
+    from w2v.training.session import run as run_session
 
     in_memory = corpus is not None and not spool.is_files(corpus)
     if in_memory and out is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from w2v.errors import UsageError, VectorsError
-from w2v.train.rundir import RunDir, default_run, latest_run
+from w2v.run.rundir import RunDir, default_run, latest_run
 from w2v.util.tables import to_json
 
 
@@ -141,7 +141,7 @@ def train(corpus, config_file, out, resume, force, options: dict, quiet: bool,
     from w2v import __version__
     from w2v.progress import Renderer
     from w2v.settings import explicit_settings, load_toml
-    from w2v.train.session import run
+    from w2v.training.session import run
 
     out = train_folder(corpus, out, resume, force, init)
     settings = explicit_settings(load_toml(config_file) if config_file else None, options)
@@ -210,7 +210,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
 
 
 def info(run_path, as_json) -> Reply:
-    from w2v.train.info import format_info, run_info
+    from w2v.run.info import format_info, run_info
 
     report = run_info(run_path)
     if as_json:

@@ -1,6 +1,6 @@
 """How a training session's events look to a person: a tqdm bar on a terminal, a plain line now
 and then in a log file (never ``\\r`` frames), nothing at all when quiet (errors still show,
-by the CLI). The library yields events (``w2v.train.events``); only this module draws them.
+by the CLI). The library yields events (``w2v.training.events``); only this module draws them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import time
 
 from w2v.errors import W2VError
-from w2v.train import events
+from w2v.training import events
 
 LOG_EVERY = 30.0  # seconds between training progress lines in a log file
 COUNT_EVERY = 5.0  # seconds between counting lines: the pass is short, so check it often
@@ -152,7 +152,7 @@ class Renderer:
     def _epochdone(self, e: events.EpochDone) -> None:
         text = f"epoch {e.epoch}/{e.epochs}: mean loss {e.loss:.6f} over {e.pairs:,} pairs"
         if e.scores is not None:
-            from w2v.train.evaluation import summary
+            from w2v.training.evaluation import summary
 
             text += f"; {summary(e.scores)}, scored in {e.eval_seconds:.2f}s"
         self.line(text)

@@ -39,8 +39,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.run.rundir import RunDir
 from w2v.text.vocab import Vocab
-from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_group
 from w2v.vectors.formats import NPY_MAGIC, npy_vocab, write_records, write_word2vec
 from w2v.vectors.vectors import Vectors

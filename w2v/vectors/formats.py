@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.run.rundir import RunDir
 from w2v.text.vocab import Vocab, first_duplicate, unwritable_word
-from w2v.train.rundir import RunDir
 from w2v.util.atomic import atomic_write
 from w2v.vectors import glove
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import RunError, VectorsError
-from w2v.train.rundir import RunDir
+from w2v.run.rundir import RunDir
 from w2v.vectors.plot_eval import draw_scores, load_eval_history
 from w2v.vectors.plot_labels import place_labels
 
@@ -197,7 +197,7 @@ def load_loss_history(source) -> dict:
 def load_restarts(source) -> list[dict]:
     """Where the learning rate restarted: the ``lr_schedule`` entries after the first (each
     ``{"epoch", "words", "lr"}``, appended when a finished run was extended to more epochs, see
-    ``w2v.train.extend``); empty for a bare history or a run never extended."""
+    ``w2v.training.extend``); empty for a bare history or a run never extended."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:

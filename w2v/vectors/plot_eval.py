@@ -1,5 +1,5 @@
 """The evaluation panel of ``plot_loss``: the scores a run recorded after each epoch
-(``eval_history`` in its state.json, see ``w2v.train.evaluation``), beside its loss.
+(``eval_history`` in its state.json, see ``w2v.training.evaluation``), beside its loss.
 
 Analogy accuracy and Spearman's rho live on different scales (a few percent against 0.3-0.7
 on small corpora), so accuracies use the left axis and correlations a right one: both curves
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from w2v.errors import RunError, VectorsError
-from w2v.train.rundir import RunDir
+from w2v.run.rundir import RunDir
 
 
 def load_eval_history(source) -> dict[str, tuple[list[int], list]]:

@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import RunError, VectorsError
+from w2v.run.checkpoint import FORMAT as RUN_FORMAT
+from w2v.run.rundir import RunDir
 from w2v.text.vocab import first_duplicate
-from w2v.train.checkpoint import FORMAT as RUN_FORMAT
-from w2v.train.rundir import RunDir
 from w2v.vectors import lookup
 from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec

@@ -32,12 +32,12 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import ConfigError, RunError
 from w2v.kernels.registry import check_supported
+from w2v.run import checkpoint
+from w2v.run.rundir import RunDir
 from w2v.settings import stored_config
 from w2v.text import encoded
 from w2v.text.vocab import Vocab, select
-from w2v.train import checkpoint
-from w2v.train.rundir import RunDir
-from w2v.train.weights import init_weights
+from w2v.training.weights import init_weights
 from w2v.util.atomic import atomic_write
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.errors import CorpusError, DivergenceError
-from w2v.train import evaluation, events
-from w2v.train.stopped import diverged
+from w2v.training import evaluation, events
+from w2v.training.stopped import diverged
 
 
 def check_words(words_per_epoch: int) -> None:

@@ -21,9 +21,9 @@ import math
 from pathlib import Path
 
 from w2v.errors import RunError, W2VError
+from w2v.run.integrity import check
+from w2v.run.rundir import RunDir
 from w2v.text.vocab import Vocab
-from w2v.train.integrity import check
-from w2v.train.rundir import RunDir
 from w2v.util.tables import format_table
 
 # What a run's state says about it; "resumable" ones continue with the train command's resume.

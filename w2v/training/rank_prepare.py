@@ -23,16 +23,15 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, Interrupted, RunError, VocabError, W2VError
+from w2v.run.rundir import RunDir
 from w2v.text import encoded
 from w2v.text.merge import merged_vocab, remap_file, remap_table, shard_table
 from w2v.text.sentences import CorpusStats
 from w2v.text.shard import check_shardable, shard_sources, stream_size
 from w2v.text.vocab import Vocab
-from w2v.train import events, prepare, resumed
-from w2v.train import init as init_run
-from w2v.train.mpi import Comm
-from w2v.train.prepare import claim, fingerprint
-from w2v.train.rundir import RunDir
+from w2v.training import continued, events, prepare, resumed
+from w2v.training.mpi import Comm
+from w2v.training.prepare import claim, fingerprint
 from w2v.util.atomic import atomic_write
 
 
@@ -141,7 +140,7 @@ def _count_shard(comm: Comm, rundir: RunDir, cfg: Config, srcs, stats, trap, pru
 
 def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
     """Rank 0 adds the shards' counts one shard at a time and chooses the vocabulary (with
-    ``old``, the old run's vocabulary, the union with it, ``init_run.merge``); every
+    ``old``, the old run's vocabulary, the union with it, ``continued.merge``); every
     rank gets it. Returns it and, on rank 0 with ``old``, the text's own vocabulary."""
     table = comm.fold(shard_table(local), _add)
     text = None
@@ -153,7 +152,7 @@ def _merge(comm: Comm, cfg: Config, local: Vocab | None, total: int, old=None):
         if old is None:
             return merged_vocab([table], total, cfg.min_count, cfg.max_vocab or None)
         text = merged_vocab([table], total, 1, None)  # every word: merge() decides
-        return init_run.merge(old, text, cfg.min_count, cfg.max_vocab)[0]
+        return continued.merge(old, text, cfg.min_count, cfg.max_vocab)[0]
 
     vocab = comm.agreed(choose)
     words, counts, total = comm.bcast((vocab.words, vocab.counts, vocab.total_words)

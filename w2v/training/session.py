@@ -2,7 +2,7 @@
 final vectors, as a generator of ``events``.
 
 - One session (``_session``) for one process and for every rank under ``mpiexec``: what a
-  process does is ``LocalRun``, what a rank does differently ``dsession.RankRun``.
+  process does is ``LocalRun``, what a rank does differently ``rank_session.RankRun``.
 - ``prepare`` gets a fresh run ready: it reads the corpus once (standard input and pipes
   work) and initialises the weights; ``resumed`` continues a run from its newest good
   checkpoint with its stored config. A finished run has nothing to do.
@@ -26,18 +26,19 @@ import numpy as np
 from w2v.config import Config
 from w2v.errors import RunError
 from w2v.jit import skip_blas_probe
+from w2v.run import checkpoint
+from w2v.run.rundir import RunDir
 from w2v.text import encoded
-from w2v.train import checkpoint, dsession, events, mpi, prepare, resumed
-from w2v.train.driver import check_words, compiled, scorer, trained
-from w2v.train.export import finish
-from w2v.train.local import LocalTrainer
-from w2v.train.loop import Loop, StopRequested, check_finite
-from w2v.train.mpi import LocalComm
-from w2v.train.packed import TrainingVocab
-from w2v.train.partition import Local
-from w2v.train.rundir import RunDir
-from w2v.train.signals import SignalTrap, signal_of
-from w2v.train.stopped import interrupted
+from w2v.training import events, mpi, prepare, rank_session, resumed
+from w2v.training.driver import check_words, compiled, scorer, trained
+from w2v.training.export import finish
+from w2v.training.local import LocalTrainer
+from w2v.training.loop import Loop, StopRequested, check_finite
+from w2v.training.mpi import LocalComm
+from w2v.training.packed import TrainingVocab
+from w2v.training.partition import Local
+from w2v.training.signals import SignalTrap, signal_of
+from w2v.training.stopped import interrupted
 
 
 def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
@@ -54,20 +55,20 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
 
 def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
           init=None, plan: dict | None = None, prune_at: int | None = None) -> Iterator:
-    """Train into the run folder ``out``, yielding events (``w2v.train.events``).
+    """Train into the run folder ``out``, yielding events (``w2v.training.events``).
 
     ``settings`` is a Config, or the settings the user gave (``settings.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
-    ``init``: a run folder whose weights a fresh run starts from (``w2v.train.init``).
+    ``init``: a run folder whose weights a fresh run starts from (``w2v.training.continued``).
     Under ``mpiexec`` with several ranks the same session runs on every rank (``RankRun``;
-    ``plan`` and ``prune_at``: ``dsession.RankRun``'s).
+    ``plan`` and ``prune_at``: ``rank_session.RankRun``'s).
     """
     rundir, corpus = RunDir(out), [str(p) for p in corpus]
     skip_blas_probe()  # before the first compiled call (the tokenizer's)
     comm = mpi.world()  # under mpiexec with several ranks: a distributed run
     if comm is not None:
-        how = dsession.RankRun(comm, rundir, plan, prune_at)
-        return (yield from dsession.train(comm, rundir, lambda trap: _session(
+        how = rank_session.RankRun(comm, rundir, plan, prune_at)
+        return (yield from rank_session.train(comm, rundir, lambda trap: _session(
             how, rundir, settings, corpus, resume, force, init, trap)))
     with rundir.lock(), SignalTrap() as trap:
         try:
@@ -95,7 +96,7 @@ def run(settings, corpus, out, *, on_event=lambda event: None, **kw) -> list[str
 
 
 def _session(how, rundir: RunDir, settings, corpus, resume, force, init, trap):
-    """The one session, in one process (``LocalRun``) or on a rank (``dsession.RankRun``):
+    """The one session, in one process (``LocalRun``) or on a rank (``rank_session.RankRun``):
     prepare the run (fresh, from an old run, or resumed), train it to its final checkpoint
     (signals only noted meanwhile) and write its vectors."""
     comm = how.comm

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from w2v.errors import CheckpointError, RunError
-from w2v.train import checkpoint
-from w2v.train.hashed import sha256_file
-from w2v.train.rundir import RunDir
+from w2v.run import checkpoint
+from w2v.run.hashed import sha256_file
+from w2v.run.rundir import RunDir
 from w2v.util.atomic import atomic_group
 
 

@@ -19,9 +19,9 @@ import numpy as np
 
 from w2v.config import Config, parse_interval
 from w2v.errors import DivergenceError
-from w2v.train import events
-from w2v.train.extend import decay_start
-from w2v.train.partition import next_piece
+from w2v.training import events
+from w2v.training.extend import decay_start
+from w2v.training.partition import next_piece
 
 
 @dataclass

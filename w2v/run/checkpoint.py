@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from w2v.errors import CheckpointError
-from w2v.train.hashed import read_npy, sha256_file, write_npy
-from w2v.train.rundir import RunDir
+from w2v.run.hashed import read_npy, sha256_file, write_npy
+from w2v.run.rundir import RunDir
 from w2v.util.atomic import atomic_write, fsync_dir
 
 FORMAT = "w2v-checkpoint"

@@ -17,17 +17,17 @@ import numpy as np
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, CorpusError
+from w2v.run.rundir import RunDir
 from w2v.text import encoded
 from w2v.text.read import STDIN
 from w2v.text.sentences import sources
 from w2v.text.vocab import Vocab
-from w2v.train import corpus as corpus_record
-from w2v.train import evaluation, events, preflight, repair
-from w2v.train.extend import resumed_config
-from w2v.train.loop import TrainState
-from w2v.train.mpi import LocalComm, check_ranks
-from w2v.train.packed import TrainingVocab
-from w2v.train.rundir import RunDir
+from w2v.training import corpus as corpus_record
+from w2v.training import evaluation, events, preflight, repair
+from w2v.training.extend import resumed_config
+from w2v.training.loop import TrainState
+from w2v.training.mpi import LocalComm, check_ranks
+from w2v.training.packed import TrainingVocab
 
 
 def drained(gen) -> tuple[object, list]:

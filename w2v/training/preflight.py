@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 
 from w2v.config import Config, available_cores
-from w2v.train import events
-from w2v.train.checkpoint import KEEP
+from w2v.run.checkpoint import KEEP
+from w2v.training import events
 
 
 def threads_warning(cfg: Config, cores: int | None = None) -> str | None:

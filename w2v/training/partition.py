@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2v.text.encoded import SEPARATOR, read_ids
-from w2v.train.mpi import LocalComm
+from w2v.training.mpi import LocalComm
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,17 @@ from contextlib import ExitStack
 
 import numpy as np
 
+from w2v.run import checkpoint
+from w2v.run.rundir import RunDir
 from w2v.text.encoded import count_ids
-from w2v.train import checkpoint, dprepare, events, sync
-from w2v.train.distributed import Ranks, Replicas
-from w2v.train.driver import check_words
-from w2v.train.export import finish_ranks
-from w2v.train.loop import Loop, StopRequested
-from w2v.train.mpi import Comm
-from w2v.train.rundir import RunDir
-from w2v.train.signals import SignalTrap
-from w2v.train.stopped import interrupted
+from w2v.training import events, rank_prepare, sync
+from w2v.training.distributed import Ranks, Replicas
+from w2v.training.driver import check_words
+from w2v.training.export import finish_ranks
+from w2v.training.loop import Loop, StopRequested
+from w2v.training.mpi import Comm
+from w2v.training.signals import SignalTrap
+from w2v.training.stopped import interrupted
 
 
 def train(comm: Comm, rundir: RunDir, session):
@@ -66,7 +67,7 @@ def _mark(comm: Comm, error: BaseException) -> None:
 
 class RankRun:
     """What a rank does differently within the one session (``session._session``): it
-    prepares with its shard (``dprepare``), trains its partition (``distributed.Ranks``) on
+    prepares with its shard (``rank_prepare``), trains its partition (``distributed.Ranks``) on
     its share of the node's threads, and finishes with rank 0 writing the vectors. ``plan``
     overrides SyncPlan fields of a fresh run (the benchmarks), ``prune_at`` the counting's
     pruning threshold (the tests)."""
@@ -78,9 +79,9 @@ class RankRun:
     def prepare(self, settings, corpus, resume, force, init, trap):
         comm, rundir = self.comm, self.rundir
         if resume:
-            setup = yield from dprepare.resume(comm, rundir, settings, corpus)
+            setup = yield from rank_prepare.resume(comm, rundir, settings, corpus)
         else:
-            setup = yield from dprepare.fresh(comm, rundir, settings, corpus, force, trap,
+            setup = yield from rank_prepare.fresh(comm, rundir, settings, corpus, force, trap,
                                               self.prune_at, init)
         if setup is None:
             return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 
 from w2v.errors import DivergenceError, Interrupted
-from w2v.train.rundir import RunDir
+from w2v.run.rundir import RunDir
 
 
 def interrupted(rundir, signum: int = signal.SIGINT, ranks: int = 1) -> Interrupted:

@@ -1,6 +1,6 @@
 """Getting a fresh run ready to train, in one process or on the ranks of a distributed run
 (``comm``; ``mpi.LocalComm`` for one process): read the corpus once (``LocalCount``, or each
-rank its shard: ``dprepare.ShardCount``), choose the vocabulary, and initialise the weights,
+rank its shard: ``rank_prepare.ShardCount``), choose the vocabulary, and initialise the weights,
 word2vec.c's or, with ``init``, an old run's (``init.py``). A generator of events returning
 ``(cfg, vocab, state, W_in, W_out)`` (``vocab`` a ``TrainingVocab``). A resumed run:
 ``resumed.py``.
@@ -16,17 +16,16 @@ from w2v.config import Config
 from w2v.errors import RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported
+from w2v.run.rundir import RunDir
 from w2v.text import encoded, vocab_files
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.train import corpus as corpus_record
-from w2v.train import evaluation, events, preflight
-from w2v.train import init as init_run
-from w2v.train.loop import TrainState
-from w2v.train.mpi import LocalComm
-from w2v.train.packed import TrainingVocab
-from w2v.train.rundir import RunDir
-from w2v.train.weights import init_weights
+from w2v.training import continued, evaluation, events, preflight
+from w2v.training import corpus as corpus_record
+from w2v.training.loop import TrainState
+from w2v.training.mpi import LocalComm
+from w2v.training.packed import TrainingVocab
+from w2v.training.weights import init_weights
 from w2v.util.diskfull import disk_full
 
 fingerprint = corpus_record.by_path  # the record of a run whose inputs it does not read
@@ -36,11 +35,11 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
           counter=None):
     """A fresh run, from word2vec.c's weights or (``init``: an old run's folder) from an old
     run's (``init.py``), in one process or on every rank of ``comm`` (``counter``: how the
-    corpus is read, ``LocalCount`` or ``dprepare.ShardCount``). Rank 0 reads the old run,
+    corpus is read, ``LocalCount`` or ``rank_prepare.ShardCount``). Rank 0 reads the old run,
     writes the vocabulary and chooses the weights; the ranks get them by broadcast."""
     comm = comm or LocalComm()
     counter = counter or LocalCount(rundir, corpus)
-    old = comm.agreed(lambda: bool(init) and comm.rank == 0 and init_run.old_run(rundir, init))
+    old = comm.agreed(lambda: bool(init) and comm.rank == 0 and continued.old_run(rundir, init))
     stored = comm.bcast(old[1].state["config"] if old else None)
     cfg = comm.agreed(_configure, settings, stored, counter)
     yield events.Configured(cfg.to_dict(), resumed=False)
@@ -64,8 +63,8 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     if comm.rank != 0:
         W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (len(vocab), out_rows))
     elif old:
-        W_in, W_out = init_run.start_weights(vocab, old[2], old[1].W_in, old[1].W_out, rng)
-        record, note = init_run.provenance(old[0], old[1], old[2], text,
+        W_in, W_out = continued.start_weights(vocab, old[2], old[1].W_in, old[1].W_out, rng)
+        record, note = continued.provenance(old[0], old[1], old[2], text,
                                            len(vocab) - len(old[2]))
         yield events.Note(note)
     else:
@@ -81,7 +80,7 @@ def _configure(settings, stored: dict | None, counter) -> Config:
     """The run's config: the settings given, on top of the old run's with ``init``; every
     input and evaluation file checked before anything is written."""
     if stored is not None:
-        cfg = init_run.configure(stored, settings)
+        cfg = continued.configure(stored, settings)
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
         check_supported(cfg.arch, cfg.loss, cfg.backend)
@@ -132,8 +131,8 @@ class LocalCount:
         text = yield from counting_progress(counting, total_size(self.srcs))
         if old is None:
             return text, None, text.total_words
-        vocab, remap, _ = init_run.merge(old, text, cfg.min_count, cfg.max_vocab)
-        init_run.reencode(self.rundir.ids, remap)
+        vocab, remap, _ = continued.merge(old, text, cfg.min_count, cfg.max_vocab)
+        continued.reencode(self.rundir.ids, remap)
         return vocab, text, text.total_words
 
     def record(self) -> list[dict]:

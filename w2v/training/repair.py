@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from w2v.config import Config, save_formats
 from w2v.errors import CheckpointError, RunError
-from w2v.train import checkpoint, events, integrity
-from w2v.train.checkpoint import FILES, VOCAB, write_json_atomic
-from w2v.train.export import finish
-from w2v.train.rundir import RunDir
+from w2v.run import checkpoint, integrity
+from w2v.run.checkpoint import FILES, VOCAB, write_json_atomic
+from w2v.run.rundir import RunDir
+from w2v.training import events
+from w2v.training.export import finish
 
 
 def newest_good(run: RunDir):

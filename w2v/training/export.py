@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from w2v.config import Config, save_formats
-from w2v.train import events
-from w2v.train.checkpoint import write_json_atomic
-from w2v.train.hashed import sha256_file, write_npy
-from w2v.train.rundir import VECTOR_FORMATS, RunDir
+from w2v.run.checkpoint import write_json_atomic
+from w2v.run.hashed import sha256_file, write_npy
+from w2v.run.rundir import VECTOR_FORMATS, RunDir
+from w2v.training import events
 from w2v.util.atomic import atomic_group
 from w2v.util.diskfull import disk_full
 from w2v.vectors.formats import write_records
@@ -143,7 +143,7 @@ def finish(rundir: RunDir, cfg: Config, words: list[str], W_in: np.ndarray, chec
 
 
 def finish_ranks(comm, rundir: RunDir, cfg: Config, words, W_in, checkpoint=None) -> tuple:
-    """``finish`` for a distributed run (``comm``: ``w2v.train.mpi.Comm``): rank 0 writes the
+    """``finish`` for a distributed run (``comm``: ``w2v.training.mpi.Comm``): rank 0 writes the
     vectors, an error there is every rank's, and each rank removes its shard unless
     ``keep_ids``. Returns the paths written (rank 0) or ()."""
     def rank0():

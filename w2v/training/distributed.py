@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2v.train.mpi import Comm
-from w2v.train.partition import Period
-from w2v.train.sync import SyncPlan
+from w2v.training.mpi import Comm
+from w2v.training.partition import Period
+from w2v.training.sync import SyncPlan
 
 
 class Replicas:
