@@ -168,7 +168,7 @@ def _read_records(f, V: int, d: int, path: Path, most: int):
     room = most - start
     first = f.readline(64 * d + 4096)
     tokens = _record_tokens(first)
-    numbers = sum(_is_number(t) for t in tokens or ())
+    numbers = sum(glove.is_number(t) for t in tokens or ())
 
     def text():
         f.seek(start)
@@ -212,14 +212,6 @@ def _record_tokens(line: bytes) -> list[str] | None:
         return line.decode("utf-8").split()[1:]
     except UnicodeDecodeError:
         return None
-
-
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
 
 
 def _allocate(V: int, d: int, room: int, record_bytes: int, kind: str, path: Path):

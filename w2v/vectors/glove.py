@@ -32,7 +32,7 @@ def is_record(line: bytes) -> bool:
         tokens = line.decode("utf-8").split()
     except UnicodeDecodeError:
         return False
-    return len(tokens) >= 2 and all(_is_number(t) for t in tokens[1:])
+    return len(tokens) >= 2 and all(is_number(t) for t in tokens[1:])
 
 
 def read_glove(f, path) -> tuple[list[str], np.ndarray]:
@@ -73,13 +73,14 @@ def _floats(rows: list[list[bytes]], lines: list[int], path) -> np.ndarray:
         return np.array(rows, dtype=np.float32)
     except ValueError:
         for row, lineno in zip(rows, lines):
-            if not all(_is_number(t.decode("utf-8", errors="replace")) for t in row):
+            if not all(is_number(t.decode("utf-8", errors="replace")) for t in row):
                 raise VectorsError(f"{path}: line {lineno} has a value that is not a "
                                    "number") from None
         raise
 
 
-def _is_number(token: str) -> bool:
+def is_number(token: str) -> bool:
+    """Whether ``token`` reads as a float (a vector's value, not a word)."""
     try:
         float(token)
     except ValueError:
