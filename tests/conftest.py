@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 import pytest
@@ -21,33 +22,11 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def signal_at_chunk(monkeypatch):
-    """``signal_at_chunk(n, signum)``: a real signal to this process during the n-th kernel
-    call after the warm-up call of every session the test runs (shared, so that tests of
-    interruptions need no copy of their own)."""
-    import os
-    import signal
+    """``signal_at_chunk(n, signum)``: ``interrupts.interrupt_at_chunk`` with this test's
+    monkeypatch."""
+    from interrupts import interrupt_at_chunk
 
-    from w2v.training import session
-
-    def arm(n: int, signum: int = signal.SIGINT) -> None:
-        real = session.make_kernel
-
-        def make_kernel(cfg, vocab):
-            kernel = real(cfg, vocab)
-            inner, calls = kernel.train_chunk, []
-
-            def train_chunk(*args):
-                calls.append(1)
-                if len(calls) == n + 1:
-                    os.kill(os.getpid(), signum)
-                return inner(*args)
-
-            kernel.train_chunk = train_chunk
-            return kernel
-
-        monkeypatch.setattr(session, "make_kernel", make_kernel)
-
-    return arm
+    return functools.partial(interrupt_at_chunk, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,7 @@
 output, the run-folder lock, interruptions anywhere, and peers' flag names."""
 
 import gzip
-import os
 import shlex
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +10,7 @@ import time
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from interrupts import interrupt_at_chunk
 
 from w2v import demo
 from w2v.cli import main
@@ -36,27 +35,6 @@ def config(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text(CONFIG + 'checkpoint_every = "5k"\n')
     return path
-
-
-def interrupt_at_chunk(monkeypatch, n, signum=signal.SIGINT):
-    """A real signal to this process during the n-th kernel call after the warm-up call (the
-    demo corpus is one chunk per epoch)."""
-    real = session.make_kernel
-
-    def make_kernel(cfg, vocab):
-        kernel = real(cfg, vocab)
-        inner, calls = kernel.train_chunk, []
-
-        def train_chunk(*args):
-            calls.append(1)
-            if len(calls) == n + 1:
-                os.kill(os.getpid(), signum)
-            return inner(*args)
-
-        kernel.train_chunk = train_chunk
-        return kernel
-
-    monkeypatch.setattr(session, "make_kernel", make_kernel)
 
 
 def test_printed_resume_command_works_with_a_config_file(corpus, config, tmp_path, monkeypatch):

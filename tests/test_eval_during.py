@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from interrupts import interrupt_at_chunk
 
 from w2v import demo
 from w2v.cli import main
@@ -89,29 +90,6 @@ def test_scoring_does_not_change_training(files, tmp_path):
     assert all(e.eval_seconds >= 0 for e in done)
 
 
-def _interrupt_after(monkeypatch, n_chunks):
-    """SIGINT to this process during the n-th kernel call after the warm-up call."""
-    import os
-    import signal
-
-    real = session.make_kernel
-
-    def make_kernel(cfg, vocab):
-        kernel = real(cfg, vocab)
-        inner, calls = kernel.train_chunk, []
-
-        def train_chunk(*args):
-            calls.append(1)
-            if len(calls) == n_chunks + 1:
-                os.kill(os.getpid(), signal.SIGINT)
-            return inner(*args)
-
-        kernel.train_chunk = train_chunk
-        return kernel
-
-    monkeypatch.setattr(session, "make_kernel", make_kernel)
-
-
 def test_resume_may_change_the_files_and_keeps_the_history(files, tmp_path, monkeypatch):
     """Interrupted in epoch 2, resumed without the word-pair file: the vectors are those of the
     uninterrupted run, epoch 1 keeps its scores, epochs 2 and 3 score analogies only."""
@@ -126,7 +104,7 @@ def test_resume_may_change_the_files_and_keeps_the_history(files, tmp_path, monk
     per_epoch = -(-_state(whole)["words_done"] // 3 // 4096)  # about; chunks of an epoch
     out = tmp_path / "pieces"
     with monkeypatch.context() as m:
-        _interrupt_after(m, per_epoch + 2)
+        interrupt_at_chunk(m, per_epoch + 2)
         with pytest.raises(Interrupted):
             session.run(cfg, [corpus], out)
     assert _state(out)["epoch"] == 1

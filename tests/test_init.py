@@ -4,13 +4,12 @@ corpus equal to encoding the text with the merged vocabulary, exact resume, and 
 
 import dataclasses
 import json
-import os
-import signal
 from collections import Counter
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from interrupts import interrupt_at_chunk
 
 from w2v import demo
 from w2v.cli import main
@@ -138,24 +137,9 @@ def test_interrupted_continued_run_resumes_exactly(texts, tmp_path, monkeypatch)
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)
     whole = tmp_path / "whole"
     session.run({}, [new_text], whole, init=old_run)
-    real = session.make_kernel
-
-    def make_kernel(cfg, vocab):
-        kernel = real(cfg, vocab)
-        inner, calls = kernel.train_chunk, []
-
-        def train_chunk(*args):
-            calls.append(1)
-            if len(calls) == 6:
-                os.kill(os.getpid(), signal.SIGINT)
-            return inner(*args)
-
-        kernel.train_chunk = train_chunk
-        return kernel
-
     out = tmp_path / "pieces"
     with monkeypatch.context() as m:
-        m.setattr(session, "make_kernel", make_kernel)
+        interrupt_at_chunk(m, 5)
         with pytest.raises(Interrupted):
             session.run({}, [new_text], out, init=old_run)
     (out / "corpus.ids").unlink()  # rebuilt from the text with the merged vocabulary

@@ -1,9 +1,9 @@
 import json
-import os
 import signal
 
 import numpy as np
 import pytest
+from interrupts import interrupt_at_chunk
 
 from w2v.config import Config
 from w2v.errors import CheckpointError, ConfigError, DivergenceError, Interrupted, RunError
@@ -58,26 +58,6 @@ def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
     assert np.array_equal(ckpt.W_in, W)
 
 
-def _interrupt_after(monkeypatch, n_chunks, signum=signal.SIGINT):
-    """Deliver a real signal to this process during the n-th kernel call."""
-    real = session.make_kernel
-
-    def make_kernel(cfg, vocab):
-        kernel = real(cfg, vocab)
-        inner, calls = kernel.train_chunk, []
-
-        def train_chunk(*args):
-            calls.append(1)
-            if len(calls) == n_chunks + 1:  # the first call compiles (or loads) the kernel
-                os.kill(os.getpid(), signum)
-            return inner(*args)
-
-        kernel.train_chunk = train_chunk
-        return kernel
-
-    monkeypatch.setattr(session, "make_kernel", make_kernel)
-
-
 @pytest.mark.parametrize("kernel, arch, loss", [
     ("numpy", "sg", "ns"), ("numba", "sg", "ns"), ("numba", "sg", "hs"), ("numba", "cbow", "ns"),
     ("numba", "cbow", "hs"),
@@ -94,12 +74,12 @@ def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, mon
 
     out = tmp_path / "pieces"
     with monkeypatch.context() as m:
-        _interrupt_after(m, 2)
+        interrupt_at_chunk(m, 2)
         with pytest.raises(Interrupted) as e:
             train(cfg, [small_corpus], out)
         assert e.value.details == {"out": str(out), "resumable": True, "signal": signal.SIGINT}
     with monkeypatch.context() as m:
-        _interrupt_after(m, 3, signal.SIGTERM)
+        interrupt_at_chunk(m, 3, signal.SIGTERM)
         with pytest.raises(Interrupted) as e:
             train(cfg, [small_corpus], out, resume=True)
         assert e.value.details["signal"] == signal.SIGTERM
@@ -117,7 +97,7 @@ def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, mon
 def test_resume_refuses_changed_setting(small_corpus, tmp_path, monkeypatch, change, message):
     cfg = _cfg("numpy")
     with monkeypatch.context() as m:
-        _interrupt_after(m, 1)
+        interrupt_at_chunk(m, 1)
         with pytest.raises(Interrupted):
             train(cfg, [small_corpus], tmp_path)
     with pytest.raises(ConfigError, match=message):
