@@ -65,3 +65,18 @@ def test_a_real_extension_logs_the_share_of_its_new_epochs(tmp_path, monkeypatch
 def test_counting_a_stream_shows_bytes_read(total):
     line = counting_line(events.Counting(2_000_000, 3_500_000, total), 2.0)
     assert line == "counting: 2.0M tokens, 3.5MB read (1.0M tokens/s)"
+
+
+def test_the_first_counting_line_has_a_rate_only_when_time_has_passed():
+    """The clock starts when the run is configured (counting starts then), not at the first
+    counting event: the demo's first line said '43.9G tokens/s' over a clock that had not moved."""
+    now = [0.0]
+    out = io.StringIO()
+    renderer = Renderer(out, tty=False, clock=lambda: now[0], version="x", corpus=["c"], out="r")
+    renderer(events.Configured(Config().to_dict(), resumed=False))
+    now[0] = 2.0
+    renderer(events.Counting(tokens=200_000, bytes_read=50, bytes_total=100))
+    assert out.getvalue().splitlines()[-1] == \
+        "counting: 200.0k tokens, 50% of the input (100.0k tokens/s, eta 0m02s)"
+    assert counting_line(events.Counting(201_800, 67, 100), 0.0) == \
+        "counting: 201.8k tokens, 67% of the input"

@@ -13,6 +13,7 @@ from w2v.training import events
 
 LOG_EVERY = 30.0  # seconds between training progress lines in a log file
 COUNT_EVERY = 5.0  # seconds between counting lines: the pass is short, so check it often
+MIN_RATE_SECONDS = 0.5  # before this much counting time a rate says nothing
 
 
 def _eta(seconds: float) -> str:
@@ -131,6 +132,7 @@ class Renderer:
         what = "resuming" if e.resumed else "training on " + ", ".join(corpus)
         self.line(f"# w2v {version}: {what} into {out}")
         self.line(format_config(Config(**e.config)))
+        self._count_start = self.clock()  # counting, if any, starts now
 
     def _note(self, e: events.Note) -> None:
         self.line(f"{e.kind}: {W2VError(e.text).render(self.flag)}")
@@ -168,15 +170,16 @@ class Renderer:
 
 def counting_line(e: events.Counting, seconds: float) -> str:
     """A log line of the counting pass: tokens, the share of the input read, the rate, and
-    the time left when the input's size is known."""
-    rate = e.tokens / max(seconds, 1e-9)
+    the time left when the input's size is known; no rate before ``MIN_RATE_SECONDS``, when
+    the count over the time is noise (the first block over a clock that has barely moved)."""
     text = f"counting: {_size(e.tokens)} tokens"
+    rate = f"{_size(e.tokens / seconds)} tokens/s" if seconds >= MIN_RATE_SECONDS else ""
     if e.bytes_total:
         share = e.bytes_read / e.bytes_total
         left = seconds * (1 - share) / share if share > 0 else 0
-        return f"{text}, {100 * share:.0f}% of the input ({_size(rate)} tokens/s, eta " \
-               f"{_eta(left)})"
-    return f"{text}, {_size(e.bytes_read, 'B')} read ({_size(rate)} tokens/s)"
+        timing = f" ({rate}, eta {_eta(left)})" if rate else ""
+        return f"{text}, {100 * share:.0f}% of the input{timing}"
+    return f"{text}, {_size(e.bytes_read, 'B')} read" + (f" ({rate})" if rate else "")
 
 
 def progress_line(e: events.Progress) -> str:
