@@ -28,7 +28,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -42,6 +41,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the sibling bench.py, also when imported from elsewhere
+
+from bench import count_tokens, plain_text  # noqa: E402  (gensim's and word2vec.c's input)
+
 WIKI = HERE.parent.parent / "shared" / "data" / "wiki"
 
 TABLES = {
@@ -73,22 +76,6 @@ print(json.dumps({"train_seconds": t2 - t1, "vocab": len(model.wv)}))
 """
 
 
-def plain_text(corpus: Path, workdir: Path) -> Path:
-    """gensim's corpus_file needs an uncompressed file."""
-    if corpus.suffix != ".gz":
-        return corpus
-    out = workdir / corpus.name.removesuffix(".gz")
-    with gzip.open(corpus, "rb") as src, open(out, "wb") as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
-    return out
-
-
-def count_tokens(path: Path) -> int:
-    n = 0
-    with open(path, "rb") as f:
-        for line in f:
-            n += len(line.split())
-    return n
 
 
 def _status_kb(pid: int, key: str) -> int | None:
