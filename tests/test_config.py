@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from w2v.config import Config, parse_interval
+from w2v.config import Config
+from w2v.config_values import parse_interval
 from w2v.errors import ConfigError
 from w2v.settings import format_config, load_toml, make_config, resume_config
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import types
 import typing
 from dataclasses import dataclass, field, fields
 
+from w2v.config_values import check_limits, parse_interval, save_formats, type_name, type_ok
 from w2v.errors import ConfigError
 
 
@@ -175,35 +174,6 @@ def available_cores() -> int:
 # with more threads the run is non-deterministic anyway), so resume may change them.
 RESUMABLE_CHANGES = frozenset({"threads", "checkpoint_every", "eval_analogies", "eval_similarity",
                                "eval_restrict_vocab", "save", "keep_ids", "save_vocab"})
-SAVE_FORMATS = ("npy", "bin", "txt")  # what ``save`` chooses from, in the order written
-
-
-def save_formats(text: str) -> tuple[str, ...]:
-    """The formats of a ``save`` value, in ``SAVE_FORMATS`` order, each once.
-
-    >>> save_formats("txt, npy,txt")
-    ('npy', 'txt')
-    """
-    given = [part.strip() for part in str(text).split(",")]
-    unknown = [g for g in given if g not in SAVE_FORMATS]
-    if unknown or not given:
-        raise ConfigError(f"{{=save}} must be formats from {', '.join(SAVE_FORMATS)} separated "
-                          f"by commas (at least one), got {text!r}")
-    return tuple(f for f in SAVE_FORMATS if f in given)
-
-
-def _type_ok(value, hint) -> bool:
-    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: a TOML array or repeated flag
-        return isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value)
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        return any(_type_ok(value, h) for h in typing.get_args(hint))
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
-
-
 def setting_types() -> dict:
     """Each setting's type, with the ``None`` of a dependent default left out (``None`` only
     means "not given"): what a value given for it must be."""
@@ -211,12 +181,6 @@ def setting_types() -> dict:
     for key in DEPENDENT_DEFAULTS:
         hints[key] = next(h for h in typing.get_args(hints[key]) if h is not type(None))
     return hints
-
-
-def _type_name(hint) -> str:
-    if typing.get_origin(hint) is tuple:
-        return "a list of strings"
-    return " or ".join(getattr(h, "__name__", str(h)) for h in typing.get_args(hint) or (hint,))
 
 
 def default_of(key: str, driver_value):
@@ -242,13 +206,13 @@ def _validate(cfg: Config) -> None:
             object.__setattr__(cfg, f.name, value := os.fspath(value))
         if value is None and f.name in DEPENDENT_DEFAULTS:
             continue  # its driver is not a valid choice: its own check says so
-        if not _type_ok(value, hint):
-            raise ConfigError(f"{{={f.name}}} must be {_type_name(hint)}, got {value!r}")
+        if not type_ok(value, hint):
+            raise ConfigError(f"{{={f.name}}} must be {type_name(hint)}, got {value!r}")
         if hint is float and not isinstance(value, float):
             object.__setattr__(cfg, f.name, float(value))  # 1 in TOML means 1.0
         if isinstance(value, list):
             object.__setattr__(cfg, f.name, tuple(value))  # hashable, as the default ()
-        _check_limits(f, getattr(cfg, f.name))
+        check_limits(f, getattr(cfg, f.name))
     if not 0 < cfg.lr <= 100:
         raise ConfigError(f"{{=lr}} must be > 0 (and at most 100), got {cfg.lr}")
     if not cfg.min_lr <= cfg.lr:
@@ -263,37 +227,3 @@ def _validate(cfg: Config) -> None:
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
-def _check_limits(f, value) -> None:
-    lo_hi, choices = f.metadata.get("range"), f.metadata.get("choices")
-    if lo_hi and not lo_hi[0] <= value <= lo_hi[1]:
-        raise ConfigError(f"{{={f.name}}} must be between {lo_hi[0]} and {lo_hi[1]}, got {value}")
-    if choices and value not in choices:
-        raise ConfigError(
-            f"{{={f.name}}} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-
-
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600}
-_WORDS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9}
-
-
-def parse_interval(text) -> tuple[str, float]:
-    """Parse ``checkpoint_every``: ("seconds", n) for "90s"/"10m"/"1h", ("words", n) for
-    "200000"/"500k"/"5M" or an integer.
-
-    >>> parse_interval("10m"), parse_interval("5M"), parse_interval(600)
-    (('seconds', 600.0), ('words', 5000000.0), ('words', 600.0))
-    """
-    m = _INTERVAL.match(str(text))
-    if m and m.group(2) in _SECONDS:
-        kind, n = "seconds", float(m.group(1)) * _SECONDS[m.group(2)]
-    elif m and m.group(2) in _WORDS:
-        kind, n = "words", float(m.group(1)) * _WORDS[m.group(2)]
-    else:
-        raise ConfigError(
-            "{=checkpoint_every} must be a time like '90s', '10m', '1h' or a word count like "
-            f"'500k', '5M', 600, got {text!r}"
-        )
-    if n <= 0:
-        raise ConfigError(f"{{=checkpoint_every}} must be positive, got {text!r}")
-    return kind, n

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from w2v.config import Config, save_formats
+from w2v.config import Config
+from w2v.config_values import save_formats
 from w2v.run.checkpoint import write_json_atomic
 from w2v.run.hashed import sha256_file, write_npy
 from w2v.run.rundir import VECTOR_FORMATS, RunDir

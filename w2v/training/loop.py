@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from w2v.config import Config, parse_interval
+from w2v.config import Config
+from w2v.config_values import parse_interval
 from w2v.errors import DivergenceError
 from w2v.training import events
 from w2v.training.extend import decay_start

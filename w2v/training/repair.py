@@ -7,7 +7,8 @@ output still shows, since it changes what the run's result is made of.
 
 from __future__ import annotations
 
-from w2v.config import Config, save_formats
+from w2v.config import Config
+from w2v.config_values import save_formats
 from w2v.errors import CheckpointError, RunError
 from w2v.run import checkpoint, integrity
 from w2v.run.checkpoint import FILES, VOCAB, write_json_atomic
