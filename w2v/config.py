@@ -90,6 +90,17 @@ class Config:
                         peers=[("word2vec.c", "-hs"), ("gensim", "hs"), ("fastText", "-loss")])
     cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
                               "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
+    subwords: bool = setting(
+        False, "Train character n-gram rows as fastText does: a word's input is the mean of its "
+        "own row and its n-grams' rows (minn to maxn characters of <word>, hashed into "
+        "buckets), so words outside the vocabulary get vectors from their spelling.")
+    minn: int = setting(3, "With subwords: the shortest n-gram, in characters.", range=(1, 100),
+                        peers=[("fastText", "-minn"), ("gensim", "min_n")])
+    maxn: int = setting(6, "With subwords: the longest n-gram, in characters; 0 turns subwords "
+                        "off.", range=(0, 100), peers=[("fastText", "-maxn"), ("gensim", "max_n")])
+    buckets: int = setting(2_000_000, "With subwords: the n-gram rows (hash buckets); they take "
+                           "buckets x dim x 4 bytes of memory.", range=(0, 2**30),
+                           peers=[("fastText", "-bucket"), ("gensim", "bucket")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
@@ -155,6 +166,11 @@ class Config:
         if self.kernel != "auto":
             return self.kernel
         return "numpy" if self.loss == "softmax" else "numba"
+
+    @property
+    def ngrams(self) -> bool:
+        """Whether the run trains n-gram rows: ``subwords`` on and ``maxn`` not 0."""
+        return self.subwords and self.maxn > 0
 
     @property
     def workers(self) -> int:
@@ -223,7 +239,25 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns; it is "
                           f"unused with {{=loss}} hs (w2v trains it alone: leave it out, or 0), "
                           f"got {cfg.negative}")
+    _check_subwords(cfg)
     parse_interval(cfg.checkpoint_every)
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
+
+
+def _check_subwords(cfg: Config) -> None:
+    """The n-gram settings agree with each other and with what the subword kernels train."""
+    if not cfg.ngrams:
+        return
+    if cfg.minn > cfg.maxn:
+        raise ConfigError(f"{{=minn}} ({cfg.minn}) must be at most {{=maxn}} ({cfg.maxn}); "
+                          "{=maxn} 0 turns subwords off")
+    if cfg.buckets < 1:
+        raise ConfigError("{=subwords} needs {=buckets} >= 1 (the n-gram rows); turn them off "
+                          "with {=maxn} 0 or leave out {=subwords}")
+    if cfg.loss == "softmax":
+        raise ConfigError("{=subwords} trains with {=loss} ns or hs, not softmax")
+    if cfg.arch == "cbow" and not cfg.cbow_mean:
+        raise ConfigError("{=subwords} with {=arch} cbow averages the bags' rows (fastText): "
+                          "leave out {=no_cbow_mean}")

@@ -13,19 +13,19 @@ import time
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import RunError
+from w2v.errors import ConfigError, RunError
 from w2v.kernels.base import output_rows
-from w2v.kernels.registry import check_supported
+from w2v.kernels.registry import check_supported, inputs_of
 from w2v.run.rundir import RunDir
 from w2v.text import encoded, vocab_files
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.training import continued, evaluation, events, preflight
+from w2v.training import continued, evaluation, events, preflight, subwords
 from w2v.training import corpus as corpus_record
 from w2v.training.loop import TrainState
 from w2v.training.mpi import LocalComm
 from w2v.training.packed import TrainingVocab
-from w2v.training.weights import init_weights
+from w2v.training.weights import init_subword_weights, init_weights
 from w2v.util.diskfull import disk_full
 
 fingerprint = corpus_record.by_path  # the record of a run whose inputs it does not read
@@ -55,18 +55,22 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     if cfg.read_vocab and not old:
         yield events.Note(f"vocabulary of {len(vocab):,} words read from {cfg.read_vocab}")
     yield events.Counted(len(vocab), cfg.min_count, tokens, time.perf_counter() - t0)
-    out_rows = output_rows(cfg.loss, len(vocab))
+    out_rows, in_rows = output_rows(cfg.loss, len(vocab)), subwords.input_rows(cfg, len(vocab))
+    if cfg.ngrams:
+        yield events.Note(subwords.memory_note(cfg))
     if comm.size == 1:
-        yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
+        yield from preflight.check_disk(cfg, in_rows, out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)
     record = None
     if comm.rank != 0:
-        W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (len(vocab), out_rows))
+        W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (in_rows, out_rows))
     elif old:
         W_in, W_out = continued.start_weights(vocab, old[2], old[1].W_in, old[1].W_out, rng)
         record, note = continued.provenance(old[0], old[1], old[2], text,
                                            len(vocab) - len(old[2]))
         yield events.Note(note)
+    elif cfg.ngrams:
+        W_in, W_out = init_subword_weights(in_rows, cfg.dim, out_rows, rng)
     else:
         W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
     comm.bcast_array(W_in)
@@ -81,9 +85,12 @@ def _configure(settings, stored: dict | None, counter) -> Config:
     input and evaluation file checked before anything is written."""
     if stored is not None:
         cfg = continued.configure(stored, settings)
+        if cfg.ngrams or subwords.spec_of(stored):
+            raise ConfigError("{=init} does not continue runs with {=subwords} (yet): train "
+                              "the subword run afresh")
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
-        check_supported(cfg.arch, cfg.loss, cfg.backend)
+        check_supported(cfg.arch, cfg.loss, cfg.backend, inputs_of(cfg))
     counter.check_inputs(cfg)
     evaluation.check_files(cfg)
     return cfg

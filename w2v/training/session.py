@@ -45,11 +45,15 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     """The SGD step: the registry's (arch, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
+    from w2v.kernels.registry import inputs_of
     from w2v.kernels.registry import make_kernel as registry_kernel
+    from w2v.training.subwords import bag_table
 
-    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, ns_exponent=cfg.ns_exponent)
+    bags = bag_table(cfg, vocab.words) if cfg.ngrams else None
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, bags=bags,
+                    ns_exponent=cfg.ns_exponent)
     settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
-    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
+    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings, inputs_of(cfg))
     return LocalTrainer(kernel, threads=cfg.workers)
 
 

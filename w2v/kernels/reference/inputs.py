@@ -1,8 +1,8 @@
 """Input sides of the numpy walk (``compose``): which rows of ``W_in`` a window's inputs are, and
 how -lr dJ/dH returns to them. Each is a class built from (tables, settings) with ``rows(W_in,
 ctx) -> H`` (float64, one row per input), ``update(W_in, ctx, minus_lr, g_H)`` and ``count(ctx)``
-(what the kernel counts: pairs or windows). The specification of ``numba.rows``, ``numba.cbow``
-and ``numba.bag``.
+(what the kernel counts: pairs or windows). The specification of ``numba.rows``, ``numba.cbow``,
+``numba.bag`` and ``numba.cbow_bag``.
 """
 
 from __future__ import annotations
@@ -78,3 +78,25 @@ class Bag:
 
     def count(self, ctx) -> int:
         return len(ctx)
+
+
+class CbowBag(Bag):
+    """fastText's CBOW with subwords: one input, the mean of all rows of all the context words'
+    bags (eq 135, repeats kept); every one of those rows receives the whole step -lr dJ/dh,
+    once per occurrence (fastText's rule, eq 137)."""
+
+    name = "CbowBag"
+
+    def _flat(self, ctx):
+        return np.concatenate([self._bag(o) for o in ctx])
+
+    def rows(self, W_in, ctx):
+        return W_in[self._flat(ctx)].astype(np.float64).mean(axis=0)[None]
+
+    def update(self, W_in, ctx, minus_lr, g_H):
+        flat = self._flat(ctx)
+        step = (minus_lr * g_H[0]).astype(np.float32)
+        np.add.at(W_in, flat, np.tile(step, (len(flat), 1)))
+
+    def count(self, ctx) -> int:
+        return 1
