@@ -251,13 +251,13 @@ def _check_subwords(cfg: Config) -> None:
     if not cfg.ngrams:
         return
     if cfg.minn > cfg.maxn:
-        raise ConfigError(f"{{=minn}} ({cfg.minn}) must be at most {{=maxn}} ({cfg.maxn}); "
-                          "{=maxn} 0 turns subwords off")
+        raise ConfigError(f"{{=minn}} must be at most {{=maxn}}, got {cfg.minn} > {cfg.maxn} "
+                          "({=maxn} 0 turns subwords off)")
     if cfg.buckets < 1:
-        raise ConfigError("{=subwords} needs {=buckets} >= 1 (the n-gram rows); turn them off "
-                          "with {=maxn} 0 or leave out {=subwords}")
+        raise ConfigError("{=subwords} needs {=buckets} of at least 1 for the n-gram rows "
+                          "({=maxn} 0 turns them off)")
     if cfg.loss == "softmax":
         raise ConfigError("{=subwords} trains with {=loss} ns or hs, not softmax")
     if cfg.arch == "cbow" and not cfg.cbow_mean:
-        raise ConfigError("{=subwords} with {=arch} cbow averages the bags' rows (fastText): "
-                          "leave out {=no_cbow_mean}")
+        raise ConfigError("{=subwords} with {=arch} cbow averages all the bags' rows, as "
+                          "fastText does: {=cbow_mean} must stay on")

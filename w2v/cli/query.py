@@ -121,7 +121,6 @@ def evaluate(run, vectors_path, analogies, similarity, restrict_vocab, case_sens
     Example:
       w2v evaluate runs/demo
       w2v evaluate runs/demo --analogies google --json
-      w2v evaluate runs/subwords --similarity wordsim353 --oov subwords
     """
     reply(commands.evaluate(commands.pick_run(run, vectors_path), analogies, similarity,
                             restrict_vocab, case_sensitive, as_json, oov))

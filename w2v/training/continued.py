@@ -55,6 +55,11 @@ def old_run(rundir: RunDir, init):
         raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
                        "hierarchical softmax cannot be continued ({=init}), as their output "
                        "rows are tree nodes, not words; start a fresh run")
+    config = ckpt.state.get("config", {})
+    if config.get("subwords") and config.get("maxn"):
+        raise RunError(f"{old.path} was trained with {{=subwords}}: such runs cannot be "
+                       "continued ({=init}) yet, as their input rows include the n-gram "
+                       "buckets; start a fresh run")
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
     return old, ckpt, old_vocab, skipped
@@ -68,6 +73,9 @@ def configure(stored: dict, settings) -> Config:
         raise RunError("continued training ({=init}) carries W_out over word by word, which "
                        "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
                        "start a fresh run")
+    if cfg.ngrams:
+        raise ConfigError("continued training ({=init}) does not train n-gram rows yet: leave "
+                          "out {=subwords}, or start a fresh run")
     return cfg
 
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import ConfigError, RunError
+from w2v.errors import RunError
 from w2v.kernels.base import output_rows
 from w2v.kernels.registry import check_supported, inputs_of
 from w2v.run.rundir import RunDir
@@ -85,9 +85,6 @@ def _configure(settings, stored: dict | None, counter) -> Config:
     input and evaluation file checked before anything is written."""
     if stored is not None:
         cfg = continued.configure(stored, settings)
-        if cfg.ngrams or subwords.spec_of(stored):
-            raise ConfigError("{=init} does not continue runs with {=subwords} (yet): train "
-                              "the subword run afresh")
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
         check_supported(cfg.arch, cfg.loss, cfg.backend, inputs_of(cfg))
