@@ -1,12 +1,12 @@
 """Input side: fastText's CBOW with subwords. The window is ONE prediction, from the mean of ALL
 the rows of all its context words' bags,
 
-    h = (1/n) Σ_j Σ_{r ∈ G_{o_j}} v_r,    n = Σ_j |G_{o_j}|   (eq 135),
+    h = (1/n) Σ_j Σ_{r ∈ G_{o_j}} v_r,    n = Σ_j |G_{o_j}|   (eq 129, docs/derivations.md §5),
 
 as fastText's ``FastText::cbow`` concatenates the context words' ``getSubwords`` lists and
 ``Model::update`` averages them; then every one of those n rows (a row twice in the list, twice)
-receives the whole step -lr dJ/dh, fastText's rule (eq 137; the true gradient is 1/n of it,
-eq 136). With one row per token (the plain table) this is ``cbow`` with the mean and
+receives the whole step -lr dJ/dh, fastText's rule (eq 131; the true gradient is 1/n of it,
+eq 130). With one row per token (the plain table) this is ``cbow`` with the mean and
 word2vec.c's rule (eq 120) exactly. The same functions as ``rows`` (see there).
 """
 

@@ -82,8 +82,8 @@ class Bag:
 
 class CbowBag(Bag):
     """fastText's CBOW with subwords: one input, the mean of all rows of all the context words'
-    bags (eq 135, repeats kept); every one of those rows receives the whole step -lr dJ/dh,
-    once per occurrence (fastText's rule, eq 137)."""
+    bags (eq 129, repeats kept); every one of those rows receives the whole step -lr dJ/dh,
+    once per occurrence (fastText's rule, eq 131)."""
 
     name = "CbowBag"
 
