@@ -176,3 +176,14 @@ def test_resume_is_bit_identical(corpus, tmp_path, arch, loss, monkeypatch):
     train({"threads": 1}, [], out, resume=True)
     for name in ("vectors.npy", "subwords.npy"):
         assert np.array_equal(np.load(whole / name), np.load(out / name))
+
+
+def test_resume_rewrites_missing_outputs_from_the_checkpoint(corpus, tmp_path):
+    """A finished run whose vectors.npy and subwords.npy are gone gets both back, folded."""
+    out = tmp_path / "run"
+    train(cfg(epochs=1), [corpus], out)
+    before = {n: (out / n).read_bytes() for n in ("vectors.npy", "subwords.npy", "vectors.bin")}
+    (out / "vectors.npy").unlink()
+    (out / "subwords.npy").unlink()
+    train({"threads": 1}, [], out, resume=True)
+    assert {n: (out / n).read_bytes() for n in before} == before
