@@ -187,3 +187,11 @@ def test_resume_rewrites_missing_outputs_from_the_checkpoint(corpus, tmp_path):
     (out / "subwords.npy").unlink()
     train({"threads": 1}, [], out, resume=True)
     assert {n: (out / n).read_bytes() for n in before} == before
+
+
+def test_ngram_settings_without_subwords_are_a_warning(corpus, tmp_path):
+    r = CliRunner().invoke(main, ["train", str(corpus), "--out", str(tmp_path / "r"), "--minn",
+                                  "2", "--dim", "8", "--epochs", "1", "--threads", "1"])
+    assert r.exit_code == 0, r.output
+    assert "n-gram settings (--minn) have no effect without --subwords" in r.output
+    assert not (tmp_path / "r" / "subwords.npy").exists()

@@ -9,7 +9,8 @@ target side.
                  bag of rows (``inputs``); an unsupported combination raises
     reference/   numpy, the specification: walk.py (random streams, subsampling, the windows),
                  compose.py (the one loop over windows), inputs.py (a context's row | CBOW's
-                 hidden row | a bag of rows per token | CBOW's mean of all the bags' rows), targets.py (NS | HS | softmax)
+                 hidden row | a bag of rows per token | CBOW's mean of all the bags' rows),
+                 targets.py (NS | HS | softmax)
     numba/       compiled, the same semantics: ops.py (streams, tables, the window),
                  block.py (the logistic block), compose.py (the one walk), the input sides
                  rows.py | cbow.py | bag.py | cbow_bag.py and the target sides ns.py | hs.py

@@ -58,6 +58,8 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     out_rows, in_rows = output_rows(cfg.loss, len(vocab)), subwords.input_rows(cfg, len(vocab))
     if cfg.ngrams:
         yield events.Note(subwords.memory_note(cfg))
+    if subwords.unused_warning(cfg):
+        yield events.Note(subwords.unused_warning(cfg), kind="warning")
     if comm.size == 1:
         yield from preflight.check_disk(cfg, in_rows, out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)

@@ -61,3 +61,22 @@ def memory_note(cfg: Config) -> str:
     size = cfg.buckets * cfg.dim * 4
     return (f"n-gram rows: {cfg.buckets:,} buckets x {cfg.dim} dimensions x 4 bytes = "
             f"{size / 1e6:,.1f} MB of memory ({{=buckets}} lowers it)")
+
+
+def unused_warning(cfg: Config) -> str | None:
+    """A warning when n-gram settings differ from their defaults but ``subwords`` is off: they
+    change nothing then (``subwords`` turns n-grams on, as fastText's ``-maxn`` > 0 does).
+
+    >>> unused_warning(Config(minn=2))
+    'n-gram settings ({=minn}) have no effect without {=subwords}'
+    >>> unused_warning(Config(subwords=True, minn=2)) is None
+    True
+    """
+    if cfg.subwords:
+        return None
+    changed = [k for k in ("minn", "maxn", "buckets")
+               if getattr(cfg, k) != Config.__dataclass_fields__[k].default]
+    if not changed:
+        return None
+    return (f"n-gram settings ({', '.join('{=' + k + '}' for k in changed)}) have no effect "
+            "without {=subwords}")
