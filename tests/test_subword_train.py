@@ -195,3 +195,15 @@ def test_ngram_settings_without_subwords_are_a_warning(corpus, tmp_path):
     assert r.exit_code == 0, r.output
     assert "n-gram settings (--minn) have no effect without --subwords" in r.output
     assert not (tmp_path / "r" / "subwords.npy").exists()
+
+
+def test_evaluation_during_training_scores_the_word_vectors(corpus, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("walk\twalks\t9\nwalk\twalked\t8\ncook\tpaint\t2\ncall\topen\t1\n")
+    out = tmp_path / "run"
+    train(cfg(epochs=1, eval_similarity=(str(pairs),)), [corpus], out)
+    history = json.loads((out / "state.json").read_text())["eval_history"]
+    from w2v.vectors.word_pairs import evaluate_word_pairs
+
+    final = evaluate_word_pairs(load(out), pairs)
+    assert history[-1]["similarity"][str(pairs)]["spearman"] == pytest.approx(final["spearman"])
