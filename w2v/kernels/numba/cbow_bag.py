@@ -17,6 +17,7 @@ import numpy as np
 from w2v.kernels.base import Settings, Tables
 from w2v.kernels.numba import block
 from w2v.kernels.numba.bag import prefetch  # noqa: F401  (the inputs are the contexts' bags)
+from w2v.kernels.numba.cbow import buffers  # noqa: F401  (one hidden row per window, as CBOW)
 from w2v.kernels.numba.ops import inline
 
 NAME = "CbowBag"
@@ -25,14 +26,6 @@ NAME = "CbowBag"
 def params(tables: Tables, settings: Settings) -> tuple:
     """(offsets, rows): the CSR table of each token's input rows."""
     return tables.bags
-
-
-@inline
-def buffers(W_in, window, n_targets, params):
-    """(h, the row index 0 of h, coef, -dJ/dh): one input row per window."""
-    d = W_in.shape[1]
-    return (np.empty((1, d), dtype=np.float32), np.zeros(1, dtype=np.int32),
-            np.empty((1, n_targets), dtype=np.float32), np.empty((1, d), dtype=np.float32))
 
 
 @inline
