@@ -207,3 +207,19 @@ def test_evaluation_during_training_scores_the_word_vectors(corpus, tmp_path):
 
     final = evaluate_word_pairs(load(out), pairs)
     assert history[-1]["similarity"][str(pairs)]["spearman"] == pytest.approx(final["spearman"])
+
+
+@pytest.mark.parametrize("change, message", [({"buckets": 500}, "buckets = 500"),
+                                             ({"subwords": False}, "subwords = False"),
+                                             ({"minn": 2}, "minn = 2")])
+def test_resume_refuses_changed_ngram_settings(corpus, tmp_path, monkeypatch, change, message):
+    """The bucket rows and the bags are the run's: a resume cannot change them."""
+    from w2v.errors import ConfigError
+
+    config = cfg(epochs=1)
+    with monkeypatch.context() as m:
+        interrupt_at_chunk(m, 1)
+        with pytest.raises(Interrupted):
+            train(config, [corpus], tmp_path)
+    with pytest.raises(ConfigError, match=message):
+        train(config.replace(**change), [corpus], tmp_path, resume=True)
