@@ -42,12 +42,12 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     old = comm.agreed(lambda: bool(init) and comm.rank == 0 and continued.old_run(rundir, init))
     stored = comm.bcast(old[1].state["config"] if old else None)
     cfg = comm.agreed(_configure, settings, stored, counter)
+    comm.agreed(counter.claim, force, not init)  # a refusal comes before the settings' echo
     yield events.Configured(cfg.to_dict(), resumed=False)
     if comm.size == 1:  # a rank's threads are its share of its node's (``Comm.threads``)
         yield from preflight.check_threads(cfg)
     for message in old[3] if old else ():
         yield events.Alert(message)
-    comm.agreed(counter.claim, force, not init)
     t0 = time.perf_counter()
     vocab, text, tokens = yield from counter.count(cfg, old[2] if old else None)
     comm.agreed(lambda: comm.rank == 0 and _save_vocab(vocab, rundir, cfg, counter.stats))
