@@ -251,3 +251,25 @@ def test_two_ranks_keep_the_frozen_rows(files, tmp_path):
             assert v[w].tobytes() == file_rows[w].tobytes(), w
     assert _state(out)["init"]["rows_loaded"] == sum(w in file_rows for w in v.words)
     assert not np.array_equal(v["tea"], _start_row(path, out, "tea"))
+
+
+def test_a_frozen_run_can_be_continued_as_a_run(files, tmp_path):
+    """``init`` a frozen fine-tuned run: its ``freeze`` was about its file, so the new run
+    trains every row (the rows the old run kept fixed move)."""
+    corpus, path, file_rows = files
+    frozen, more = tmp_path / "frozen", tmp_path / "more"
+    session.run({**CFG, "epochs": 1, "freeze": True}, [corpus], frozen, init=path)
+    session.run({}, [corpus], more, init=frozen)
+    assert _state(more)["config"]["freeze"] is False
+    assert not np.array_equal(Vectors.load(more)["coffee"], file_rows["coffee"])
+    with pytest.raises(ConfigError, match="give init a vectors file"):
+        session.run({"freeze": True}, [corpus], tmp_path / "x", init=frozen)
+
+
+def test_force_clears_the_rows_file(files, tmp_path):
+    corpus, path, _ = files
+    out = tmp_path / "run"
+    session.run({**CFG, "epochs": 1}, [corpus], out, init=path)
+    assert (out / published.ROWS_FILE).is_file()
+    session.run({**CFG, "epochs": 1}, [corpus], out, force=True)
+    assert not (out / published.ROWS_FILE).exists() and _state(out)["init"] is None
