@@ -6,9 +6,10 @@ README's recommended lr for ``w2v train CORPUS --init VECTORS``.
    of PUBLISHED_CORPUS (wiki-17m), saved as word2vec binary; the half is written to the work
    folder, never into the repo.
 2. On CORPUS (wiki-1.5m), each row of the table scores one set of vectors: the published ones
-   as they are ("before"), fine-tuned from them (``init``) at each ``--lrs`` value, fine-tuned
-   with ``freeze`` (the loaded rows fixed, at the first lr), and a run from scratch on
-   CORPUS, all with the default settings otherwise.
+   as they are ("before"; and restricted to the words of CORPUS's vocabulary, so that the
+   questions and candidates are those of the runs on it), fine-tuned from them (``init``) at
+   each ``--lrs`` value, fine-tuned with ``freeze`` (the loaded rows fixed, at the first
+   lr), and a run from scratch on CORPUS, all with the default settings otherwise.
 
 Scores: analogy accuracy on questions-words (restrict_vocab 30,000, ``w2v evaluate``'s
 default) with the questions seen, and Spearman's rho on WordSim-353 with the pairs covered,
@@ -16,7 +17,8 @@ by w2v's evaluator. Each seed gives one table; the figures are their median.
 
 Usage (from the repo root):
   python scripts/finetune_table.py /work/shared/data/wiki/wiki-17m.txt.gz \\
-      /work/shared/data/wiki/wiki-1.5m.txt.gz --threads 2 --seeds 1 2 3
+      /work/shared/data/wiki/wiki-1.5m.txt.gz --threads 2 --seeds 1 2 3 \\
+      --lrs 0.025 0.005 0.001
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ from w2v.vectors.word_pairs import evaluate_word_pairs  # noqa: E402
 RESTRICT = 30_000
 
 
-def scores(vectors_path: Path, args) -> dict:
-    v = Vectors.load(vectors_path)
+def scores(vectors_path: Path | Vectors, args) -> dict:
+    v = vectors_path if isinstance(vectors_path, Vectors) else Vectors.load(vectors_path)
     a = evaluate_analogies(v, args.analogies, RESTRICT)
     p = evaluate_word_pairs(v, args.similarity, RESTRICT)
     return {"analogy": a["total"]["accuracy"], "seen": a["seen"], "ws353": p["spearman"],
@@ -81,7 +83,17 @@ def table(args, seed: int, vectors: Path, work: Path) -> dict:
         out = work / f"{name.replace(' ', '_').replace(',', '')}-{seed}"
         session.run({**base, **settings}, corpus, out, init=init, force=True)
         rows[name] = scores(out / "vectors.bin", args)
+        if init is None:
+            rows["before, on the corpus's words only"] = scores(
+                only(Vectors.load(vectors), Vectors.load(out).words), args)
     return rows
+
+
+def only(vectors: Vectors, words: list[str]) -> Vectors:
+    """``vectors`` restricted to ``words`` (in their order): the published vectors on the
+    questions and candidates a run on the corpus has, for a like-for-like "before"."""
+    kept = [w for w in words if w in vectors]
+    return Vectors(kept, vectors.vectors[[vectors.id(w) for w in kept]])
 
 
 def main() -> None:

@@ -31,7 +31,8 @@ from w2v.cli.options import config_options
                    "or fine-tune published vectors: a word2vec text or binary, GloVe or "
                    "fastText (.vec, .bin) file, gzipped or not. The corpus's words found in "
                    "the file start from its vectors, its other words are not added, and "
-                   "--dim is the file's; --freeze keeps the loaded vectors fixed.")
+                   "--dim is the file's; --freeze keeps the loaded vectors fixed. README's "
+                   "\"Fine-tuning published vectors\" recommends --lr 0.005.")
 @config_options
 def train(corpus, config_file, out, resume, force, corpus_option, init, **options):
     """Train word vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
@@ -44,7 +45,7 @@ def train(corpus, config_file, out, resume, force, corpus_option, init, **option
       w2v train --out runs/mine --resume --epochs 5       # 2 more epochs
       cat demo.txt | w2v train - --arch cbow --out runs/piped    # lr 0.05: cbow's
       w2v train demo.txt --init runs/mine --out runs/mine-more
-      w2v train demo.txt --init runs/mine/vectors.bin --freeze --out runs/tuned
+      w2v train demo.txt --init runs/mine/vectors.bin --lr 0.005 --out runs/tuned
       mv demo.txt moved.txt && w2v train --out runs/mine --resume --epochs 6 --corpus moved.txt
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init,
