@@ -14,6 +14,8 @@ A run folder holds::
                                    vectors.npy has the bytes of the final checkpoint's W_in.npy
                                    in a file of its own (export.py)
     RUN/vectors.npy.changed, ...   an output found changed, kept aside when resume rebuilt it
+    RUN/init-rows.npy              the rows a run fine-tuned from a vectors file loaded from
+                                   it (training/published.py)
     RUN/words.png, loss.png        plots, when drawn
     RUN/.lock                      held (flock) by the process training in the folder
 
@@ -176,7 +178,7 @@ class RunDir:
         outputs a resume kept aside), for a fresh run in the same folder."""
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
-                     *map(self.plot, PLOTS)):
+                     *map(self.plot, PLOTS), self.path / "init-rows.npy"):
             path.unlink(missing_ok=True)
         for path in (*self.path.glob("corpus.rank-*.ids"), *self.path.glob("*.changed")):
             path.unlink()
