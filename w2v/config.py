@@ -135,6 +135,9 @@ class Config:
     keep_ids: bool = setting(False, "Keep corpus.ids (4 bytes per token) after the run, to "
                              "extend it without reading the corpus again (a run from standard "
                              "input cannot be extended without it).")
+    freeze: bool = setting(False, "With init from a vectors file: keep the vectors loaded "
+                           "from it fixed (their output rows and the other words still train).",
+                           peers=[("gensim", "vectors_lockf")])
     sync_every: int = setting(200_000, "Under mpiexec: words all ranks train between syncs.",
                               range=(100, 10**12))
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "

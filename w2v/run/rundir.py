@@ -16,6 +16,8 @@ A run folder holds::
     RUN/subwords.npy               a subword run's whole W_in (words' own rows, then the n-gram
                                    buckets'): the vectors of words outside the vocabulary
     RUN/vectors.npy.changed, ...   an output found changed, kept aside when resume rebuilt it
+    RUN/init-rows.npy              the rows a run fine-tuned from a vectors file loaded from
+                                   it (training/published.py)
     RUN/words.png, loss.png        plots, when drawn
     RUN/.lock                      held (flock) by the process training in the folder
 
@@ -179,7 +181,7 @@ class RunDir:
         outputs a resume kept aside), for a fresh run in the same folder."""
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
-                     self.subwords, *map(self.plot, PLOTS)):
+                     self.subwords, *map(self.plot, PLOTS), self.path / "init-rows.npy"):
             path.unlink(missing_ok=True)
         for path in (*self.path.glob("corpus.rank-*.ids"), *self.path.glob("*.changed")):
             path.unlink()

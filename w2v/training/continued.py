@@ -66,8 +66,10 @@ def old_run(rundir: RunDir, init):
 
 
 def configure(stored: dict, settings) -> Config:
-    """The new run's config (``init_config``), checked for what continued training does."""
-    cfg = init_config(stored, settings)
+    """The new run's config (``init_config``), checked for what continued training does. An
+    old run's ``freeze`` is about the vectors file it started from, which this run does not
+    load: it is off unless given (and then refused, ``published.check_freeze``)."""
+    cfg = init_config({**stored, "freeze": False}, settings)
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
         raise RunError("continued training ({=init}) carries W_out over word by word, which "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from w2v.kernels.base import Settings, Tables
-from w2v.kernels.numba import block
+from w2v.kernels.numba import bag, block
 from w2v.kernels.numba.bag import prefetch  # noqa: F401  (the inputs are the contexts' bags)
 from w2v.kernels.numba.cbow import buffers  # noqa: F401  (one hidden row per window, as CBOW)
 from w2v.kernels.numba.ops import inline
@@ -24,15 +24,15 @@ NAME = "CbowBag"
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    """(offsets, rows): the CSR table of each token's input rows."""
-    return tables.bags
+    """(offsets, rows, lock): the bags' CSR table and each row's lock factor, as ``bag``'s."""
+    return bag.params(tables, settings)
 
 
 @inline
 def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, row0, coef, grad_h, params,
          loss):
     """Train the window; returns (loss plus the window's, 1 window)."""
-    offsets, rows = params
+    offsets, rows, lock = params
     h0 = h[0]
     h0[:] = 0.0
     n = 0
@@ -53,6 +53,7 @@ def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, row0, coef, 
         o = contexts[j]
         for r in range(offsets[o], offsets[o + 1]):
             v = W_in[rows[r]]
+            step = lr * lock[rows[r]]  # the row's lock factor (Tables.lock), 1 unless frozen
             for i in range(g.shape[0]):
-                v[i] += lr * g[i]
+                v[i] += step * g[i]
     return loss, 1
