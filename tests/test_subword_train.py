@@ -223,3 +223,9 @@ def test_resume_refuses_changed_ngram_settings(corpus, tmp_path, monkeypatch, ch
             train(config, [corpus], tmp_path)
     with pytest.raises(ConfigError, match=message):
         train(config.replace(**change), [corpus], tmp_path, resume=True)
+
+
+def test_init_from_a_vectors_file_with_subwords_is_refused(sg_run, corpus, tmp_path):
+    r = CliRunner().invoke(main, ["train", str(corpus), "--out", str(tmp_path / "r"),
+                                  "--init", str(sg_run[0] / "vectors.bin"), "--subwords"])
+    assert r.exit_code == 2 and "does not train n-gram rows yet" in r.output, r.output

@@ -101,3 +101,26 @@ def test_the_registry_trains_bags_for_a_subword_config():
             assert k.inputs is side
     with pytest.raises(ConfigError, match="softmax loss with subwords"):
         check_supported("sg", "softmax", "numpy", "bags")
+
+
+@pytest.mark.parametrize("target, numpy_target, loss", [(ns, targets.NS, "ns"),
+                                                        (hs, targets.HS, "hs")])
+def test_locked_rows_stay_and_numba_equals_numpy(target, numpy_target, loss):
+    """Each row's lock factor (Tables.lock) scales its step in the CBOW bag side as in the
+    others: a row locked at 0 never moves, and the compiled side equals the reference."""
+    counts, ids, W_in, W_out, bags = _bag_problem(20)
+    lock = np.ones(len(W_in), np.float32)
+    lock[[0, 2, len(counts) + 1]] = 0.0  # two words' own rows and one n-gram row
+    lock[3] = 0.5
+    results = []
+    for kernel_cls in (compose.kernel(cbow_bag, target), numpy_kernel(inputs.CbowBag,
+                                                                      numpy_target)):
+        tables = Tables(counts, counts.sum(), 1e-2, bags=bags, lock=lock)
+        A_in, A_out = W_in.copy(), W_out[: 19 if loss == "hs" else 20].copy()
+        kernel_cls(tables, Settings(window=3, negative=4)).train_segment(A_in, A_out, ids, 0.05,
+                                                                         0.01, 31)
+        results.append(A_in)
+    for A_in in results:
+        assert np.array_equal(A_in[lock == 0], W_in[lock == 0])
+        assert not np.array_equal(A_in[3], W_in[3])
+    np.testing.assert_allclose(results[0], results[1], atol=1e-5)
