@@ -16,7 +16,14 @@ import os
 import typing
 from dataclasses import dataclass, field, fields
 
-from w2v.config_values import check_limits, parse_interval, save_formats, type_name, type_ok
+from w2v.config_values import (
+    check_limits,
+    lr_multiplier,
+    parse_interval,
+    save_formats,
+    type_name,
+    type_ok,
+)
 from w2v.errors import ConfigError
 
 
@@ -128,6 +135,13 @@ class Config:
                               range=(100, 10**12))
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
+    sync_lr: str | float = setting(
+        "n", "Under mpiexec: each rank trains at this many times the lr before the replicas "
+        "are averaged: a number (1: plain averaging), n (the number of ranks: to first order "
+        "one process's steps), n/2, or sqrt (the square root of n).")
+    sync_warmup: float = setting(
+        0.0, "Under mpiexec: the fraction of the run's words at the start that end every "
+        "period with a full sync (all rows), before the tiered schedule.", range=(0.0, 1.0))
 
     def __post_init__(self):
         _resolve_defaults(self)
@@ -224,6 +238,7 @@ def _validate(cfg: Config) -> None:
                           f"unused with {{=loss}} hs (w2v trains it alone: leave it out, or 0), "
                           f"got {cfg.negative}")
     parse_interval(cfg.checkpoint_every)
+    lr_multiplier(cfg.sync_lr, 1)
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 

@@ -12,7 +12,7 @@ diverged) comes out of that one Allreduce, so they decide it together.
 The lr follows the *global* word count: every rank knows, from one Allreduce at the start,
 how many words all ranks together have trained at each period boundary (``glob``); within a
 period a rank interpolates by its own share of the period (and multiplies by
-``SyncPlan.lr_scale``: the number of ranks in the default mode). Chunk seeds come from the
+``SyncPlan.lr_scale``, the ``sync_lr`` setting). Chunk seeds come from the
 rank's own ``np.random.Generator``, whose state each checkpoint records. With one thread per
 rank a run is therefore a deterministic function of its inputs and the number of ranks, and so
 is a run that was interrupted and resumed (checkpoints happen after a full sync, when the
@@ -33,7 +33,7 @@ from w2v.training.sync import SyncPlan
 
 class Replicas:
     """The rank's ``W_in`` and ``W_out`` and how they are combined with the other ranks'
-    (``SyncPlan.mode``): "scaled" and "average" replace the rows by their mean over the ranks;
+    (``SyncPlan.mode``): "average" replaces the rows by their mean over the ranks;
     "sum" and "touched" keep each matrix's last synced value (``last``, the same on every rank)
     and combine the ranks' changes since then, ``D_r = W_r - last``: "sum" sets
     ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose
@@ -82,7 +82,9 @@ class Replicas:
 class Ranks:
     """One rank's partition (``partition.py``): its shard in periods, ``bounds`` where each
     period starts in the encoded shard, ``mine`` / ``glob`` the words of this rank / of all
-    ranks before each bound; ``round`` the periods of the current epoch done."""
+    ranks before each bound; ``round`` the periods of the current epoch done; ``warm_until``
+    the global word count (over all epochs) up to which every period ends with a full sync
+    (``SyncPlan.warmup``), ``epoch`` the current epoch (set by ``periods``)."""
 
     comm: Comm
     replicas: Replicas
@@ -91,6 +93,8 @@ class Ranks:
     mine: np.ndarray
     glob: np.ndarray
     round: int
+    warm_until: int = 0
+    epoch: int = 0
 
     @property
     def rounds(self) -> int:
@@ -101,12 +105,13 @@ class Ranks:
         return int(self.glob[-1])
 
     @property
-    def lr_scale(self) -> int:
+    def lr_scale(self) -> float:
         return self.replicas.plan.lr_scale(self.comm.size)
 
     def periods(self, state) -> Iterator[Period]:
         """The rest of the current epoch, from period ``round``."""
         b, g, m = self.bounds, self.glob, self.mine
+        self.epoch = state.epoch
         for k in range(self.round, self.rounds):
             yield Period(int(b[k]), int(b[k + 1]), int(g[k]), int(g[k + 1]),
                          int(m[k + 1] - m[k]), k + 1 == self.rounds, index=k)
@@ -116,6 +121,8 @@ class Ranks:
         replicas are then equal). At the epoch's end the next epoch starts at period 0."""
         vocab_rows = len(self.replicas.matrices[0])
         rows = self.replicas.plan.rows_at(period.index + 1, self.rounds, vocab_rows)
+        if self.epoch * self.words_per_epoch + period.before < self.warm_until:
+            rows = vocab_rows  # the warm start: the period began before warm_until
         self.replicas.sync(rows)
         self.round = 0 if period.last else period.index + 1
         return rows >= vocab_rows

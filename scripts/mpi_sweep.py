@@ -1,0 +1,85 @@
+"""The lr multiplier and warm-start sweep of docs/distributed.md (issue 25), one run at a time.
+
+    python scripts/mpi_sweep.py --out /tmp/mpi-sweep      # then: --table to print the rows
+
+Runs, in the order that matters most if the time runs out: one process (the reference), 8
+ranks at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1}, 8 ranks at the best of them with
+the warm start, the same at 4 ranks (where sqrt and n/2 are both 2), touched-row averaging at
+the best multiplier, and the winner against one process on wiki-1.5m. wiki-17m, 5 epochs, one
+thread per rank (oversubscribed on a small machine: the quality columns are a cluster's, the
+speed columns are not). Every row is appended to ``OUT/results.jsonl`` as it finishes (outside
+the repository), and a row already there is not run again, so an interrupted sweep continues
+where it stopped. "Best" is the highest analogy accuracy among the rows measured so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mpi_bench import ROOT, run, spec, table  # noqa: E402
+
+MULTIPLIERS = ["2", "sqrt", "n/2", "n", "1"]
+
+
+def done_rows(out: Path) -> dict[str, dict]:
+    path = out / "results.jsonl"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return {row["label"]: row for row in map(json.loads, lines)}
+
+
+def best(rows: dict, prefix: str, multipliers) -> str:
+    """The multiplier of the best ``prefix m=...`` row measured (by analogy, then WS353)."""
+    scored = [(rows[f"{prefix} m={m}"]["analogy"], rows[f"{prefix} m={m}"]["ws353"], m)
+              for m in multipliers if "analogy" in rows.get(f"{prefix} m={m}", {})]
+    return max(scored)[2] if scored else "n"
+
+
+def sweep(args) -> None:
+    def measure(s):
+        rows = done_rows(args.out)
+        return rows[s["label"]] if s["label"] in rows else run(s, args.data, args.out)
+
+    def at(corpus, n, m, warmup=0.0, plan=None):
+        config = {"sync_lr": m, "sync_warmup": warmup} if n > 1 else {}
+        label = f"{corpus} {n}x1" + (f" m={m}" if n > 1 else "") + \
+            (f" warm {warmup}" if warmup else "") + (" touched" if plan else "")
+        if plan:  # the mode is not a setting: mpi_bench's _rank path
+            plan = {**plan, "lr": m, "warmup": warmup}
+        return measure(spec(label, corpus, n, 1, config=config, plan=plan))
+
+    big = "wiki-17m"
+    at(big, 1, None)
+    for n, multipliers in ((8, MULTIPLIERS), (4, ["2", "n", "1"])):
+        for m in multipliers:
+            at(big, n, m)
+        m = best(done_rows(args.out), f"{big} {n}x1", multipliers)
+        for warmup in args.warmups:
+            at(big, n, m, warmup)
+        if n == 8:
+            at(big, n, m, plan={"mode": "touched"})
+    m = best(done_rows(args.out), f"{big} 8x1", MULTIPLIERS)
+    at("wiki-1.5m", 1, None)
+    for multiplier in dict.fromkeys([m, "n"]):
+        at("wiki-1.5m", 8, multiplier)
+    at("wiki-1.5m", 8, m, args.warmups[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-runs" / "sweep")
+    parser.add_argument("--warmups", type=float, nargs="+", default=[0.05])
+    parser.add_argument("--table", action="store_true", help="print the rows measured so far")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not args.table:
+        sweep(args)
+    print(table(list(done_rows(args.out).values())))
+
+
+if __name__ == "__main__":
+    main()
