@@ -75,19 +75,23 @@ def run(spec: dict, data: Path, runs: Path) -> dict:
     if done.returncode != 0:  # diverged, say: a row that says so
         failed = (done.stderr.strip().splitlines() or ["failed"])[-1]
         row = {**spec, "wall": wall, "failed": failed}
-        print(json.dumps(row), flush=True)
-        return row
-    state = json.loads((out / "state.json").read_text())
-    stats = state.get("distributed", {}).get("stats", {})
-    row = {**spec, "wall": wall, "words_per_s": state["words_done"] / state["train_seconds"],
-           "train_seconds": state["train_seconds"], "loss": state["loss_history"]["epoch"][-1],
-           "allreduce_pct": 100 * stats.get("allreduce_seconds", 0) / wall,
-           "wait_pct": 100 * stats.get("wait_seconds", 0) / wall,
-           "mb_per_rank": stats.get("bytes_reduced", 0) / 1e6, **evaluate(out, data)}
+    else:
+        row = {**spec, "wall": wall, **measured(out, wall), **evaluate(out, data)}
     print(json.dumps(row), flush=True)
-    with open(runs / "results.jsonl", "a") as f:
+    with open(runs / "results.jsonl", "a") as f:  # a failed row too: it is not run again
         f.write(json.dumps(row) + "\n")
     return row
+
+
+def measured(out: Path, wall: float) -> dict:
+    """A finished run's speed, loss and sync costs, from its state.json (rank 0's)."""
+    state = json.loads((out / "state.json").read_text())
+    stats = state.get("distributed", {}).get("stats", {})
+    return {"words_per_s": state["words_done"] / state["train_seconds"],
+            "train_seconds": state["train_seconds"], "loss": state["loss_history"]["epoch"][-1],
+            "allreduce_pct": 100 * stats.get("allreduce_seconds", 0) / wall,
+            "wait_pct": 100 * stats.get("wait_seconds", 0) / wall,
+            "mb_per_rank": stats.get("bytes_reduced", 0) / 1e6}
 
 
 # how rows are combined, at which lr (SyncPlan fields): "scaled" was the default before sync_lr

@@ -3,9 +3,10 @@
     python scripts/mpi_sweep.py --out /tmp/mpi-sweep      # then: --table to print the rows
 
 Runs, in the order that matters most if the time runs out: one process (the reference), 8
-ranks at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1}, 8 ranks at the best of them with
-the warm start, the same at 4 ranks (where sqrt and n/2 are both 2), touched-row averaging at
-the best multiplier, and the winner against one process on wiki-1.5m. wiki-17m, 5 epochs, one
+ranks at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1, 1.5n, 2n}, 8 ranks at the best
+of them with the warm start, block momentum (BMUF) at 1 x lr, touched-row averaging at the best
+multiplier; the same at 4 ranks (where sqrt and n/2 are both 2); and the winner against one
+process on wiki-1.5m. wiki-17m, 5 epochs, one
 thread per rank (oversubscribed on a small machine: the quality columns are a cluster's, the
 speed columns are not). Every row is appended to ``OUT/results.jsonl`` as it finishes (outside
 the repository), and a row already there is not run again, so an interrupted sweep continues
@@ -46,26 +47,32 @@ def sweep(args) -> None:
     def at(corpus, n, m, warmup=0.0, plan=None):
         config = {"sync_lr": m, "sync_warmup": warmup} if n > 1 else {}
         label = f"{corpus} {n}x1" + (f" m={m}" if n > 1 else "") + \
-            (f" warm {warmup}" if warmup else "") + (" touched" if plan else "")
-        if plan:  # the mode is not a setting: mpi_bench's _rank path
+            (f" warm {warmup}" if warmup else "") + \
+            "".join(f" {k} {v}" for k, v in (plan or {}).items())
+        if plan:  # the mode and the momentum are not settings: mpi_bench's _rank path
             plan = {**plan, "lr": m, "warmup": warmup}
         return measure(spec(label, corpus, n, 1, config=config, plan=plan))
 
     big = "wiki-17m"
     at(big, 1, None)
-    for n, multipliers in ((8, MULTIPLIERS), (4, ["2", "n", "1"])):
+    for n, multipliers in ((8, MULTIPLIERS + ["12", "16"]), (4, ["2", "n", "1", "6"])):
         for m in multipliers:
             at(big, n, m)
         m = best(done_rows(args.out), f"{big} {n}x1", multipliers)
         for warmup in args.warmups:
             at(big, n, m, warmup)
+        for ramp in args.ramps:  # the multiplier reached in steps from 1
+            at(big, n, m, plan={"ramp": ramp})
         if n == 8:
-            at(big, n, m, plan={"mode": "touched"})
+            at(big, n, "1", plan={"momentum": 1 - 1 / n})  # BMUF's block momentum
+            at(big, n, "12", plan={"ramp": 0.1})
+    for n in (8, 4):
+        at(big, n, best(done_rows(args.out), f"{big} {n}x1", ["n"]), plan={"mode": "touched"})
     m = best(done_rows(args.out), f"{big} 8x1", MULTIPLIERS)
     at("wiki-1.5m", 1, None)
     for multiplier in dict.fromkeys([m, "n"]):
         at("wiki-1.5m", 8, multiplier)
-    at("wiki-1.5m", 8, m, args.warmups[0])
+    at("wiki-1.5m", 8, m, plan={"ramp": args.ramps[0]})
 
 
 def main() -> None:
@@ -73,6 +80,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-runs" / "sweep")
     parser.add_argument("--warmups", type=float, nargs="+", default=[0.05])
+    parser.add_argument("--ramps", type=float, nargs="+", default=[0.05, 0.2])
     parser.add_argument("--table", action="store_true", help="print the rows measured so far")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

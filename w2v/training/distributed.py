@@ -42,8 +42,10 @@ class Replicas:
     def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray,
                  tree: bool = False):
         self.comm, self.plan, self.matrices = comm, plan, (W_in, W_out)
-        keep = plan.mode in ("sum", "touched")
+        keep = plan.mode in ("sum", "touched") or plan.momentum > 0
         self.last = tuple(W.copy() for W in self.matrices) if keep else None
+        self.velocity = tuple(np.zeros_like(W) for W in self.matrices) \
+            if plan.momentum > 0 else None
         self.syncs = self.full_syncs = self.rows_synced = 0
         self.tree = tree  # W_out holds hierarchical softmax's inner nodes
 
@@ -59,9 +61,11 @@ class Replicas:
         """Combine the ``rows`` busiest rows of both matrices over the ranks, in place."""
         for i, W in enumerate(self.matrices):
             top = W[self.hot(i, rows)]
-            if self.last is None:
+            if self.plan.mode == "average":
                 self.comm.allreduce_sum(top)
                 top *= np.float32(1.0 / self.comm.size)
+                if self.velocity is not None:
+                    self._momentum(i, rows, top)
             else:
                 last = self.last[i][self.hot(i, rows)]
                 top -= last  # the rank's change since the last sync of these rows
@@ -76,6 +80,17 @@ class Replicas:
             self.rows_synced += len(top)
         self.syncs += 1
         self.full_syncs += rows >= len(self.matrices[0])
+
+    def _momentum(self, i: int, rows: int, top: np.ndarray) -> None:
+        """Block momentum (BMUF, Chen & Huo 2016) on the averaged rows ``top``: the block's
+        change ``top - last`` is added to the velocity (times ``momentum`` first), and the
+        rows become ``last + velocity``."""
+        last, v = self.last[i][self.hot(i, rows)], self.velocity[i][self.hot(i, rows)]
+        v *= np.float32(self.plan.momentum)
+        v += top
+        v -= last
+        top[...] = last + v
+        last[...] = top
 
 
 @dataclass
@@ -95,6 +110,8 @@ class Ranks:
     round: int
     warm_until: int = 0
     epoch: int = 0
+    ramp_until: int = 0
+    at: int = 0  # the global word count where the current period starts
 
     @property
     def rounds(self) -> int:
@@ -106,13 +123,20 @@ class Ranks:
 
     @property
     def lr_scale(self) -> float:
-        return self.replicas.plan.lr_scale(self.comm.size)
+        """The rank's lr multiplier for the current period: ``SyncPlan.lr_scale``, reached
+        in linear steps from 1 over the first ``ramp_until`` words (the lr warm-up of large
+        batches, Goyal et al. 2017)."""
+        m = self.replicas.plan.lr_scale(self.comm.size)
+        if self.at >= self.ramp_until:
+            return m
+        return 1 + (m - 1) * self.at / self.ramp_until
 
     def periods(self, state) -> Iterator[Period]:
         """The rest of the current epoch, from period ``round``."""
         b, g, m = self.bounds, self.glob, self.mine
         self.epoch = state.epoch
         for k in range(self.round, self.rounds):
+            self.at = self.epoch * self.words_per_epoch + int(g[k])
             yield Period(int(b[k]), int(b[k + 1]), int(g[k]), int(g[k + 1]),
                          int(m[k + 1] - m[k]), k + 1 == self.rounds, index=k)
 

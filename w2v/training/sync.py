@@ -62,13 +62,16 @@ class SyncPlan:
     mode: str = "average"
     lr: str = "n"  # the rank's lr multiplier: config_values.lr_multiplier's spelling
     warmup: float = 0.0  # the fraction of the run's words with a full sync every period
+    momentum: float = 0.0  # block momentum on the averaged rows (BMUF), "average" only
+    ramp: float = 0.0  # the fraction of the run's words over which the multiplier grows from 1
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ConfigError(f"the sync mode must be one of {', '.join(MODES)}, not "
                               f"{self.mode!r}")
         if min(self.every, self.rows, self.full_every) < 1 or self.growth < 2 or \
-                not 0 <= self.warmup <= 1:
+                not 0 <= self.warmup <= 1 or not 0 <= self.momentum < 1 or \
+                not 0 <= self.ramp <= 1:
             raise ConfigError(f"invalid sync plan {self}")
         lr_multiplier(self.lr, 1)
 
