@@ -2,11 +2,12 @@
 
     python scripts/mpi_sweep.py --out /tmp/mpi-sweep      # then: --table to print the rows
 
-Runs, in the order that matters most if the time runs out: one process (the reference), 8
-ranks at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1, 1.5n, 2n}, 8 ranks at the best
-of them with the warm start, block momentum (BMUF) at 1 x lr, touched-row averaging at the best
-multiplier; the same at 4 ranks (where sqrt and n/2 are both 2); and the winner against one
-process on wiki-1.5m. wiki-17m, 5 epochs, one
+Runs, in the order that matters most if the time runs out: one process (the reference), 8 ranks
+at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1, 1.5n, 2n}; at the best of them the warm
+start (full syncs), a ramp of the multiplier from 1, block momentum (BMUF), another seed, more
+rows synced every period (``sync_rows``); 4
+ranks at {2, n, 1, 1.5n} (sqrt and n/2 are both 2 there) and the best with the warm start;
+touched-row averaging; and the winner against one process on wiki-1.5m. wiki-17m, 5 epochs, one
 thread per rank (oversubscribed on a small machine: the quality columns are a cluster's, the
 speed columns are not). Every row is appended to ``OUT/results.jsonl`` as it finishes (outside
 the repository), and a row already there is not run again, so an interrupted sweep continues
@@ -44,35 +45,42 @@ def sweep(args) -> None:
         rows = done_rows(args.out)
         return rows[s["label"]] if s["label"] in rows else run(s, args.data, args.out)
 
-    def at(corpus, n, m, warmup=0.0, plan=None):
+    def at(corpus, n, m, warmup=0.0, plan=None, seed=1, rows=None):
         config = {"sync_lr": m, "sync_warmup": warmup} if n > 1 else {}
+        if rows:
+            config["sync_rows"] = rows
         label = f"{corpus} {n}x1" + (f" m={m}" if n > 1 else "") + \
             (f" warm {warmup}" if warmup else "") + \
-            "".join(f" {k} {v}" for k, v in (plan or {}).items())
+            "".join(f" {k} {v}" for k, v in (plan or {}).items()) + \
+            (f" seed {seed}" if seed != 1 else "") + (f" rows {rows}" if rows else "")
         if plan:  # the mode and the momentum are not settings: mpi_bench's _rank path
             plan = {**plan, "lr": m, "warmup": warmup}
+        config["seed"] = seed
         return measure(spec(label, corpus, n, 1, config=config, plan=plan))
 
     big = "wiki-17m"
     at(big, 1, None)
-    for n, multipliers in ((8, MULTIPLIERS + ["12", "16"]), (4, ["2", "n", "1", "6"])):
-        for m in multipliers:
-            at(big, n, m)
-        m = best(done_rows(args.out), f"{big} {n}x1", multipliers)
-        for warmup in args.warmups:
-            at(big, n, m, warmup)
-        for ramp in args.ramps:  # the multiplier reached in steps from 1
-            at(big, n, m, plan={"ramp": ramp})
-        if n == 8:
-            at(big, n, "1", plan={"momentum": 1 - 1 / n})  # BMUF's block momentum
-            at(big, n, "12", plan={"ramp": 0.1})
-    for n in (8, 4):
-        at(big, n, best(done_rows(args.out), f"{big} {n}x1", ["n"]), plan={"mode": "touched"})
+    for m in MULTIPLIERS + ["12", "16"]:
+        at(big, 8, m)
     m = best(done_rows(args.out), f"{big} 8x1", MULTIPLIERS)
+    for warmup in args.warmups:
+        at(big, 8, m, warmup)
+    for ramp in args.ramps:  # the multiplier reached in steps from 1
+        at(big, 8, m, plan={"ramp": ramp})
+    at(big, 8, "1", plan={"momentum": 0.875})  # BMUF's block momentum, 1 - 1/N
+    at(big, 8, "n/2", plan={"momentum": 0.5})  # half the steps, momentum makes up for them
+    at(big, 8, m, seed=2)  # how much a seed moves the figures
+    for rows in (32_768, 8_192):  # the mid-frequency rows synced every period, or 4th
+        at(big, 8, m, rows=rows)
+    for m4 in ["2", "n", "1", "6"]:
+        at(big, 4, m4)
+    m4 = best(done_rows(args.out), f"{big} 4x1", ["2", "n", "1", "6"])
+    at(big, 4, m4, args.warmups[0])
+    at(big, 8, m, plan={"mode": "touched"})
+    at(big, 8, "12", plan={"ramp": 0.1})
     at("wiki-1.5m", 1, None)
     for multiplier in dict.fromkeys([m, "n"]):
         at("wiki-1.5m", 8, multiplier)
-    at("wiki-1.5m", 8, m, plan={"ramp": args.ramps[0]})
 
 
 def main() -> None:
