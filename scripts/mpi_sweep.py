@@ -21,6 +21,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mpi_bench import ROOT, run, spec, table  # noqa: E402
 
@@ -60,27 +62,51 @@ def sweep(args) -> None:
 
     big = "wiki-17m"
     at(big, 1, None)
+    at(big, 8, "n/2", plan={"momentum": 0.5})  # the winner: BMUF, n/2 x lr, momentum 0.5
+    at(big, 8, "n/2", plan={"momentum": 0.5}, seed=2)
+    at(big, 4, "n/2", plan={"momentum": 0.5})
+    at("wiki-1.5m", 1, None)
+    at("wiki-1.5m", 8, "n")
+    at("wiki-1.5m", 8, "n/2", plan={"momentum": 0.5})
+    at(big, 8, "n/2", 0.05, plan={"momentum": 0.5})
     for m in MULTIPLIERS + ["12", "16"]:
         at(big, 8, m)
-    m = best(done_rows(args.out), f"{big} 8x1", MULTIPLIERS)
-    for warmup in args.warmups:
-        at(big, 8, m, warmup)
-    for ramp in args.ramps:  # the multiplier reached in steps from 1
-        at(big, 8, m, plan={"ramp": ramp})
-    at(big, 8, "1", plan={"momentum": 0.875})  # BMUF's block momentum, 1 - 1/N
-    at(big, 8, "n/2", plan={"momentum": 0.5})  # half the steps, momentum makes up for them
-    at(big, 8, m, seed=2)  # how much a seed moves the figures
-    for rows in (32_768, 8_192):  # the mid-frequency rows synced every period, or 4th
-        at(big, 8, m, rows=rows)
+    at(big, 8, "n", seed=2)  # how much a seed moves the figures
     for m4 in ["2", "n", "1", "6"]:
         at(big, 4, m4)
-    m4 = best(done_rows(args.out), f"{big} 4x1", ["2", "n", "1", "6"])
-    at(big, 4, m4, args.warmups[0])
-    at(big, 8, m, plan={"mode": "touched"})
+    at(big, 8, "n", args.warmups[0])
+    for ramp in args.ramps:  # the multiplier reached in steps from 1
+        at(big, 8, "n", plan={"ramp": ramp})
+    at(big, 8, "1", plan={"momentum": 0.875})  # BMUF's block momentum, 1 - 1/N
+    for rows in (32_768, 8_192):  # the mid-frequency rows synced every period, or 4th
+        at(big, 8, "n", rows=rows)
+    at(big, 8, "n", plan={"mode": "touched"})
     at(big, 8, "12", plan={"ramp": 0.1})
-    at("wiki-1.5m", 1, None)
-    for multiplier in dict.fromkeys([m, "n"]):
-        at("wiki-1.5m", 8, multiplier)
+
+
+BANDS = (0, 1024, 4096, 16384, 30000)  # the answer word's frequency rank: the sync tiers
+
+
+def profile(run: Path, questions: Path) -> list[tuple[str, int, int]]:
+    """Analogy accuracy (as ``w2v evaluate``'s defaults) by the frequency rank of the
+    expected answer, in bands that follow the tiers of the sync schedule (the top 1,024 rows
+    every period, 4,096 every 4th, 16,384 every 16th)."""
+    from w2v.config import RESTRICT_VOCAB
+    from w2v.vectors.evalsets import folded_index, read_lines
+    from w2v.vectors.evaluate import _answer
+    from w2v.vectors.vectors import Vectors
+
+    vectors = Vectors.load(run)
+    n = vectors.cutoff(RESTRICT_VOCAB)
+    folded, first = folded_index(vectors, n, True)
+    pending = [(0, *(first[w] for w in words[:3]), words)
+               for words in (line.upper().split() for line in read_lines(questions)
+                             if not line.startswith(": "))
+               if len(words) == 4 and all(w in first for w in words)]
+    ranks = np.array([first[q[4][3]] for q in pending])
+    ok = np.array(list(_answer(vectors, pending, n, folded)))
+    return [(f"{lo:,}-{hi:,}", int(ok[(ranks >= lo) & (ranks < hi)].sum()),
+             int(((ranks >= lo) & (ranks < hi)).sum())) for lo, hi in zip(BANDS, BANDS[1:])]
 
 
 def main() -> None:
@@ -90,7 +116,17 @@ def main() -> None:
     parser.add_argument("--warmups", type=float, nargs="+", default=[0.05])
     parser.add_argument("--ramps", type=float, nargs="+", default=[0.05, 0.2])
     parser.add_argument("--table", action="store_true", help="print the rows measured so far")
+    parser.add_argument("--profile", type=Path, nargs="+", metavar="RUN",
+                        help="analogy accuracy of these runs by the answer's frequency rank")
     args = parser.parse_args()
+    if args.profile:
+        print("| run | " + " | ".join(f"rank {lo:,}-{hi:,}" for lo, hi in zip(BANDS, BANDS[1:]))
+              + " |\n" + "|---" * len(BANDS) + "|")
+        for run_dir in args.profile:
+            cells = profile(run_dir, args.data / "eval" / "questions-words.txt")
+            print(f"| {run_dir.name} | " + " | ".join(
+                f"{100 * c / max(s, 1):.1f}% of {s:,}" for _, c, s in cells) + " |")
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.table:
         sweep(args)

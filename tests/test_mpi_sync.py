@@ -196,3 +196,49 @@ def test_hybrid_runs_learn(warm_corpus, tmp_path, ranks, threads):
     v = Vectors.load(out)
     for a, b, c, expected in ANALOGIES:
         assert v.analogy(a, b, c, topn=1)[0][0] == expected
+
+
+def bmuf_reference(W, last, v, rows, full, mu):
+    """Block momentum, one row at a time (the naive loop ``Replicas`` vectorises): the
+    average of one rank is its own rows."""
+    for r in rows:
+        v[r] = mu * v[r] + (W[r] - last[r])
+        W[r] = last[r] + v[r]
+        last[r] = W[r]
+    if full:
+        for r in range(len(W)):
+            W[r] = W[r] + mu / (1 - mu) * v[r]
+            last[r] = W[r]
+            v[r] = 0
+
+
+def test_block_momentum_against_a_row_by_row_reference():
+    """Four syncs of 2, 4, 2 and all 8 rows (the tiers of rows=2 over 4 periods), each after
+    a random change of every row; then a row synced only at the full sync: its change counts
+    1 / (1 - 0.5) = 2 times at once (hand-worked)."""
+    rng, mu, V = np.random.default_rng(0), 0.5, 8
+    plan = SyncPlan(rows=2, momentum=mu)
+    W_in, W_out = (rng.standard_normal((V, 3)).astype(np.float32) for _ in range(2))
+    replicas = Replicas(OneRank(), plan, W_in, W_out)
+    refs = [(W.copy(), W.copy(), np.zeros_like(W)) for W in (W_in, W_out)]
+    for k in range(1, 5):
+        for W, (ref, _, _) in zip((W_in, W_out), refs):
+            change = rng.standard_normal(W.shape).astype(np.float32)
+            W += change
+            ref += change
+        rows = plan.rows_at(k, 4, V)
+        replicas.sync(rows)
+        for ref, last, v in refs:
+            bmuf_reference(ref, last, v, range(min(rows, V)), rows >= V, np.float32(mu))
+        for W, (ref, _, _) in zip((W_in, W_out), refs):
+            np.testing.assert_allclose(W, ref, rtol=1e-5, atol=1e-5)
+    assert not replicas.velocity[0].any()  # flushed at the full sync
+    before = W_in[7].copy()
+    W_in[7] += 1.0
+    replicas.sync(V)
+    np.testing.assert_allclose(W_in[7], before + 2.0, rtol=1e-6)
+
+
+def test_momentum_needs_the_average_mode():
+    with pytest.raises(ConfigError, match="average"):
+        SyncPlan(mode="touched", momentum=0.5)

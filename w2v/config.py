@@ -139,6 +139,11 @@ class Config:
         "n", "Under mpiexec: each rank trains at this many times the lr before the replicas "
         "are averaged: a number (1: plain averaging), n (the number of ranks: to first order "
         "one process's steps), n/2, or sqrt (the square root of n).")
+    sync_momentum: float = setting(
+        0.0, "Under mpiexec: block momentum on the averaged rows (BMUF): each sync's change "
+        "also carries this fraction of the row's previous one, so that every change counts "
+        "1 / (1 - momentum) times; with sync_lr n/2, momentum 0.5 makes the ranks progress as "
+        "one process (the velocity is flushed at every full sync).", range=(0.0, 0.99))
     sync_warmup: float = setting(
         0.0, "Under mpiexec: the fraction of the run's words at the start that end every "
         "period with a full sync (all rows), before the tiered schedule.", range=(0.0, 1.0))

@@ -79,18 +79,35 @@ class Replicas:
                 last[...] = top
             self.rows_synced += len(top)
         self.syncs += 1
-        self.full_syncs += rows >= len(self.matrices[0])
+        full = rows >= len(self.matrices[0])
+        self.full_syncs += full
+        if full and self.velocity is not None:
+            self._flush()
 
     def _momentum(self, i: int, rows: int, top: np.ndarray) -> None:
         """Block momentum (BMUF, Chen & Huo 2016) on the averaged rows ``top``: the block's
         change ``top - last`` is added to the velocity (times ``momentum`` first), and the
-        rows become ``last + velocity``."""
+        rows become ``last + velocity``. Each change counts 1 / (1 - momentum) times in the
+        end, spread over the row's next syncs."""
         last, v = self.last[i][self.hot(i, rows)], self.velocity[i][self.hot(i, rows)]
         v *= np.float32(self.plan.momentum)
         v += top
         v -= last
         top[...] = last + v
         last[...] = top
+
+    def _flush(self) -> None:
+        """At a full sync, what the velocity would still add over the next syncs
+        (``v * momentum / (1 - momentum)``, the geometric tail) is added at once, and the
+        velocity restarts from zero: so the replicas after a full sync are the whole state,
+        and a checkpoint there resumes to the same bits. A row synced only at full syncs thus
+        gets its averaged change times 1 / (1 - momentum) at once."""
+        tail = np.float32(self.plan.momentum / (1 - self.plan.momentum))
+        for W, last, v in zip(self.matrices, self.last, self.velocity):
+            v *= tail
+            W += v
+            last[...] = W
+            v[...] = 0
 
 
 @dataclass

@@ -90,7 +90,8 @@ class RankRun:
         if "plan" not in self.dist:  # a fresh run (a resumed one keeps its own)
             self.dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
                 **{"every": cfg.sync_every, "rows": cfg.sync_rows, "lr": str(cfg.sync_lr),
-                   "warmup": cfg.sync_warmup, **self.plan}).to_json())
+                   "warmup": cfg.sync_warmup, "momentum": cfg.sync_momentum,
+                   **self.plan}).to_json())
         return tuple(setup)
 
     def kernel_config(self, cfg):
@@ -174,6 +175,8 @@ def describe(comm: Comm, loop: Loop, threads: int) -> str:
     how = {"average": "average them", "sum": "sum their changes",
            "touched": "average the changes of the ranks that made them"}[plan.mode]
     how += f" (each rank training at {plan.lr_scale(comm.size):g} x the lr)"
+    if plan.momentum:
+        how += f" with block momentum {plan.momentum:g}"
     if part.warm_until:
         how = (f"sync all rows after every period for the first {part.warm_until:,} words, "
                f"then {how}")

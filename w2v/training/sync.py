@@ -31,6 +31,14 @@ the steps one process would take over all the shards' words; at 1 the frequent r
 about N times slower than in one process. Between the two, ``m`` trades the replicas'
 divergence between syncs (large steps on stale rows) against slow progress.
 
+Block momentum (``momentum``, the ``sync_momentum`` setting; BMUF, Chen & Huo 2016): each
+sync's averaged change of a row is added to the row's velocity (times ``momentum`` first), and
+the row moves by the velocity, so that every change counts ``1 / (1 - momentum)`` times, spread
+over the row's next syncs. At ``lr`` "n/2" and momentum 0.5 the ranks progress, to first order,
+as one process, with half the steps of "n" on their own replicas (docs/distributed.md measures
+it). At a full sync the rest of the velocity is added at once and it restarts from zero
+(``Replicas._flush``), so that a checkpoint, which follows a full sync, holds the whole state.
+
 When (``warmup``): the first ``warmup`` fraction of the run's words end every period with a
 full sync (the replicas start from the same random rows, and the first steps move them
 furthest), then the tiered schedule. The old plan ``"scaled"`` is ``"average"`` at ``lr``
@@ -74,6 +82,8 @@ class SyncPlan:
                 not 0 <= self.ramp <= 1:
             raise ConfigError(f"invalid sync plan {self}")
         lr_multiplier(self.lr, 1)
+        if self.momentum and self.mode != "average":
+            raise ConfigError(f"block momentum needs the average mode, not {self.mode!r}")
 
     def rows_at(self, k: int, rounds: int, vocab_rows: int) -> int:
         """Rows summed after period ``k`` (1-based) of ``rounds`` in an epoch.
