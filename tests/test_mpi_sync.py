@@ -68,6 +68,7 @@ def test_plans_stored_before_the_multiplier_keep_their_lr():
     assert (scaled.mode, scaled.lr_scale(8)) == ("average", 8.0)
     assert (plain.mode, plain.lr_scale(8)) == ("average", 1.0)
     assert (touched.mode, touched.lr_scale(8)) == ("touched", 1.0)
+    assert scaled.momentum == plain.momentum == touched.momentum == 0
     assert SyncPlan.from_json(scaled.to_json()) == scaled  # a new plan round-trips
 
 

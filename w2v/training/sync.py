@@ -68,9 +68,9 @@ class SyncPlan:
     growth: int = 2  # tier j (rows * growth**j rows) every growth**j periods
     full_every: int = 64  # periods between full syncs, at most
     mode: str = "average"
-    lr: str = "n"  # the rank's lr multiplier: config_values.lr_multiplier's spelling
+    lr: str = "n/2"  # the rank's lr multiplier: config_values.lr_multiplier's spelling
     warmup: float = 0.0  # the fraction of the run's words with a full sync every period
-    momentum: float = 0.0  # block momentum on the averaged rows (BMUF), "average" only
+    momentum: float = 0.5  # block momentum on the averaged rows (BMUF), "average" only
     ramp: float = 0.0  # the fraction of the run's words over which the multiplier grows from 1
 
     def __post_init__(self):
@@ -106,7 +106,7 @@ class SyncPlan:
         """What a rank multiplies the lr schedule by.
 
         >>> SyncPlan(lr="sqrt").lr_scale(4), SyncPlan().lr_scale(8)
-        (2.0, 8.0)
+        (2.0, 4.0)
         """
         return lr_multiplier(self.lr, ranks)
 
@@ -124,12 +124,12 @@ class SyncPlan:
     @classmethod
     def from_json(cls, data: dict) -> SyncPlan:
         """A stored plan; one stored before ``lr`` existed ran "scaled" at N x lr, or plain
-        "average" at 1 x lr.
+        "average" at 1 x lr, and one stored before ``momentum`` existed ran without it.
 
         >>> SyncPlan.from_json({"mode": "scaled"}).lr, SyncPlan.from_json({"mode": "average"}).lr
         ('n', '1')
         """
-        data = dict(data)
+        data = {"momentum": 0.0, **data}
         if "lr" not in data:
             scaled = data.get("mode", "scaled") == "scaled"
             data["lr"] = "n" if scaled else "1"
