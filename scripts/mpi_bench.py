@@ -226,6 +226,30 @@ def nodes_table(args) -> str:
     return "\n".join(lines)
 
 
+def check(runs: list[Path]) -> str:
+    """The model's bytes against what finished runs passed to Allreduce (their state.json),
+    and the time the syncs took here (shared memory, not a network: the model's link speeds
+    do not apply)."""
+    from w2v.training.sync import SyncPlan
+
+    lines = ["| run | ranks | periods per epoch | MB per rank, modelled | MB per rank, measured "
+             "| Allreduce s | syncs | ms per sync |", "|---" * 8 + "|"]
+    for run_dir in runs:
+        state = json.loads((run_dir / "state.json").read_text())
+        dist, cfg = state["distributed"], state["config"]
+        plan = SyncPlan.from_json(dist["plan"])
+        vocab = sum(not line.startswith("#")
+                    for line in (run_dir / "vocab.txt").read_text().splitlines())
+        words = sum(w for _, w in dist["shards"])
+        mb = modelled_mb(plan, words, cfg["epochs"], vocab, cfg["dim"])
+        stats = dist["stats"]
+        seconds, syncs = stats["allreduce_seconds"], stats["syncs"]
+        lines.append(f"| {run_dir.name} | {len(dist['shards'])} | {dist['rounds']} | {mb:,.1f} | "
+                     f"{stats['bytes_reduced'] / 1e6:,.1f} | {seconds:.1f} | {syncs} | "
+                     f"{1e3 * seconds / syncs:.1f} |")
+    return "\n".join(lines)
+
+
 def rank_main(corpus: str, out: str, cfg: str, plan: str) -> None:
     """One rank of a run with sync settings beyond the command line's (under mpiexec)."""
     from w2v.config import Config
@@ -242,7 +266,9 @@ def main() -> None:
         return rank_main(*sys.argv[2:6])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("suite", nargs="+",
-                        choices=["headline", "ranks", "periods", "variants", "model"])
+                        choices=["headline", "ranks", "periods", "variants", "model", "check"])
+    parser.add_argument("--runs", type=Path, nargs="+", default=[],
+                        help="check: finished distributed runs to compare with the model")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-runs")
     parser.add_argument("--periods", type=int, nargs="+",
@@ -270,6 +296,9 @@ def main() -> None:
     if "model" in args.suite:
         args.suite.remove("model")
         print(cost_model(args), "", nodes_table(args), sep="\n")
+    if "check" in args.suite:
+        args.suite.remove("check")
+        print(check(args.runs))
     for name in args.suite:
         rows = [run(s, args.data, args.out) for s in suites(args)[name]]
         print(f"\n## {name}\n\n{table(rows)}\n", flush=True)
