@@ -2,16 +2,17 @@
 
     python scripts/mpi_sweep.py --out /tmp/mpi-sweep      # then: --table to print the rows
 
-Runs, in the order that matters most if the time runs out: one process (the reference), 8 ranks
-at each multiplier ``sync_lr`` in {2, sqrt, n/2, n, 1, 1.5n, 2n}; at the best of them the warm
-start (full syncs), a ramp of the multiplier from 1, block momentum (BMUF), another seed, more
-rows synced every period (``sync_rows``); 4
-ranks at {2, n, 1, 1.5n} (sqrt and n/2 are both 2 there) and the best with the warm start;
-touched-row averaging; and the winner against one process on wiki-1.5m. wiki-17m, 5 epochs, one
-thread per rank (oversubscribed on a small machine: the quality columns are a cluster's, the
+Runs, in the order that matters most if the time runs out: one process (the reference); the
+default (``sync_lr`` n/2 with ``sync_momentum`` 0.5) at 8 ranks, at another seed and at 4 ranks;
+the same and n x lr on wiki-1.5m; the default with the warm start (full syncs); then without
+momentum, 8 ranks at each multiplier in {2, sqrt, n/2, n, 1, 1.5n, 2n} and n at another seed, 4
+ranks at {2, n, 1, 1.5n} (sqrt and n/2 are both 2 there), n with the warm start, with a ramp of
+the multiplier from 1, block momentum 1 - 1/N at 1 x lr, more rows per sync (``sync_rows``),
+touched-row averaging. ``--small-seeds`` runs wiki-1.5m at seeds 2 and 3. wiki-17m, 5 epochs,
+one thread per rank (oversubscribed on a small machine: the quality columns are a cluster's, the
 speed columns are not). Every row is appended to ``OUT/results.jsonl`` as it finishes (outside
 the repository), and a row already there is not run again, so an interrupted sweep continues
-where it stopped. "Best" is the highest analogy accuracy among the rows measured so far.
+where it stopped.
 """
 
 from __future__ import annotations
@@ -35,14 +36,9 @@ def done_rows(out: Path) -> dict[str, dict]:
     return {row["label"]: row for row in map(json.loads, lines)}
 
 
-def best(rows: dict, prefix: str, multipliers) -> str:
-    """The multiplier of the best ``prefix m=...`` row measured (by analogy, then WS353)."""
-    scored = [(rows[f"{prefix} m={m}"]["analogy"], rows[f"{prefix} m={m}"]["ws353"], m)
-              for m in multipliers if "analogy" in rows.get(f"{prefix} m={m}", {})]
-    return max(scored)[2] if scored else "n"
-
-
-def sweep(args) -> None:
+def runner(args):
+    """``at(corpus, ranks, multiplier, ...)``: the row of that run, measured unless it is
+    already in ``OUT/results.jsonl``."""
     def measure(s):
         rows = done_rows(args.out)
         return rows[s["label"]] if s["label"] in rows else run(s, args.data, args.out)
@@ -60,6 +56,18 @@ def sweep(args) -> None:
         config["seed"] = seed
         return measure(spec(label, corpus, n, 1, config=config, plan=plan))
 
+    return at
+
+
+def small_seeds(at) -> None:
+    """wiki-1.5m's noise: one process, n x lr and the default at seeds 2 and 3."""
+    for seed in (2, 3):
+        at("wiki-1.5m", 1, None, seed=seed)
+        at("wiki-1.5m", 8, "n", seed=seed)
+        at("wiki-1.5m", 8, "n/2", plan={"momentum": 0.5}, seed=seed)
+
+
+def sweep(at, args) -> None:
     big = "wiki-17m"
     at(big, 1, None)
     at(big, 8, "n/2", plan={"momentum": 0.5})  # the winner: BMUF, n/2 x lr, momentum 0.5
@@ -116,6 +124,8 @@ def main() -> None:
     parser.add_argument("--warmups", type=float, nargs="+", default=[0.05])
     parser.add_argument("--ramps", type=float, nargs="+", default=[0.05, 0.2])
     parser.add_argument("--table", action="store_true", help="print the rows measured so far")
+    parser.add_argument("--small-seeds", action="store_true",
+                        help="only wiki-1.5m at seeds 2 and 3 (its noise)")
     parser.add_argument("--profile", type=Path, nargs="+", metavar="RUN",
                         help="analogy accuracy of these runs by the answer's frequency rank")
     args = parser.parse_args()
@@ -128,8 +138,10 @@ def main() -> None:
                 f"{100 * c / max(s, 1):.1f}% of {s:,}" for _, c, s in cells) + " |")
         return
     args.out.mkdir(parents=True, exist_ok=True)
-    if not args.table:
-        sweep(args)
+    if args.small_seeds:
+        small_seeds(runner(args))
+    elif not args.table:
+        sweep(runner(args), args)
     print(table(list(done_rows(args.out).values())))
 
 
