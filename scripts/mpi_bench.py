@@ -164,8 +164,9 @@ def cost_model(args) -> str:
     lines = [f"V = {V:,}, d = {d}, {n} nodes x {args.cores} cores at {args.per_core:,.0f} "
              f"words/s per core x {args.thread_efficiency} = {node_speed / 1e6:.1f}M words/s "
              f"per node; {args.epochs} epochs of {args.epoch_words:,.0f} words; tiers from "
-             f"{args.rows:,} rows, all rows every {args.full_every} periods and for the first "
-             f"{args.warmup:g} of the words (the warm start)", "",
+             f"{args.rows:,} rows, all rows every {args.full_every} periods" + (
+                 f" and for the first {args.warmup:g} of the words (the warm start)"
+                 if args.warmup else ""), "",
              "| sync_every (all ranks) | rows per sync (mean) | MB per sync | GB per rank per "
              "epoch | training per period | " + " | ".join(
                  f"sync at {k} | speed-up at {k}" for k in LINKS) + " |",

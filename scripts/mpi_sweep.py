@@ -43,17 +43,19 @@ def runner(args):
         rows = done_rows(args.out)
         return rows[s["label"]] if s["label"] in rows else run(s, args.data, args.out)
 
-    def at(corpus, n, m, warmup=0.0, plan=None, seed=1, rows=None):
-        config = {"sync_lr": m, "sync_warmup": warmup} if n > 1 else {}
-        if rows:
-            config["sync_rows"] = rows
+    def at(corpus, n, m, warmup=0.0, plan=None, seed=1, rows=None, every=None):
         label = f"{corpus} {n}x1" + (f" m={m}" if n > 1 else "") + \
             (f" warm {warmup}" if warmup else "") + \
             "".join(f" {k} {v}" for k, v in (plan or {}).items()) + \
-            (f" seed {seed}" if seed != 1 else "") + (f" rows {rows}" if rows else "")
-        if plan:  # the mode and the momentum are not settings: mpi_bench's _rank path
-            plan = {**plan, "lr": m, "warmup": warmup}
-        config["seed"] = seed
+            (f" seed {seed}" if seed != 1 else "") + (f" rows {rows}" if rows else "") + \
+            (f" every {every}" if every else "")
+        config = {"seed": seed}
+        if n > 1:  # the settings; SyncPlan fields that are not (mode, ramp, warm start) go
+            plan = {"momentum": 0.0, **(plan or {})}  # through mpi_bench's _rank path
+            config.update(sync_lr=m, sync_momentum=plan.pop("momentum"))
+            config.update({k: v for k, v in (("sync_rows", rows), ("sync_every", every)) if v})
+            plan = {**plan, "warmup": warmup} if warmup else plan
+            plan = {**plan, "lr": m} if plan else None
         return measure(spec(label, corpus, n, 1, config=config, plan=plan))
 
     return at
@@ -80,7 +82,11 @@ def sweep(at, args) -> None:
     for m in MULTIPLIERS + ["12", "16"]:
         at(big, 8, m)
     at(big, 8, "n", seed=2)  # how much a seed moves the figures
-    for m4 in ["2", "n", "1", "6"]:
+    at(big, 4, "n")
+    for every in (800_000, 3_200_000):  # the longer periods a cluster needs
+        at(big, 8, "n/2", plan={"momentum": 0.5}, every=every)
+    at(big, 2, "n/2", plan={"momentum": 0.5})
+    for m4 in ["2", "1", "6"]:
         at(big, 4, m4)
     at(big, 8, "n", args.warmups[0])
     for ramp in args.ramps:  # the multiplier reached in steps from 1

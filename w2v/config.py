@@ -145,9 +145,6 @@ class Config:
         "also carries this fraction of the row's previous one, so that every change counts "
         "1 / (1 - momentum) times; with sync_lr n/2, momentum 0.5 makes the ranks progress as "
         "one process (the velocity is flushed at every full sync).", range=(0.0, 0.99))
-    sync_warmup: float = setting(
-        0.0, "Under mpiexec: the fraction of the run's words at the start that end every "
-        "period with a full sync (all rows), before the tiered schedule.", range=(0.0, 1.0))
 
     def __post_init__(self):
         _resolve_defaults(self)

@@ -90,8 +90,7 @@ class RankRun:
         if "plan" not in self.dist:  # a fresh run (a resumed one keeps its own)
             self.dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
                 **{"every": cfg.sync_every, "rows": cfg.sync_rows, "lr": str(cfg.sync_lr),
-                   "warmup": cfg.sync_warmup, "momentum": cfg.sync_momentum,
-                   **self.plan}).to_json())
+                   "momentum": cfg.sync_momentum, **self.plan}).to_json())
         return tuple(setup)
 
     def kernel_config(self, cfg):
