@@ -287,7 +287,8 @@ def main() -> None:
     model.add_argument("--full-every", type=int, default=64)
     model.add_argument("--epoch-words", type=float, default=1e9)
     model.add_argument("--epochs", type=int, default=5)
-    model.add_argument("--warmup", type=float, default=0.0, help="sync_warmup")
+    model.add_argument("--warmup", type=float, default=0.0,
+                       help="SyncPlan.warmup: the fraction of the words with full syncs")
     model.add_argument("--sync-share", type=float, default=0.1,
                        help="the nodes table: the most of a period the sync may take")
     model.add_argument("--model-periods", type=int, nargs="+",
