@@ -33,7 +33,8 @@ from w2v.training.sync import SyncPlan
 
 class Replicas:
     """The rank's ``W_in`` and ``W_out`` and how they are combined with the other ranks'
-    (``SyncPlan.mode``): "average" replaces the rows by their mean over the ranks;
+    (``SyncPlan.mode``): "average" replaces the rows by their mean over the ranks, then with
+    ``SyncPlan.momentum`` moves them by their velocity (``last`` and ``velocity`` kept);
     "sum" and "touched" keep each matrix's last synced value (``last``, the same on every rank)
     and combine the ranks' changes since then, ``D_r = W_r - last``: "sum" sets
     ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose

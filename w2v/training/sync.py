@@ -29,7 +29,8 @@ At which lr (``lr``, the ``sync_lr`` setting: ``lr_multiplier``): each rank trai
 times the lr schedule. With ``m = N`` the mean of N replicas is, to first order, the sum of
 the steps one process would take over all the shards' words; at 1 the frequent rows progress
 about N times slower than in one process. Between the two, ``m`` trades the replicas'
-divergence between syncs (large steps on stale rows) against slow progress.
+divergence between syncs (large steps on stale rows) against slow progress; beyond N the
+ranks diverge.
 
 Block momentum (``momentum``, the ``sync_momentum`` setting; BMUF, Chen & Huo 2016): each
 sync's averaged change of a row is added to the row's velocity (times ``momentum`` first), and
@@ -38,10 +39,12 @@ over the row's next syncs. At ``lr`` "n/2" and momentum 0.5 the ranks progress, 
 as one process, with half the steps of "n" on their own replicas (docs/distributed.md measures
 it). At a full sync the rest of the velocity is added at once and it restarts from zero
 (``Replicas._flush``), so that a checkpoint, which follows a full sync, holds the whole state.
+The default schedule is "average" at "n/2" with momentum 0.5.
 
-When (``warmup``): the first ``warmup`` fraction of the run's words end every period with a
-full sync (the replicas start from the same random rows, and the first steps move them
-furthest), then the tiered schedule. The old plan ``"scaled"`` is ``"average"`` at ``lr``
+When (``warmup``, ``ramp``: plan fields for the benchmarks, measured not to help): the first
+``warmup`` fraction of the run's words end every period with a full sync, then the tiered
+schedule; over the first ``ramp`` fraction the multiplier grows from 1 to ``m``
+(``distributed.Ranks.lr_scale``). The old plan ``"scaled"`` is ``"average"`` at ``lr``
 "n" (``SyncPlan.from_json`` reads plans stored before the split).
 """
 
