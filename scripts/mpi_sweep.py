@@ -96,6 +96,8 @@ def sweep(at, args) -> None:
         at(big, 8, "n", rows=rows)
     at(big, 8, "n", plan={"mode": "touched"})
     at(big, 8, "12", plan={"ramp": 0.1})
+    at(big, 8, "n/2", plan={"momentum": 0.5}, seed=3)  # the spread of the default ...
+    at(big, 1, None, seed=2)  # ... and of one process
 
 
 BANDS = (0, 1024, 4096, 16384, 30000)  # the answer word's frequency rank: the sync tiers
