@@ -16,7 +16,14 @@ import os
 import typing
 from dataclasses import dataclass, field, fields
 
-from w2v.config_values import check_limits, parse_interval, save_formats, type_name, type_ok
+from w2v.config_values import (
+    check_limits,
+    lr_multiplier,
+    parse_interval,
+    save_formats,
+    type_name,
+    type_ok,
+)
 from w2v.errors import ConfigError
 
 
@@ -142,6 +149,16 @@ class Config:
                               range=(100, 10**12))
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
+    sync_lr: str | float = setting(
+        "n/2", "Under mpiexec: each rank trains at this many times the lr before the replicas "
+        "are averaged: a number (1: plain averaging), n (the number of ranks: to first order "
+        "one process's steps without momentum), n/2 (the same with sync_momentum 0.5), or "
+        "sqrt (the square root of n).")
+    sync_momentum: float = setting(
+        0.5, "Under mpiexec: block momentum on the averaged rows (BMUF): each sync's change "
+        "also carries this fraction of the row's previous one, so that every change counts "
+        "1 / (1 - momentum) times; with sync_lr n/2, momentum 0.5 makes the ranks progress as "
+        "one process (the velocity is flushed at every full sync).", range=(0.0, 0.99))
 
     def __post_init__(self):
         _resolve_defaults(self)
@@ -244,6 +261,7 @@ def _validate(cfg: Config) -> None:
                           f"got {cfg.negative}")
     _check_subwords(cfg)
     parse_interval(cfg.checkpoint_every)
+    lr_multiplier(cfg.sync_lr, 1)
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
