@@ -234,14 +234,16 @@ def test_dim_from_the_file_is_accepted_when_given(files, tmp_path):
 
 
 @pytest.mark.slow
-def test_two_ranks_keep_the_frozen_rows(files, tmp_path):
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_ranks_keep_the_frozen_rows(files, tmp_path, ranks):
+    """3 ranks: the mean of three equal float32 rows, (x + x + x) / 3, need not be x."""
     from test_mpi import MPIEXEC, mpirun, pytestmark  # noqa: F401
 
     if MPIEXEC is None:
         pytest.skip("mpiexec is absent")
     corpus, path, file_rows = files
     out = tmp_path / "ranks"
-    done = mpirun(2, corpus, "--out", out, "--init", path, "--freeze", "--epochs", "1",
+    done = mpirun(ranks, corpus, "--out", out, "--init", path, "--freeze", "--epochs", "1",
                   "--min-count", "2", "--threads", "1", "--sync-every", "20000",
                   "--sync-rows", "64", "-q")
     assert done.returncode == 0, done.stderr

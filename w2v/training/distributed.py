@@ -38,11 +38,15 @@ class Replicas:
     "sum" and "touched" keep each matrix's last synced value (``last``, the same on every rank)
     and combine the ranks' changes since then, ``D_r = W_r - last``: "sum" sets
     ``W = last + sum_r D_r``, "touched" divides each row's sum by the number of ranks whose
-    change to that row is not zero."""
+    change to that row is not zero. ``lock``: W_in's lock factors (``Tables.lock``); its rows
+    at 0 (frozen) are put back after every sync, since the mean of N equal float32 rows need
+    not be the row (3 ranks: (x + x + x) / 3)."""
 
     def __init__(self, comm: Comm, plan: SyncPlan, W_in: np.ndarray, W_out: np.ndarray,
-                 tree: bool = False):
+                 tree: bool = False, lock: np.ndarray | None = None):
         self.comm, self.plan, self.matrices = comm, plan, (W_in, W_out)
+        frozen = np.flatnonzero(lock == 0) if lock is not None else np.empty(0, np.int64)
+        self.pinned = (frozen, W_in[frozen].copy())
         keep = plan.mode in ("sum", "touched") or plan.momentum > 0
         self.last = tuple(W.copy() for W in self.matrices) if keep else None
         self.velocity = tuple(np.zeros_like(W) for W in self.matrices) \
@@ -84,6 +88,8 @@ class Replicas:
         self.full_syncs += full
         if full and self.velocity is not None:
             self._flush()
+        rows_, values = self.pinned
+        self.matrices[0][rows_] = values
 
     def _momentum(self, i: int, rows: int, top: np.ndarray) -> None:
         """Block momentum (BMUF, Chen & Huo 2016) on the averaged rows ``top``: the block's

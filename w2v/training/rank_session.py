@@ -97,9 +97,9 @@ class RankRun:
         self.threads = self.comm.threads(cfg.threads)
         return cfg.replace(threads=self.threads)
 
-    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer):
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer, lock):
         loop = _loop(self.comm, self.rundir, cfg, state, W_in, W_out, self.dist, trainer, trap,
-                     scorer)
+                     scorer, lock)
         yield events.Note(describe(self.comm, loop, self.threads))
         return loop
 
@@ -109,7 +109,7 @@ class RankRun:
                                           final))
 
 
-def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> Loop:
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer, lock) -> Loop:
     """The one loop over the rank's partition (``distributed.Ranks``): its periods' bounds
     and the global word counts at each, and its rng (fresh from the seed and the rank, or the
     checkpoint's)."""
@@ -130,7 +130,7 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
         rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
         round_ = 0
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
-    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs")
+    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs", lock=lock)
     part = Ranks(comm, replicas, path, bounds, mine, glob, round_,
                  warm_until=plan.warm_words(int(glob[-1]) * cfg.epochs),
                  ramp_until=int(plan.ramp * int(glob[-1]) * cfg.epochs))

@@ -114,7 +114,7 @@ def _session(how, rundir: RunDir, settings, corpus, resume, force, init, trap):
     evaluate = scorer(comm, cfg, vocab)  # a bad file fails before compiling
     with make_kernel(how.kernel_config(cfg), vocab) as trainer:
         yield from compiled(trainer, W_in, W_out)
-        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate)
+        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate, vocab.lock)
         with trap.deferred():
             final = yield from trained(loop, rundir)
     yield from how.finish(cfg, vocab, W_in, final, loop)
@@ -137,7 +137,9 @@ class LocalRun:
     def kernel_config(self, cfg: Config) -> Config:
         return cfg
 
-    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate):
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate, lock):
+        """The loop over the local partition; ``lock`` is the kernels' business here (the
+        threads share one W_in), the replicas' under mpiexec."""
         rundir = self.rundir
         prepare.return_freed_memory()  # what counting, the Vocab and loading left, for the run
         n_ids, words_per_epoch = encoded.count_ids(rundir.ids)
