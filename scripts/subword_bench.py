@@ -76,7 +76,8 @@ def w2v_cmd(corpus: Path, run: Path, arch: str, epochs: int) -> list[str]:
     return [sys.executable, "-m", "w2v", "train", str(corpus), "--subwords",
             "--minn", str(s["minn"]), "--maxn", str(s["maxn"]), "--buckets", str(s["buckets"]),
             "--arch", arch, "--loss", "ns", "--dim", str(s["dim"]), "--window", str(s["window"]),
-            "--negative", str(s["negative"]), "--sample", str(s["sample"]),
+            "--negative", str(s["negative"]), "--ns-exponent", str(s["ns_exponent"]),
+            "--sample", str(s["sample"]),
             "--min-count", str(s["min_count"]), "--epochs", str(epochs),
             "--threads", str(s["threads"]), "--lr", str(LR[arch]), "--seed", "1",
             "--checkpoint-every", "1000h", "--force", "--out", str(run)]

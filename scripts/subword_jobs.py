@@ -6,8 +6,9 @@ this process (wall, user+sys CPU and peak RSS through ``os.wait4``).
         [--queries WORDS.txt]
 
 Settings are those of issue 22's targets, the same for every tool (docs/benchmarks.md,
-"Subwords (issue 22)", has the mapping): dim 100, window 5, K = 5 negatives, sample 1e-3,
-min count 5, minn 3, maxn 6, 2,000,000 buckets, word n-grams 1, 2 threads. Written into OUT:
+"Subwords (issue 22)", has the mapping): dim 100, window 5, K = 5 negatives drawn from
+count^0.5 (fastText's fixed choice), sample 1e-3, min count 5, minn 3, maxn 6, 2,000,000
+buckets, word n-grams 1, 2 threads. Written into OUT:
 
 - ``vectors.bin``: every vocabulary word's vector with its bag of n-grams folded in (fastText's
   ``get_word_vector``, gensim's ``wv.vectors``), word2vec's binary format;
@@ -30,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5, minn=3, maxn=6,
-                buckets=2_000_000, threads=2)
+                buckets=2_000_000, threads=2,
+                ns_exponent=0.5)  # fastText draws negatives from count^0.5 and has no option
 
 
 def write_bin(path: Path, words, matrix) -> None:
@@ -79,7 +81,8 @@ def train_gensim(args, s):
         sg=int(args.arch == "sg"), hs=0, negative=s["negative"], cbow_mean=1,
         vector_size=s["dim"], window=s["window"], sample=s["sample"], min_count=s["min_count"],
         min_n=s["minn"], max_n=s["maxn"], bucket=s["buckets"], word_ngrams=1,
-        workers=s["threads"], epochs=args.epochs, alpha=args.lr, min_alpha=0.0001, seed=1)
+        workers=s["threads"], epochs=args.epochs, alpha=args.lr, min_alpha=0.0001, seed=1,
+        ns_exponent=s["ns_exponent"])
     model.build_vocab(corpus_file=str(args.corpus))
     t1, c1 = time.perf_counter(), time.process_time()
     model.train(corpus_file=str(args.corpus), total_examples=model.corpus_count,
