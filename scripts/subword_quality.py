@@ -5,9 +5,8 @@ Each tool leaves, in its folder ``<tool>-<arch>``, ``vectors.bin`` (its vocabula
 n-grams folded in) and ``queries.vec`` (its own vectors for the word-pair sets' words, unknown
 words built from their n-grams by the tool itself). Scored here, the same way for all:
 
-- analogy: scripts/bench.py's ``quality`` on ``vectors.bin`` (gensim's scorer,
-  restrict_vocab 30,000, as ``w2v evaluate``), and its WS353 Spearman over the pairs with
-  both words in the vocabulary;
+- analogy and WS353 over the pairs with both words in the vocabulary: ``w2v evaluate`` of
+  this checkout on ``vectors.bin`` (restrict_vocab 30,000, case-insensitive);
 - WS353 and Stanford Rare Words (RW) with unknown words through their n-grams: Spearman over
   every pair both of whose words have a query vector (all of them, unless a word has no
   n-gram at all), and how many pairs that is.
@@ -17,6 +16,9 @@ words built from their n-grams by the tool itself). Scored here, the same way fo
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,31 +76,36 @@ def pair_score(pairs, vectors: dict) -> tuple[float, int]:
     return float(spearmanr(human, model)[0]), len(human)
 
 
-def invocab_count(pairs, vocab: set) -> int:
-    return sum(a in vocab and b in vocab for a, b, _ in pairs)
+def w2v_evaluate(vectors: Path, data: Path) -> dict:
+    """Analogy accuracy and in-vocabulary WS353 of a word2vec file by ``w2v evaluate`` of this
+    checkout (restrict_vocab 30,000, case-insensitive), the same scorer for every tool."""
+    ws353 = data / "eval" / "wordsim353.tsv"
+    cmd = [sys.executable, "-m", "w2v", "evaluate", "--vectors", str(vectors), "--analogies",
+           str(data / "eval" / "questions-words.txt"), "--similarity", str(ws353), "--json"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=HERE.parent,
+                          env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+    out = json.loads(done.stdout)
+    total, sim = out["analogies"]["total"], out["similarity"][str(ws353)]
+    return {"analogy": total["accuracy"], "analogy_seen": total["seen"],
+            "ws353": sim["spearman"], "ws353_invocab": sim["pairs"]}
 
 
 def quality_row(folder: Path, data: Path, rw: Path | None) -> dict:
-    import bench
-    from gensim.models import KeyedVectors
-
-    row = bench.quality(folder / "vectors.bin", data)
-    vocab = set(KeyedVectors.load_word2vec_format(str(folder / "vectors.bin"),
-                                                  binary=True).key_to_index)
+    row = w2v_evaluate(folder / "vectors.bin", data)
     queries = read_vec(folder / "queries.vec")
     for name, path in (("ws353", data / "eval" / "wordsim353.tsv"), ("rw", rw)):
         if path is None:
             continue
         pairs = read_pairs(path)
         row[f"{name}_ngram"], row[f"{name}_ngram_pairs"] = pair_score(pairs, queries)
-        row[f"{name}_pairs"], row[f"{name}_invocab"] = len(pairs), invocab_count(pairs, vocab)
+        row[f"{name}_pairs"] = len(pairs)
     return row
 
 
 def quality_table(keep: Path, data: Path, rw: Path | None) -> None:
     """The quality table of every ``<tool>-<arch>`` folder under ``keep``, as markdown."""
     print("| arch | tool | analogy (seen) | WS353 rho, in-vocabulary pairs | WS353 rho, unknown "
-          "words by n-grams (pairs) | RW rho, unknown words by n-grams (pairs; in vocabulary) |")
+          "words by n-grams (pairs) | RW rho, unknown words by n-grams (pairs) |")
     print("|---|---|---|---|---|---|")
     for arch in ("sg", "cbow"):
         for tool in ("w2v", "fasttext", "gensim"):
@@ -106,8 +113,8 @@ def quality_table(keep: Path, data: Path, rw: Path | None) -> None:
             if not (folder / "queries.vec").is_file():
                 continue
             q = quality_row(folder, data, rw)
-            rw_cell = (f"{q['rw_ngram']:.3f} ({q['rw_ngram_pairs']}/{q['rw_pairs']}; "
-                       f"{q['rw_invocab']})" if rw else "")
+            rw_cell = (f"{q['rw_ngram']:.3f} ({q['rw_ngram_pairs']}/{q['rw_pairs']})"
+                       if rw else "")
             print(f"| {arch} | {tool} | {100 * q['analogy']:.1f}% ({q['analogy_seen']}) | "
                   f"{q['ws353']:.3f} ({q['ws353_invocab']}) | {q['ws353_ngram']:.3f} "
                   f"({q['ws353_ngram_pairs']}/{q['ws353_pairs']}) | {rw_cell} |")
