@@ -2,10 +2,10 @@
 """Subword vectors (issue 22) against fastText 0.9 and gensim 4.4 FastText: speed and quality.
 
     python scripts/subword_bench.py runs --corpus ../shared/data/wiki/wiki-17m.txt.gz \\
-        --epochs 1 --repeats 3 --results /work/tmp/subbench/speed.jsonl
-    python scripts/subword_bench.py runs --epochs 5 --repeats 1 --keep /work/tmp/subbench/q5 \\
-        --rw /path/to/rw.txt --results /work/tmp/subbench/quality.jsonl
-    python scripts/subword_bench.py table /work/tmp/subbench/speed.jsonl --rw /path/to/rw.txt
+        --epochs 5 --repeats 3 --remove 500 --rw /path/to/rw.txt --keep /work/tmp/subbench/keep \\
+        --results /work/tmp/subbench/results.jsonl
+    python scripts/subword_bench.py table --results /work/tmp/subbench/results.jsonl \\
+        --keep /work/tmp/subbench/keep --rw /path/to/rw.txt
 
 ``runs`` trains every tool in its own process, tools alternating within each repeat (each
 repeat starts one tool later) and architectures interleaved, so that the shared machine's slow
@@ -14,14 +14,17 @@ partial results survive an interruption. Each line holds the wall time, the chil
 (user + sys) and peak RSS (``os.wait4``: the steadier figures on a shared machine), and the
 training seconds: w2v's "trained ... in Xs" line, gensim's ``train()`` call, fastText's
 ``train_unsupervised`` call (which includes its own vocabulary pass: fastText has no separate
-one). Training words/s = the corpus's tokens x epochs / training seconds.
+one). Training words/s = the corpus's tokens x epochs / training seconds; words per CPU
+second = the same tokens / the whole process's CPU time, the steadier rate on a busy machine.
+With ``--remove N`` every tool trains on the corpus without N words of count 20-200
+(scripts/subword_oov.py) and the table adds the out-of-vocabulary check.
 
 The peers run through scripts/subword_jobs.py, w2v as ``python -m w2v train --subwords`` of
 this checkout (``--w2v-tree`` for another one). With ``--keep DIR`` the first repeat's vectors
 of each tool (``vectors.bin``, every vocabulary word with its n-grams folded in, and
-``queries.vec``, each tool's own vectors for the WS353 and RW words, unknown ones through
-their n-grams) stay in DIR/<tool>-<arch>; ``table`` scores them all with the same code
-(scripts/subword_quality.py). Settings: subword_jobs.SETTINGS, for every tool.
+``queries.vec``, each tool's own vectors for the WS353 and RW words and the removed words,
+unknown ones through their n-grams) stay in DIR/<tool>-<arch>; ``table`` scores them all with
+the same code (scripts/subword_quality.py). Settings: subword_jobs.SETTINGS, for every tool.
 """
 
 from __future__ import annotations
