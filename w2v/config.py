@@ -90,6 +90,10 @@ class Config:
                         peers=[("word2vec.c", "-hs"), ("gensim", "hs"), ("fastText", "-loss")])
     cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
                               "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
+    hs_skip: bool = setting(False, "Loss hs only: a path node whose score is beyond ±6 gets no "
+                            "update, as word2vec.c and gensim always do (faster; the loss still "
+                            "counts it). Off: every node gets its true gradient.",
+                            peers=[("word2vec.c", "MAX_EXP"), ("gensim", "MAX_EXP")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),

@@ -48,7 +48,8 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     from w2v.kernels.registry import make_kernel as registry_kernel
 
     tables = Tables(vocab.counts, vocab.total_words, cfg.sample, ns_exponent=cfg.ns_exponent)
-    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
+    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean,
+                        hs_skip=cfg.hs_skip, dim=cfg.dim)
     kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
     return LocalTrainer(kernel, threads=cfg.workers)
 

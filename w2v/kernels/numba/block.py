@@ -12,6 +12,12 @@ their step back onto ``W_in``.
 are (one snapshot), then ``block_update_outputs`` moves the target rows and
 ``block_update_inputs`` the input rows: -lr times the true gradient of the block's loss, a row
 that occurs twice receiving each of its terms. A target row stays in cache for all m inputs.
+
+The target side's ``signs`` holds one more entry after its targets' signs: the *skip bound*.
+A term whose score x has |x| >= bound gets coefficient 0 (its loss still counts): inf for
+negative sampling and by default, word2vec.c's 6 with ``Settings.hs_skip``
+(docs/derivations.md §6). A row update whose coefficients are all 0 is skipped: adding
+0 · u changes no float but a -0.0 (to +0.0), so this changes no number.
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from w2v.kernels.numba.ops import inline, log_sigmoid
 
 
 @inline
-def logistic_term(sig, s, x):
+def logistic_term(sig, s, x, bound):
     """(coefficient, log σ(s x)) of one score: the term is -log σ(s x) (eqs 45, 95), minus its
-    derivative in x is s (1 - σ(s x)) (eqs 55, 61, 107)."""
+    derivative in x is s (1 - σ(s x)) (eqs 55, 61, 107); 0 if |x| >= bound (skipped)."""
     p, log_p = log_sigmoid(sig, s * x)
+    if abs(x) >= bound:
+        return np.float32(0.0), log_p
     return s * (np.float32(1.0) - p), log_p
 
 
@@ -36,6 +44,7 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
     ``loss`` plus the block's loss. Four target rows at a time share each load of v (register
     blocking; its gain is in docs/benchmarks.md)."""
     d = W_in.shape[1]
+    bound = signs[len(signs) - 1]
     for j in range(m):
         v = W_in[contexts[j]]
         gj = grad_in[j]
@@ -50,12 +59,14 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
                 x1 += v[i] * u1[i]
                 x2 += v[i] * u2[i]
                 x3 += v[i] * u3[i]
-            g0, l0 = logistic_term(sig, signs[k], x0)
-            g1, l1 = logistic_term(sig, signs[k + 1], x1)
-            g2, l2 = logistic_term(sig, signs[k + 2], x2)
-            g3, l3 = logistic_term(sig, signs[k + 3], x3)
+            g0, l0 = logistic_term(sig, signs[k], x0, bound)
+            g1, l1 = logistic_term(sig, signs[k + 1], x1, bound)
+            g2, l2 = logistic_term(sig, signs[k + 2], x2, bound)
+            g3, l3 = logistic_term(sig, signs[k + 3], x3, bound)
             loss -= l0 + l1 + l2 + l3
             coef[j, k], coef[j, k + 1], coef[j, k + 2], coef[j, k + 3] = g0, g1, g2, g3
+            if g0 == 0 and g1 == 0 and g2 == 0 and g3 == 0:
+                continue
             for i in range(d):
                 gj[i] += g0 * u0[i] + g1 * u1[i] + g2 * u2[i] + g3 * u3[i]
         for k in range(full, n_t):
@@ -63,9 +74,11 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
             x = np.float32(0.0)
             for i in range(d):
                 x += v[i] * u[i]
-            g, log_p = logistic_term(sig, signs[k], x)
+            g, log_p = logistic_term(sig, signs[k], x, bound)
             loss -= log_p
             coef[j, k] = g
+            if g == 0:
+                continue
             for i in range(d):
                 gj[i] += g * u[i]
     return loss
@@ -84,11 +97,15 @@ def block_update_outputs(W_in, W_out, contexts, m, targets, n_t, coef, lr):
             v2, v3 = W_in[contexts[j + 2]], W_in[contexts[j + 3]]
             c0, c1 = lr * coef[j, k], lr * coef[j + 1, k]
             c2, c3 = lr * coef[j + 2, k], lr * coef[j + 3, k]
+            if c0 == 0 and c1 == 0 and c2 == 0 and c3 == 0:
+                continue
             for i in range(d):
                 u[i] += c0 * v0[i] + c1 * v1[i] + c2 * v2[i] + c3 * v3[i]
         for j in range(full, m):
             v = W_in[contexts[j]]
             g = lr * coef[j, k]
+            if g == 0:
+                continue
             for i in range(d):
                 u[i] += g * v[i]
 
