@@ -79,6 +79,38 @@ def test_each_composition_has_its_own_stable_cache_entry(tmp_path):
                                  "cbow-hs": True}, "hits": 1}
 
 
+DIMS_CHILD = r"""
+import json, sys
+import numpy as np
+from w2v import jit
+from w2v.kernels.base import Settings, Tables
+from w2v.kernels.numba import compose, ns, rows
+kernel = compose.kernel(rows, ns)(Tables(np.array([5, 4, 3, 2, 1]), 15, 0.0), Settings())
+for d in map(int, sys.argv[1:]):
+    W = np.full((5, d), 0.1, np.float32)
+    kernel.train_segment(W, W.copy(), np.array([0, 1, 2, 3], np.int32), 0.1, 0.1, 1)
+dims = (0, *compose.ROW_LENGTHS)
+print(json.dumps({d: jit.needs_compile(compose.compose(rows, ns, d)) for d in dims}))
+"""
+
+
+@pytest.mark.slow  # three processes compile and load
+def test_the_walk_compiles_once_per_row_length_used(tmp_path):
+    """Rows of 50 floats load the walk compiled for 50 (and only it), rows of 4 the generic
+    one: one cache file per (sides, row length) used, none for the lengths not used."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+
+    def child(*dims):
+        out = subprocess.run([sys.executable, "-c", DIMS_CHILD, *map(str, dims)], env=env,
+                             cwd=tmp_path, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert child() == dict.fromkeys(["0", "50", "100", "128", "200", "300"], True)
+    assert child(50, 4) == {"0": False, "50": False, "100": True, "128": True, "200": True,
+                            "300": True}
+    assert len(list((tmp_path / "cache").rglob("*compose*.nbc"))) == 2
+
+
 def random_bags(V, n_rows, seed):
     """Each token: its own row and 0-3 extra rows of the n_rows - V shared "subword" rows."""
     rng = np.random.default_rng(seed)

@@ -116,7 +116,8 @@ class NumbaKernel:
         return jit.needs_compile(compose(self.inputs, self.targets, self.dim))
 
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
-        train = compose(self.inputs, self.targets, W_in.shape[1])
+        contiguous = W_in.flags.c_contiguous and W_out.flags.c_contiguous
+        train = compose(self.inputs, self.targets, W_in.shape[1] if contiguous else 0)
         return train(W_in, W_out, ids, self.keep, self.out_params, self.sig, self.window,
                      self.in_params, lr_start, lr_end, seed)
 
