@@ -11,7 +11,7 @@ and how far each variant's weights are from the first's (max |difference|; 0 = b
 
 Usage:
   python scripts/kernel_variant_bench.py --corpus ../shared/data/wiki/wiki-17m.txt.gz \\
-      --words 3000000 --repeats 5 --combos sg-ns sg-hs cbow-ns cbow-hs
+      --words 3000000 --repeats 5 --combos sg-ns sg-hs cbow-ns cbow-hs [--pretrain 3]
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=1e-3)
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--no-skip", action="store_true", help="leave out the hs_skip variants")
+    ap.add_argument("--pretrain", type=int, default=0,
+                    help="passes over the ids (generic walk, untimed) to train the start weights:"
+                         " saturated HS nodes are rare in fresh weights")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +84,8 @@ def main() -> None:
         trains = variants(combo, tables, args)
         start = init_weights(len(vocab), args.dim, output_rows(combo[-2:], len(vocab)),
                              np.random.default_rng(1))
+        for p in range(args.pretrain):
+            trains[next(iter(trains))](*start, ids, 0.025, 0.0001, 777 + p)
         rates = {name: [] for name in trains}
         final = {}
         for rep in range(args.repeats + 1):  # the first round compiles / loads the cache
