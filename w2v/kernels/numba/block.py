@@ -16,8 +16,8 @@ that occurs twice receiving each of its terms. A target row stays in cache for a
 The target side's ``signs`` holds one more entry after its targets' signs: the *skip bound*.
 A term whose score x has |x| >= bound gets coefficient 0 (its loss still counts): inf for
 negative sampling and by default, word2vec.c's 6 with ``Settings.hs_skip``
-(docs/derivations.md §6). A row update whose coefficients are all 0 is skipped: adding
-0 · u changes no float but a -0.0 (to +0.0), so this changes no number.
+(docs/derivations.md §6). The axpys of a skipped term still run (with 0): branching around
+them cost sg + hs 9% with nothing skipped and won 5% with hs_skip (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -65,8 +65,6 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
             g3, l3 = logistic_term(sig, signs[k + 3], x3, bound)
             loss -= l0 + l1 + l2 + l3
             coef[j, k], coef[j, k + 1], coef[j, k + 2], coef[j, k + 3] = g0, g1, g2, g3
-            if g0 == 0 and g1 == 0 and g2 == 0 and g3 == 0:
-                continue
             for i in range(d):
                 gj[i] += g0 * u0[i] + g1 * u1[i] + g2 * u2[i] + g3 * u3[i]
         for k in range(full, n_t):
@@ -77,8 +75,6 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
             g, log_p = logistic_term(sig, signs[k], x, bound)
             loss -= log_p
             coef[j, k] = g
-            if g == 0:
-                continue
             for i in range(d):
                 gj[i] += g * u[i]
     return loss
@@ -97,15 +93,11 @@ def block_update_outputs(W_in, W_out, contexts, m, targets, n_t, coef, lr):
             v2, v3 = W_in[contexts[j + 2]], W_in[contexts[j + 3]]
             c0, c1 = lr * coef[j, k], lr * coef[j + 1, k]
             c2, c3 = lr * coef[j + 2, k], lr * coef[j + 3, k]
-            if c0 == 0 and c1 == 0 and c2 == 0 and c3 == 0:
-                continue
             for i in range(d):
                 u[i] += c0 * v0[i] + c1 * v1[i] + c2 * v2[i] + c3 * v3[i]
         for j in range(full, m):
             v = W_in[contexts[j]]
             g = lr * coef[j, k]
-            if g == 0:
-                continue
             for i in range(d):
                 u[i] += g * v[i]
 
