@@ -16,7 +16,6 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ sys.path.insert(0, str(HERE.parent))  # this checkout's w2v
 sys.path.insert(0, str(HERE))  # the sibling script, also when imported from elsewhere
 
 from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
+from kernel_family_bench import kernel_options  # noqa: E402  (the same options)
 
 from w2v.kernels.base import Settings, Tables, output_rows  # noqa: E402
 from w2v.kernels.registry import make_kernel  # noqa: E402
@@ -66,27 +66,20 @@ def timed(kernel, weights, parts, threads: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path,
-                    default=HERE.parent.parent / "shared" / "data" / "wiki" / "wiki-17m.txt.gz")
-    ap.add_argument("--words", type=int, default=2_000_000, help="ids per repeat")
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--combos", nargs="+", default=["sg-ns", "sg-hs", "cbow-ns", "cbow-hs"])
-    ap.add_argument("--dim", type=int, default=100)
-    ap.add_argument("--min-count", type=int, default=5)
-    args = ap.parse_args()
+    args = kernel_options(__doc__, words=2_000_000).parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         vocab, ids = encode(args.corpus, Path(tmp), args.min_count, args.words)
     words = int(np.count_nonzero(ids >= 0))
-    tables = Tables(vocab.counts, vocab.total_words, 1e-3)
+    tables = Tables(vocab.counts, vocab.total_words, args.sample)
     parts = halves(ids)
     print(f"{args.corpus.name}: {words:,} words in two halves of {len(parts[0]):,} and "
           f"{len(parts[1]):,} ids, dim {args.dim}, {args.repeats} alternating repeats")
     for combo in args.combos:
         arch, loss = combo.split("-")
         kernel = make_kernel(arch, loss, "numba", tables,
-                             Settings(negative=0 if loss == "hs" else 5, dim=args.dim))
+                             Settings(window=args.window, negative=0 if loss == "hs" else 5,
+                                      dim=args.dim))
         weights = init_weights(len(vocab), args.dim, output_rows(loss, len(vocab)),
                                np.random.default_rng(1))
         kernel.train_segment(*(w.copy() for w in weights), ids[:100], 0.0, 0.0, 0)  # load

@@ -16,7 +16,6 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ sys.path.insert(0, str(HERE.parent))  # this checkout's w2v
 sys.path.insert(0, str(HERE))  # the sibling script, also when imported from elsewhere
 
 from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
+from kernel_family_bench import kernel_options  # noqa: E402  (the same options)
 
 from w2v.kernels.base import Settings, Tables, output_rows  # noqa: E402
 from w2v.kernels.numba.compose import compose  # noqa: E402
@@ -58,16 +58,7 @@ def variants(combo: str, tables: Tables, args) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path,
-                    default=HERE.parent.parent / "shared" / "data" / "wiki" / "wiki-17m.txt.gz")
-    ap.add_argument("--words", type=int, default=3_000_000, help="ids per repeat")
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--combos", nargs="+", default=["sg-ns", "sg-hs", "cbow-ns", "cbow-hs"])
-    ap.add_argument("--dim", type=int, default=100)
-    ap.add_argument("--window", type=int, default=5)
-    ap.add_argument("--sample", type=float, default=1e-3)
-    ap.add_argument("--min-count", type=int, default=5)
+    ap = kernel_options(__doc__)
     ap.add_argument("--no-skip", action="store_true", help="leave out the hs_skip variants")
     ap.add_argument("--pretrain", type=int, default=0,
                     help="passes over the ids (generic walk, untimed) to train the start weights:"
