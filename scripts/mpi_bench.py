@@ -75,19 +75,31 @@ def run(spec: dict, data: Path, runs: Path) -> dict:
     if done.returncode != 0:  # diverged, say: a row that says so
         failed = (done.stderr.strip().splitlines() or ["failed"])[-1]
         row = {**spec, "wall": wall, "failed": failed}
-        print(json.dumps(row), flush=True)
-        return row
-    state = json.loads((out / "state.json").read_text())
-    stats = state.get("distributed", {}).get("stats", {})
-    row = {**spec, "wall": wall, "words_per_s": state["words_done"] / state["train_seconds"],
-           "train_seconds": state["train_seconds"], "loss": state["loss_history"]["epoch"][-1],
-           "allreduce_pct": 100 * stats.get("allreduce_seconds", 0) / wall,
-           "wait_pct": 100 * stats.get("wait_seconds", 0) / wall,
-           "mb_per_rank": stats.get("bytes_reduced", 0) / 1e6, **evaluate(out, data)}
+    else:
+        row = {**spec, "wall": wall, **measured(out, wall), **evaluate(out, data)}
     print(json.dumps(row), flush=True)
-    with open(runs / "results.jsonl", "a") as f:
+    with open(runs / "results.jsonl", "a") as f:  # a failed row too: it is not run again
         f.write(json.dumps(row) + "\n")
     return row
+
+
+def measured(out: Path, wall: float) -> dict:
+    """A finished run's speed, loss and sync costs, from its state.json (rank 0's)."""
+    state = json.loads((out / "state.json").read_text())
+    stats = state.get("distributed", {}).get("stats", {})
+    return {"words_per_s": state["words_done"] / state["train_seconds"],
+            "train_seconds": state["train_seconds"], "loss": state["loss_history"]["epoch"][-1],
+            "allreduce_pct": 100 * stats.get("allreduce_seconds", 0) / wall,
+            "wait_pct": 100 * stats.get("wait_seconds", 0) / wall,
+            "mb_per_rank": stats.get("bytes_reduced", 0) / 1e6}
+
+
+# the schedule these tables measured, the default before issue 25 (mpi_sweep.py measures today's)
+BEFORE_25 = {"sync_lr": "n", "sync_momentum": 0.0}
+# how rows are combined, at which lr (SyncPlan fields): "scaled" was the default before sync_lr
+VARIANTS = {"scaled": {"lr": "n", "momentum": 0.0}, "average": {"lr": "1", "momentum": 0.0},
+            "sum": {"mode": "sum", "lr": "1", "momentum": 0.0},
+            "touched": {"mode": "touched", "lr": "1", "momentum": 0.0}}
 
 
 def spec(label, corpus, ranks, threads, epochs=5, dim=100, config=None, plan=None) -> dict:
@@ -98,15 +110,19 @@ def spec(label, corpus, ranks, threads, epochs=5, dim=100, config=None, plan=Non
 def suites(args) -> dict[str, list[dict]]:
     corpora = ["wiki-1.5m", "wiki-17m"]
     return {
-        "headline": [spec("17m 1x2", "wiki-17m", 1, 2), spec("17m 2x1", "wiki-17m", 2, 1)],
-        "ranks": [spec(f"{c} {n}x1", c, n, 1) for c in corpora for n in (1, 2, 4, 8)],
-        "periods": [spec(f"{c} 8x1 every {e}", c, 8, 1, config={"sync_every": e})
+        "headline": [spec("17m 1x2", "wiki-17m", 1, 2),
+                     spec("17m 2x1", "wiki-17m", 2, 1, config=BEFORE_25)],
+        "ranks": [spec(f"{c} {n}x1", c, n, 1, config=BEFORE_25 if n > 1 else {})
+                  for c in corpora for n in (1, 2, 4, 8)],
+        "periods": [spec(f"{c} 8x1 every {e}", c, 8, 1, config={"sync_every": e, **BEFORE_25})
                     for c in corpora for e in args.periods],
-        "variants": [spec(f"1.5m {n}x1 {mode}", "wiki-1.5m", n, 1, plan={"mode": mode})
+        "variants": [spec(f"1.5m {n}x1 {mode}", "wiki-1.5m", n, 1, plan=VARIANTS[mode])
                      for n in (2, 4, 8) for mode in args.modes]
-        + [spec(f"1.5m {n}x1 scaled growth {g}", "wiki-1.5m", n, 1, plan={"growth": g})
+        + [spec(f"1.5m {n}x1 scaled growth {g}", "wiki-1.5m", n, 1,
+                plan={"growth": g, **VARIANTS["scaled"]})
            for n in (2, 4, 8) for g in args.growths]
-        + [spec(f"1.5m {n}x1 scaled all rows", "wiki-1.5m", n, 1, plan={"rows": 10**9})
+        + [spec(f"1.5m {n}x1 scaled all rows", "wiki-1.5m", n, 1,
+                plan={"rows": 10**9, **VARIANTS["scaled"]})
            for n in (2, 4, 8)],
     }
 
@@ -123,38 +139,113 @@ def table(rows: list[dict]) -> str:
     return "\n".join([head, *body])
 
 
+def rows_per_sync(plan, epoch_words: float, epochs: int, vocab: int) -> tuple[int, float]:
+    """Periods per epoch, and the mean rows combined per sync over the run: the tiers, and
+    every period of the warm start (``plan.warmup`` of the run's words) a full sync."""
+    from w2v.training.sync import rounds_per_epoch, tier_rows_per_period
+
+    rounds = rounds_per_epoch(int(epoch_words), plan.every)
+    warm = min(1.0, np.ceil(plan.warmup * epochs * rounds) / (epochs * rounds))
+    return rounds, warm * vocab + (1 - warm) * tier_rows_per_period(plan, rounds, vocab)
+
+
+def modelled_mb(plan, epoch_words: float, epochs: int, vocab: int, dim: int) -> float:
+    """MB a rank passes to Allreduce over a run (what ``state.json`` counts: the messages,
+    float32 rows of ``W_in`` and ``W_out``; not the 2 (N - 1) / N a ring sends of them)."""
+    rounds, rows = rows_per_sync(plan, epoch_words, epochs, vocab)
+    return epochs * rounds * 8 * dim * rows / 1e6
+
+
 def cost_model(args) -> str:
     """Modelled, not measured: a synchronous Allreduce after every period, no overlap with
     training. Per sync each rank sends and receives 2 (N - 1) / N times the message (ring or
     Rabenseifner allreduce), plus a latency of 2 log2(N) hops; a node trains at ``cores`` x the
-    measured per-core words/s x ``--thread-efficiency``."""
-    from w2v.training.sync import SyncPlan, rounds_per_epoch, tier_rows_per_period
+    measured per-core words/s x ``--thread-efficiency``. The warm start's full syncs are
+    spread over the run's syncs (``rows_per_sync``)."""
+    from w2v.training.sync import SyncPlan
 
     n, V, d = args.nodes, args.vocab, args.dim
     node_speed = args.cores * args.per_core * args.thread_efficiency
-    links = {"10 Gbit/s": (1.25e9, 10e-6), "100 Gbit/s": (12.5e9, 2e-6)}
     lines = [f"V = {V:,}, d = {d}, {n} nodes x {args.cores} cores at {args.per_core:,.0f} "
              f"words/s per core x {args.thread_efficiency} = {node_speed / 1e6:.1f}M words/s "
-             f"per node; an epoch of {args.epoch_words:,.0f} words; tiers from "
-             f"{args.rows:,} rows, all rows every {args.full_every} periods", "",
+             f"per node; {args.epochs} epochs of {args.epoch_words:,.0f} words; tiers from "
+             f"{args.rows:,} rows, all rows every {args.full_every} periods" + (
+                 f" and for the first {args.warmup:g} of the words (the warm start)"
+                 if args.warmup else ""), "",
              "| sync_every (all ranks) | rows per sync (mean) | MB per sync | GB per rank per "
              "epoch | training per period | " + " | ".join(
-                 f"sync at {k} | speed-up at {k}" for k in links) + " |",
-             "|---" * (5 + 2 * len(links)) + "|"]
+                 f"sync at {k} | speed-up at {k}" for k in LINKS) + " |",
+             "|---" * (5 + 2 * len(LINKS)) + "|"]
     for every in args.model_periods:
-        plan = SyncPlan(every=every, rows=args.rows, full_every=args.full_every)
-        rounds = rounds_per_epoch(args.epoch_words, every)
-        rows = tier_rows_per_period(plan, rounds, V)
+        plan = SyncPlan(every=every, rows=args.rows, full_every=args.full_every,
+                        warmup=args.warmup)
+        rounds, rows = rows_per_sync(plan, args.epoch_words, args.epochs, V)
         message = 8 * d * rows  # float32 rows of W_in and W_out
         wire = 2 * (n - 1) / n * message
         compute = every / (n * node_speed)
         cells = []
-        for bandwidth, latency in links.values():
-            sync = wire / bandwidth + 2 * np.log2(n) * latency
+        for link in LINKS.values():
+            sync = sync_seconds(wire, n, *link)
             cells += [f"{1e3 * sync:.2f} ms", f"{n * compute / (compute + sync):.1f}x"]
         lines.append(f"| {every:,} | {rows:,.0f} | {message / 1e6:.1f} | "
                      f"{rounds * wire / 1e9:.1f} | {1e3 * compute:.2f} ms | "
                      + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+LINKS = {"10 Gbit/s": (1.25e9, 10e-6), "100 Gbit/s": (12.5e9, 2e-6)}  # bytes/s, latency
+
+
+def sync_seconds(wire: float, n: int, bandwidth: float, latency: float) -> float:
+    return wire / bandwidth + 2 * np.log2(n) * latency
+
+
+def nodes_table(args) -> str:
+    """For N = 2 ... 32 nodes: the speed-up on each link at each ``sync_every`` of
+    ``--model-periods`` (the quality of each period at 8 ranks is measured in
+    docs/distributed.md)."""
+    from w2v.training.sync import SyncPlan
+
+    node_speed = args.cores * args.per_core * args.thread_efficiency
+
+    def speed_up(n, link, every):
+        plan = SyncPlan(every=every, rows=args.rows, full_every=args.full_every,
+                        warmup=args.warmup)
+        _, rows = rows_per_sync(plan, args.epoch_words, args.epochs, args.vocab)
+        sync = sync_seconds(2 * (n - 1) / n * 8 * args.dim * rows, n, *link)
+        compute = every / (n * node_speed)
+        return n * compute / (compute + sync)
+
+    periods = sorted(args.model_periods)
+    lines = ["| nodes | " + " | ".join(f"{e / 1e6:g}M at {k}" for k in LINKS for e in periods)
+             + " |", "|---" * (1 + len(LINKS) * len(periods)) + "|"]
+    for n in (2, 4, 8, 16, 32):
+        cells = [f"{speed_up(n, link, e):.1f}x" for link in LINKS.values() for e in periods]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check(runs: list[Path]) -> str:
+    """The model's bytes against what finished runs passed to Allreduce (their state.json),
+    and the time the syncs took here (shared memory, not a network: the model's link speeds
+    do not apply)."""
+    from w2v.training.sync import SyncPlan
+
+    lines = ["| run | ranks | periods per epoch | MB per rank, modelled | MB per rank, measured "
+             "| Allreduce s | syncs | ms per sync |", "|---" * 8 + "|"]
+    for run_dir in runs:
+        state = json.loads((run_dir / "state.json").read_text())
+        dist, cfg = state["distributed"], state["config"]
+        plan = SyncPlan.from_json(dist["plan"])
+        vocab = sum(not line.startswith("#")
+                    for line in (run_dir / "vocab.txt").read_text().splitlines())
+        words = sum(w for _, w in dist["shards"])
+        mb = modelled_mb(plan, words, cfg["epochs"], vocab, cfg["dim"])
+        stats = dist["stats"]
+        seconds, syncs = stats["allreduce_seconds"], stats["syncs"]
+        lines.append(f"| {run_dir.name} | {len(dist['shards'])} | {dist['rounds']} | {mb:,.1f} | "
+                     f"{stats['bytes_reduced'] / 1e6:,.1f} | {seconds:.1f} | {syncs} | "
+                     f"{1e3 * seconds / syncs:.1f} |")
     return "\n".join(lines)
 
 
@@ -174,12 +265,14 @@ def main() -> None:
         return rank_main(*sys.argv[2:6])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("suite", nargs="+",
-                        choices=["headline", "ranks", "periods", "variants", "model"])
+                        choices=["headline", "ranks", "periods", "variants", "model", "check"])
+    parser.add_argument("--runs", type=Path, nargs="+", default=[],
+                        help="check: finished distributed runs to compare with the model")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-runs")
     parser.add_argument("--periods", type=int, nargs="+",
                         default=[50_000, 200_000, 800_000, 3_200_000])
-    parser.add_argument("--modes", nargs="+", default=["scaled", "average", "sum", "touched"])
+    parser.add_argument("--modes", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--growths", type=int, nargs="+", default=[4, 8])
     model = parser.add_argument_group("the cost model (model)")
     model.add_argument("--per-core", type=float, default=700_000, help="measured words/s")
@@ -191,13 +284,19 @@ def main() -> None:
     model.add_argument("--rows", type=int, default=1024)
     model.add_argument("--full-every", type=int, default=64)
     model.add_argument("--epoch-words", type=float, default=1e9)
+    model.add_argument("--epochs", type=int, default=5)
+    model.add_argument("--warmup", type=float, default=0.0,
+                       help="SyncPlan.warmup: the fraction of the words with full syncs")
     model.add_argument("--model-periods", type=int, nargs="+",
-                       default=[200_000, 800_000, 3_200_000, 12_800_000])
+                       default=[200_000, 800_000, 3_200_000, 12_800_000, 51_200_000])
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if "model" in args.suite:
         args.suite.remove("model")
-        print(cost_model(args))
+        print(cost_model(args), "", nodes_table(args), sep="\n")
+    if "check" in args.suite:
+        args.suite.remove("check")
+        print(check(args.runs))
     for name in args.suite:
         rows = [run(s, args.data, args.out) for s in suites(args)[name]]
         print(f"\n## {name}\n\n{table(rows)}\n", flush=True)

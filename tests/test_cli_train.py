@@ -202,6 +202,7 @@ def test_force_replaces_and_default_refuses(corpus, config, tmp_path):
     assert run("train", corpus, "--config", config, "--out", out, "-q").exit_code == 0
     r = run("train", corpus, "--config", config, "--out", out)
     assert r.exit_code == 1 and "--resume" in r.output and "--force" in r.output
+    assert "dim = " not in r.output  # refused before the settings are echoed as if training
     first = (out / "vectors.npy").read_bytes()
     r = run("train", corpus, "--config", config, "--out", out, "--force", "--seed", 2, "-q")
     assert r.exit_code == 0 and (out / "vectors.npy").read_bytes() != first

@@ -194,11 +194,12 @@ def test_cli(texts, tmp_path):
 
 
 def test_init_needs_a_run_folder_and_names_what_it_got(texts, tmp_path):
-    """A vectors file, a missing path, an HS run: each refused with what --init takes."""
+    """A file that is not vectors, a missing path, an HS run: each refused with what --init
+    takes (a vectors file is published vectors to fine-tune: test_finetune.py)."""
     _, new_text, old_run = texts
     hs_run = tmp_path / "hs"
     session.run(dataclasses.replace(CFG, loss="hs", negative=0, epochs=1), [new_text], hs_run)
-    cases = [(old_run / "vectors.bin", "is a file, not a run folder"),
+    cases = [(new_text, "cannot start from"),
              (tmp_path / "nowhere", "does not exist"),
              (hs_run, "runs trained with hierarchical softmax cannot be continued")]
     for path, message in cases:

@@ -17,6 +17,7 @@ from w2v import demo
 from w2v.run import checkpoint
 from w2v.text.vocab import Vocab
 from w2v.training import session
+from w2v.training.sync import SyncPlan
 from w2v.vectors.evaluate import evaluate_analogies
 from w2v.vectors.vectors import Vectors
 from w2v.vectors.word_pairs import evaluate_word_pairs
@@ -70,11 +71,12 @@ def test_more_epochs_extend_a_finished_two_rank_run(small, tmp_path):
     progress = [e for e in seen if "lr" in e]
     W2 = before["words_done"]
     cfg = before["config"]
-    for p in progress:  # extend.py's fresh decay from lr, times 2 ranks ("scaled")
+    scale = SyncPlan.from_json(before["distributed"]["plan"]).lr_scale(2)  # sync_lr at 2 ranks
+    for p in progress:  # extend.py's fresh decay from lr, times the rank's multiplier
         assert p["start_words"] == W2
         decay = cfg["lr"] - (cfg["lr"] - cfg["min_lr"]) * (p["words_done"] - W2) / (
             p["total_words"] - W2)
-        assert p["lr"] == pytest.approx(2 * max(cfg["min_lr"], decay), rel=1e-9)
+        assert p["lr"] == pytest.approx(scale * max(cfg["min_lr"], decay), rel=1e-9)
     assert progress[-1]["words_done"] == progress[-1]["total_words"] == 3 * W2 // 2
     after = _state(out)
     assert after["epoch"] == after["config"]["epochs"] == 3

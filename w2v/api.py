@@ -73,7 +73,9 @@ def train(corpus=None, out=None, *, config=None, resume: bool = False, force: bo
     needed). ``settings``: ``Config`` keywords (``dim=100, epochs=5``), over ``config`` (a
     ``Config``, a dict or a TOML file). ``resume`` continues the run in ``out`` (no corpus needed;
     more ``epochs`` extend a finished run), ``force`` replaces it, ``init`` starts from another
-    run's vectors. ``on_event(event)`` sees every ``w2v.training.events`` event.
+    run's vectors, or fine-tunes a vectors file's (``freeze=True`` keeps them fixed: README,
+    "Fine-tuning published vectors"). ``on_event(event)`` sees every ``w2v.training.events``
+    event.
     """
     from w2v.commands import train_folder  # training's modules: not needed by ``load``
     from w2v.settings import explicit_settings

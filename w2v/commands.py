@@ -195,7 +195,7 @@ def _ngram_notes(vectors, words) -> list[str]:
 
 
 def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive,
-             as_json) -> Reply:
+             as_json, oov: str = "skip") -> Reply:
     from w2v.util.tables import format_evaluation
     from w2v.vectors.evalsets import choose
     from w2v.vectors.evaluate import evaluate as run_evaluation
@@ -204,7 +204,7 @@ def evaluate(vectors_path, analogies, similarity, restrict_vocab, case_sensitive
         "using the built-in sets google (analogies) and wordsim353 (similarity)"]
     analogies, similarity = choose(analogies, similarity)
     report = run_evaluation(_load(vectors_path, notes), analogies, similarity, restrict_vocab,
-                            not case_sensitive)
+                            not case_sensitive, oov)
     notes += [f"note: {n}" for r in report["similarity"].values() for n in r["notes"]]
     return Reply(to_json(report, indent=1) if as_json else format_evaluation(report), notes)
 

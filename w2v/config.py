@@ -16,7 +16,14 @@ import os
 import typing
 from dataclasses import dataclass, field, fields
 
-from w2v.config_values import check_limits, parse_interval, save_formats, type_name, type_ok
+from w2v.config_values import (
+    check_limits,
+    lr_multiplier,
+    parse_interval,
+    save_formats,
+    type_name,
+    type_ok,
+)
 from w2v.errors import ConfigError
 
 
@@ -94,6 +101,17 @@ class Config:
                             "update, as word2vec.c and gensim always do (faster; the loss still "
                             "counts it). Off: every node gets its true gradient.",
                             peers=[("word2vec.c", "MAX_EXP"), ("gensim", "MAX_EXP")])
+    subwords: bool = setting(
+        False, "Train character n-gram rows as fastText does: a word's input is the mean of its "
+        "own row and its n-grams' rows (minn to maxn characters of <word>, hashed into "
+        "buckets), so words outside the vocabulary get vectors from their spelling.")
+    minn: int = setting(3, "With subwords: the shortest n-gram, in characters.", range=(1, 100),
+                        peers=[("fastText", "-minn"), ("gensim", "min_n")])
+    maxn: int = setting(6, "With subwords: the longest n-gram, in characters; 0 turns subwords "
+                        "off.", range=(0, 100), peers=[("fastText", "-maxn"), ("gensim", "max_n")])
+    buckets: int = setting(2_000_000, "With subwords: the n-gram rows (hash buckets); they take "
+                           "buckets x dim x 4 bytes of memory.", range=(0, 2**30),
+                           peers=[("fastText", "-bucket"), ("gensim", "bucket")])
     kernel: str = setting("auto", "SGD step: compiled, the numpy reference, or auto (numba for "
                           "ns and hs, numpy for softmax).", choices=("auto", "numba", "numpy"))
     threads: int = setting(0, "Worker threads; 0: all cores.", range=(0, 1_024),
@@ -128,10 +146,23 @@ class Config:
     keep_ids: bool = setting(False, "Keep corpus.ids (4 bytes per token) after the run, to "
                              "extend it without reading the corpus again (a run from standard "
                              "input cannot be extended without it).")
+    freeze: bool = setting(False, "With init from a vectors file: keep the vectors loaded "
+                           "from it fixed (their output rows and the other words still train).",
+                           peers=[("gensim", "vectors_lockf")])
     sync_every: int = setting(200_000, "Under mpiexec: words all ranks train between syncs.",
                               range=(100, 10**12))
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
+    sync_lr: str | float = setting(
+        "n/2", "Under mpiexec: each rank trains at this many times the lr before the replicas "
+        "are averaged: a number (1: plain averaging), n (the number of ranks: to first order "
+        "one process's steps without momentum), n/2 (the same with sync_momentum 0.5), or "
+        "sqrt (the square root of n).")
+    sync_momentum: float = setting(
+        0.5, "Under mpiexec: block momentum on the averaged rows (BMUF): each sync's change "
+        "also carries this fraction of the row's previous one, so that every change counts "
+        "1 / (1 - momentum) times; with sync_lr n/2, momentum 0.5 makes the ranks progress as "
+        "one process (the velocity is flushed at every full sync).", range=(0.0, 0.99))
 
     def __post_init__(self):
         _resolve_defaults(self)
@@ -159,6 +190,11 @@ class Config:
         if self.kernel != "auto":
             return self.kernel
         return "numpy" if self.loss == "softmax" else "numba"
+
+    @property
+    def ngrams(self) -> bool:
+        """Whether the run trains n-gram rows: ``subwords`` on and ``maxn`` not 0."""
+        return self.subwords and self.maxn > 0
 
     @property
     def workers(self) -> int:
@@ -227,7 +263,26 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"{{=negative}} must be between 1 and 1000 with {{=loss}} ns; it is "
                           f"unused with {{=loss}} hs (w2v trains it alone: leave it out, or 0), "
                           f"got {cfg.negative}")
+    _check_subwords(cfg)
     parse_interval(cfg.checkpoint_every)
+    lr_multiplier(cfg.sync_lr, 1)
     object.__setattr__(cfg, "save", ",".join(save_formats(cfg.save)))  # one spelling
 
 
+
+
+def _check_subwords(cfg: Config) -> None:
+    """The n-gram settings agree with each other and with what the subword kernels train."""
+    if not cfg.ngrams:
+        return
+    if cfg.minn > cfg.maxn:
+        raise ConfigError(f"{{=minn}} must be at most {{=maxn}}, got {cfg.minn} > {cfg.maxn} "
+                          "({=maxn} 0 turns subwords off)")
+    if cfg.buckets < 1:
+        raise ConfigError("{=subwords} needs {=buckets} of at least 1 for the n-gram rows "
+                          "({=maxn} 0 turns them off)")
+    if cfg.loss == "softmax":
+        raise ConfigError("{=subwords} trains with {=loss} ns or hs, not softmax")
+    if cfg.arch == "cbow" and not cfg.cbow_mean:
+        raise ConfigError("{=subwords} with {=arch} cbow averages all the bags' rows, as "
+                          "fastText does: {=cbow_mean} must stay on")

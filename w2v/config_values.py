@@ -6,6 +6,7 @@ Each error names the setting as ``{=key}``, which the command line renders as it
 
 from __future__ import annotations
 
+import math
 import re
 import types
 import typing
@@ -81,3 +82,26 @@ def parse_interval(text) -> tuple[str, float]:
     if n <= 0:
         raise ConfigError(f"{{=checkpoint_every}} must be positive, got {text!r}")
     return kind, n
+
+
+LR_MULTIPLIERS = {"n": lambda n: n, "n/2": lambda n: max(1.0, n / 2), "sqrt": math.sqrt}
+
+
+def lr_multiplier(text, ranks: int) -> float:
+    """What ``sync_lr`` multiplies each rank's lr by on ``ranks`` ranks: a positive number, or
+    "n" (the number of ranks), "n/2" (at least 1), "sqrt" (its square root).
+
+    >>> [lr_multiplier(m, 8) for m in ("n", "n/2", "sqrt", 2, "0.5")]
+    [8.0, 4.0, 2.8284271247461903, 2.0, 0.5]
+    """
+    spelled = str(text).strip().lower()
+    if spelled in LR_MULTIPLIERS:
+        return float(LR_MULTIPLIERS[spelled](ranks))
+    try:
+        value = float(spelled)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 1_000:
+        raise ConfigError(f"{{=sync_lr}} must be a number in (0, 1000] or one of "
+                          f"{', '.join(LR_MULTIPLIERS)}, got {text!r}")
+    return value

@@ -106,8 +106,14 @@ def _prompt(kind, run, method, topn, as_json):
               show_default=True, help="Only the most frequent words count (as word2vec.c's "
               "compute-accuracy; the default of --eval-restrict-vocab during training too).")
 @click.option("--case-sensitive", is_flag=True, help="Match case (default: case-insensitive).")
+@click.option("--oov", type=click.Choice(["skip", "subwords"]), default="skip",
+              show_default=True, help="Word pairs with a word outside the evaluated words: "
+              "skip them, or score them with the word's vector from its n-grams (vectors with "
+              "n-gram rows: a subword run or a fastText .bin), as fastText's papers do; the "
+              "report says how many pairs were scored so.")
 @json_option
-def evaluate(run, vectors_path, analogies, similarity, restrict_vocab, case_sensitive, as_json):
+def evaluate(run, vectors_path, analogies, similarity, restrict_vocab, case_sensitive, oov,
+             as_json):
     """Analogy accuracy and word-pair similarity (Spearman's rho), with coverage. Without
     files, the built-in sets: google (questions-words.txt) and wordsim353.
 
@@ -117,4 +123,4 @@ def evaluate(run, vectors_path, analogies, similarity, restrict_vocab, case_sens
       w2v evaluate runs/demo --analogies google --json
     """
     reply(commands.evaluate(commands.pick_run(run, vectors_path), analogies, similarity,
-                            restrict_vocab, case_sensitive, as_json))
+                            restrict_vocab, case_sensitive, as_json, oov))

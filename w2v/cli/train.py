@@ -26,8 +26,13 @@ from w2v.cli.options import config_options
               help="With --resume: where the run's corpus is now, if it was moved or renamed "
                    "(or - to pipe a run's standard input again); accepted if its text is the "
                    "one the run read. Repeat it for several files. Same as giving CORPUS.")
-@click.option("--init", "init", type=click.Path(path_type=Path), metavar="RUN",
-              help="Start from this run's vectors and settings (continued training on CORPUS).")
+@click.option("--init", "init", type=click.Path(path_type=Path), metavar="RUN|VECTORS",
+              help="Start from this run's vectors and settings (continued training on CORPUS), "
+                   "or fine-tune published vectors: a word2vec text or binary, GloVe or "
+                   "fastText (.vec, .bin) file, gzipped or not. The corpus's words found in "
+                   "the file start from its vectors, its other words are not added, and "
+                   "--dim is the file's; --freeze keeps the loaded vectors fixed. README's "
+                   "\"Fine-tuning published vectors\" recommends --lr 0.005.")
 @config_options
 def train(corpus, config_file, out, resume, force, corpus_option, init, **options):
     """Train word vectors on CORPUS: text files (.gz, .bz2, .xz too), or - for standard input.
@@ -40,6 +45,7 @@ def train(corpus, config_file, out, resume, force, corpus_option, init, **option
       w2v train --out runs/mine --resume --epochs 5       # 2 more epochs
       cat demo.txt | w2v train - --arch cbow --out runs/piped    # lr 0.05: cbow's
       w2v train demo.txt --init runs/mine --out runs/mine-more
+      w2v train demo.txt --init runs/mine/vectors.bin --lr 0.005 --out runs/tuned
       mv demo.txt moved.txt && w2v train --out runs/mine --resume --epochs 6 --corpus moved.txt
     """
     reply(commands.train(corpus, config_file, out, resume, force, options, quiet(), init,

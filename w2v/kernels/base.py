@@ -5,8 +5,10 @@ A kernel trains one *segment* of encoded ids on one thread::
     kernel.train_segment(W_in, W_out, ids, lr_start, lr_end, seed) -> (loss sum, pairs)
 
 ``ids`` are int32 word ids with -1 between sentences; ``W_in`` (V, d) and ``W_out``
-(``kernel.output_rows``, d) are float32 and updated in place; lr falls linearly from
-``lr_start`` to ``lr_end`` over the segment (``lr_at``); ``seed`` (< 2^63) fixes every random
+(``kernel.output_rows``, d) are float32 and updated in place; each step onto a row r of
+``W_in`` is multiplied by ``Tables.lock[r]`` (1 unless a lock is given: a row locked at 0 is
+never changed, while ``W_out`` always trains); lr falls linearly from ``lr_start`` to
+``lr_end`` over the segment (``lr_at``); ``seed`` (< 2^63) fixes every random
 draw, so a segment is a deterministic function of its inputs. The loss sum is float64 over
 all the segment's pairs. Chunking, threads and seeds per segment are the trainer's business
 (``local.py``), not the kernel's. ``needs_compile()`` says whether the first call compiles
@@ -189,13 +191,15 @@ class Tables:
     """
 
     def __init__(self, counts, total_words: int, sample: float, bags=None,
-                 ns_exponent: float = 0.75):
+                 ns_exponent: float = 0.75, lock=None):
         self.counts = np.asarray(counts, dtype=np.int64)
         self.total_words = int(total_words)
         self.sample = float(sample)
         self.ns_exponent = float(ns_exponent)
         if bags is not None:
             self.bags = check_bags(bags, self.vocab_size)
+        if lock is not None:
+            self.lock = check_lock(lock, self.bags)
 
     @property
     def vocab_size(self) -> int:
@@ -221,10 +225,34 @@ class Tables:
                 np.arange(self.vocab_size, dtype=np.int32))
 
     @cached_property
+    def lock(self) -> np.ndarray:
+        """Each row of ``W_in``'s lock factor (float32; gensim's ``vectors_lockf``): the input
+        side multiplies a row's step by it, so 1 trains the row and 0 keeps it fixed (the
+        rows of published vectors under ``freeze``). Unless given, every row trains: ones
+        for every row the bags name. Multiplying by 1 is exact, so all ones trains exactly
+        as a kernel without a lock."""
+        return np.ones(int(self.bags[1].max(initial=-1)) + 1, dtype=np.float32)
+
+    @cached_property
     def huffman(self) -> HuffmanTree:
         """word2vec.c's Huffman tree over the counts (``objectives.hs.huffman_tree``, §2.1 of
         docs/derivations.md): codes (V, L) uint8, points (V, L) int32, lengths (V,) int32."""
         return huffman_tree(self.counts)
+
+
+def check_lock(lock, bags) -> np.ndarray:
+    """A lock as float32, with a factor for every row the bags name; ValueError otherwise (a
+    kernel reads ``lock[row]`` unchecked).
+
+    >>> check_lock([1, 0], check_bags(([0, 1, 2], [0, 1]), 2)).tolist()
+    [1.0, 0.0]
+    """
+    lock = np.ascontiguousarray(lock, dtype=np.float32)
+    needed = int(bags[1].max(initial=-1)) + 1
+    if lock.ndim != 1 or len(lock) < needed:
+        raise ValueError(f"a lock needs one factor per input row ({needed}), got shape "
+                         f"{lock.shape}")
+    return lock
 
 
 def check_bags(bags, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from w2v.errors import ConfigError
 from w2v.kernels.base import Kernel, Settings, Tables
-from w2v.kernels.numba import cbow, hs, ns, rows
+from w2v.kernels.numba import bag, cbow, cbow_bag, hs, ns, rows
 from w2v.kernels.numba.compose import kernel as numba_kernel
 from w2v.kernels.reference import inputs, targets
 from w2v.kernels.reference.compose import kernel as numpy_kernel
@@ -39,32 +39,57 @@ KERNELS = {
     ("sg", "softmax", "numpy"): numpy_kernel(inputs.ContextRows, targets.Softmax),  # the seed's
 }
 
+# With subwords (``Config.ngrams``) a token's input is the mean of its bag of rows
+# (``Tables.bags``): the same walks with fastText's input sides.
+BAG_KERNELS = {
+    ("sg", "ns", "numba"): numba_kernel(bag, ns),
+    ("sg", "ns", "numpy"): numpy_kernel(inputs.Bag, targets.NS),
+    ("sg", "hs", "numba"): numba_kernel(bag, hs),
+    ("sg", "hs", "numpy"): numpy_kernel(inputs.Bag, targets.HS),
+    ("cbow", "ns", "numba"): numba_kernel(cbow_bag, ns),
+    ("cbow", "ns", "numpy"): numpy_kernel(inputs.CbowBag, targets.NS),
+    ("cbow", "hs", "numba"): numba_kernel(cbow_bag, hs),
+    ("cbow", "hs", "numpy"): numpy_kernel(inputs.CbowBag, targets.HS),
+}
 
-def available() -> str:
+INPUTS = {"rows": KERNELS, "bags": BAG_KERNELS}  # a token's input: its row, or its bag's mean
+
+
+def inputs_of(cfg) -> str:
+    """The input side a config trains: "bags" with n-gram rows (``Config.ngrams``), else
+    "rows"."""
+    return "bags" if cfg.ngrams else "rows"
+
+
+def available(inputs: str = "rows") -> str:
     """The supported combinations in words, e.g. 'skip-gram + ns on numba or numpy'."""
     groups: dict[tuple[str, str], list[str]] = {}
-    for arch, loss, backend in KERNELS:
+    for arch, loss, backend in INPUTS[inputs]:
         groups.setdefault((arch, loss), []).append(backend)
     return ", ".join(f"{ARCHS.get(a, a)} + {loss} on {' or '.join(b)}"
                      for (a, loss), b in groups.items())
 
 
-def check_supported(arch: str, loss: str, backend: str) -> None:
-    """Raise ``ConfigError`` unless a kernel exists for (arch, loss, backend); for validating
-    a configuration before anything is built."""
-    if (arch, loss, backend) not in KERNELS:
+def check_supported(arch: str, loss: str, backend: str, inputs: str = "rows") -> None:
+    """Raise ``ConfigError`` unless a kernel exists for (arch, loss, backend) with ``inputs``
+    ("rows", or "bags" for subwords); for validating a configuration before anything is
+    built."""
+    if (arch, loss, backend) not in INPUTS[inputs]:
+        kind = " with subwords" if inputs == "bags" else ""
         raise ConfigError(
-            f"no {backend} kernel for {ARCHS.get(arch, arch)} with the {loss} loss; "
-            f"kernels exist for: {available()}"
+            f"no {backend} kernel for {ARCHS.get(arch, arch)} with the {loss} loss{kind}; "
+            f"kernels exist for: {available(inputs)}"
         )
 
 
-def make_kernel(arch: str, loss: str, backend: str, tables: Tables, settings: Settings) -> Kernel:
-    """The kernel for (arch, loss, backend), built on the run's shared ``tables``.
+def make_kernel(arch: str, loss: str, backend: str, tables: Tables, settings: Settings,
+                inputs: str = "rows") -> Kernel:
+    """The kernel for (arch, loss, backend), built on the run's shared ``tables``; ``inputs``
+    "bags" reads ``tables.bags`` (subwords).
 
     >>> k = make_kernel("sg", "ns", "numpy", Tables([3, 2, 1], 6, 0.0), Settings(window=2))
     >>> type(k).__name__, k.output_rows, k.nogil
     ('SkipGramNS', 3, False)
     """
-    check_supported(arch, loss, backend)
-    return KERNELS[arch, loss, backend](tables, settings)
+    check_supported(arch, loss, backend, inputs)
+    return INPUTS[inputs][arch, loss, backend](tables, settings)

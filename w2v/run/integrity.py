@@ -160,8 +160,10 @@ def _state_problem(run: RunDir, record: dict, newest: Path) -> str | None:
 
 def twins(run: RunDir) -> dict[str, Path]:
     """The run's files that hold the same bytes as a checkpoint's (by ``checkpoint.FILES``
-    key): vectors.npy is the final W_in.npy, vocab.txt the copy of the vocabulary."""
-    return {"W_in": run.vector_file("npy"), checkpoint.VOCAB: run.vocab}
+    key): vectors.npy is the final W_in.npy (a subword run's subwords.npy), vocab.txt the copy
+    of the vocabulary."""
+    W_in = run.subwords if run.subwords.is_file() else run.vector_file("npy")
+    return {"W_in": W_in, checkpoint.VOCAB: run.vocab}
 
 
 def restorable(run: RunDir, path: Path, name: str) -> bool:

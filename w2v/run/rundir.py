@@ -13,7 +13,11 @@ A run folder holds::
     RUN/vectors.npy, vectors.bin, vectors.txt   the final vectors, the formats of ``save``;
                                    vectors.npy has the bytes of the final checkpoint's W_in.npy
                                    in a file of its own (export.py)
+    RUN/subwords.npy               a subword run's whole W_in (words' own rows, then the n-gram
+                                   buckets'): the vectors of words outside the vocabulary
     RUN/vectors.npy.changed, ...   an output found changed, kept aside when resume rebuilt it
+    RUN/init-rows.npy              the rows a run fine-tuned from a vectors file loaded from
+                                   it (training/published.py)
     RUN/words.png, loss.png        plots, when drawn
     RUN/.lock                      held (flock) by the process training in the folder
 
@@ -51,6 +55,7 @@ class RunDir:
     state = property(lambda self: self.path / "state.json")
     checkpoints = property(lambda self: self.path / "checkpoints")
     lock_file = property(lambda self: self.path / ".lock")
+    subwords = property(lambda self: self.path / "subwords.npy")  # a subword run's W_in
 
     def rank_ids(self, rank: int) -> Path:
         return self.path / f"corpus.rank-{rank:03d}.ids"
@@ -90,7 +95,7 @@ class RunDir:
     def named_files(self) -> list[Path]:
         """Every file this module names, in the order a listing shows them."""
         return [self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
-                *map(self.plot, PLOTS)]
+                self.subwords, *map(self.plot, PLOTS)]
 
     def checkpoint_dirs(self) -> list[Path]:
         """The checkpoint folders, oldest first (their names sort by number)."""
@@ -176,7 +181,7 @@ class RunDir:
         outputs a resume kept aside), for a fresh run in the same folder."""
         shutil.rmtree(self.checkpoints, ignore_errors=True)
         for path in (self.vocab, self.ids, self.state, *map(self.vectors, VECTOR_FILES),
-                     *map(self.plot, PLOTS)):
+                     self.subwords, *map(self.plot, PLOTS), self.path / "init-rows.npy"):
             path.unlink(missing_ok=True)
         for path in (*self.path.glob("corpus.rank-*.ids"), *self.path.glob("*.changed")):
             path.unlink()

@@ -55,19 +55,29 @@ def old_run(rundir: RunDir, init):
         raise RunError(f"{old.path} was trained with hierarchical softmax: runs trained with "
                        "hierarchical softmax cannot be continued ({=init}), as their output "
                        "rows are tree nodes, not words; start a fresh run")
+    config = ckpt.state.get("config", {})
+    if config.get("subwords") and config.get("maxn"):
+        raise RunError(f"{old.path} was trained with {{=subwords}}: such runs cannot be "
+                       "continued ({=init}) yet, as their input rows include the n-gram "
+                       "buckets; start a fresh run")
     old_vocab = Vocab.load(old.vocab)
     _check_rows(old, ckpt, old_vocab)
     return old, ckpt, old_vocab, skipped
 
 
 def configure(stored: dict, settings) -> Config:
-    """The new run's config (``init_config``), checked for what continued training does."""
-    cfg = init_config(stored, settings)
+    """The new run's config (``init_config``), checked for what continued training does. An
+    old run's ``freeze`` is about the vectors file it started from, which this run does not
+    load: it is off unless given (and then refused, ``published.check_freeze``)."""
+    cfg = init_config({**stored, "freeze": False}, settings)
     check_supported(cfg.arch, cfg.loss, cfg.backend)
     if cfg.loss == "hs":  # its W_out rows are the new vocabulary's tree nodes, not words
         raise RunError("continued training ({=init}) carries W_out over word by word, which "
                        "hierarchical softmax's tree nodes are not; train with {=loss} ns, or "
                        "start a fresh run")
+    if cfg.ngrams:
+        raise ConfigError("continued training ({=init}) does not train n-gram rows yet: leave "
+                          "out {=subwords}, or start a fresh run")
     return cfg
 
 

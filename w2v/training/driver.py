@@ -8,6 +8,7 @@ import numpy as np
 from w2v.errors import CorpusError, DivergenceError
 from w2v.training import evaluation, events
 from w2v.training.stopped import diverged
+from w2v.training.subwords import word_vectors
 
 
 def check_words(words_per_epoch: int) -> None:
@@ -23,7 +24,8 @@ def scorer(comm, cfg, vocab):
     score = comm.agreed(lambda: comm.rank == 0 and evaluation.evaluator(cfg, vocab.words))
     if not (cfg.eval_analogies or cfg.eval_similarity):
         return None
-    return lambda W_in, epoch: comm.bcast(score(W_in, epoch) if comm.rank == 0 else None)
+    return lambda W_in, epoch: comm.bcast(  # a subword run's words: the means of their bags
+        score(word_vectors(cfg, vocab.words, W_in), epoch) if comm.rank == 0 else None)
 
 
 def compiled(trainer, W_in, W_out):

@@ -7,6 +7,9 @@ recorded in ``RUN/state.json`` (``outputs``), and ``corpus.ids`` removed unless 
   the checkpoint through a shared inode. Where the filesystem can share blocks copy-on-write
   (a reflink: btrfs, XFS) it does, and costs no space until one of them is written; elsewhere
   (ext4) it is a copy: W_in's bytes once more on disk, 4·V·d (1.2 GB at V = 1M, d = 300).
+- A subword run's vector files hold each word's vector, the mean of its bag of rows (as
+  fastText's ``.vec``), and ``subwords.npy`` its whole W_in (a reflink of the checkpoint's, or
+  a copy), from which the vectors of words outside the vocabulary come.
 - ``vectors.bin`` and ``vectors.txt`` are word2vec.c's binary and text formats (gensim's
   ``load_word2vec_format``); text is about 3.4 times the size of binary.
 - All are written as one atomic group, so an interrupted export leaves all the old files (or
@@ -31,6 +34,7 @@ from w2v.run.checkpoint import write_json_atomic
 from w2v.run.hashed import sha256_file, write_npy
 from w2v.run.rundir import VECTOR_FORMATS, RunDir
 from w2v.training import events
+from w2v.training.subwords import word_vectors
 from w2v.util.atomic import atomic_group
 from w2v.util.diskfull import disk_full
 from w2v.vectors.formats import write_records
@@ -40,11 +44,14 @@ FICLONE = 0x40049409  # Linux's ioctl: make a file share another's blocks (copy-
 
 
 def write_vectors(rundir: RunDir, words: list[str], W_in: np.ndarray, formats=("npy", "bin"),
-                  checkpoint=None, skip_existing: bool = False) -> tuple[list[str], dict]:
+                  checkpoint=None, skip_existing: bool = False,
+                  input_rows: np.ndarray | None = None) -> tuple[list[str], dict]:
     """Write ``formats`` (of "npy", "bin", "txt"); ``vectors.npy`` is a reflink of
     ``checkpoint/W_in.npy`` where the filesystem has them, a copy otherwise. With
-    ``skip_existing`` the formats already in the folder are left as they are. Returns the
-    paths written and the record of each file written (name -> bytes, sha256)."""
+    ``skip_existing`` the formats already in the folder are left as they are. ``input_rows``:
+    a subword run's whole W_in, written as ``subwords.npy`` in the same group (``W_in`` then
+    holds the words' vectors, the means of their bags). Returns the paths written and the
+    record of each file written (name -> bytes, sha256)."""
     source = Path(checkpoint) / "W_in.npy" if checkpoint is not None else None
     todo = [f for f in formats if not (skip_existing and rundir.vector_file(f).is_file())]
     records = {}
@@ -54,9 +61,16 @@ def write_vectors(rundir: RunDir, words: list[str], W_in: np.ndarray, formats=("
             tmp = stage(path)
             with disk_full(path, AGAIN):
                 records[path.name] = _write(fmt, tmp, source, words, W_in)
+        if input_rows is not None and not (skip_existing and rundir.subwords.is_file()):
+            tmp = stage(rundir.subwords)
+            with disk_full(rundir.subwords, AGAIN):
+                sha = _reflink_or_save(source, tmp, input_rows)
+            records[rundir.subwords.name] = {"bytes": tmp.stat().st_size, "sha256": sha}
     for fmt in VECTOR_FORMATS:
         if fmt not in formats:
             rundir.vector_file(fmt).unlink(missing_ok=True)
+    if input_rows is None:
+        rundir.subwords.unlink(missing_ok=True)
     return [str(rundir.vector_file(f)) for f in todo], records
 
 
@@ -119,7 +133,8 @@ def record_outputs(rundir: RunDir, checkpoint, written: dict) -> None:
     state = rundir.read_state()
     old = (state.get("outputs") or {}).get("files") or {}
     files = {}
-    for path in [rundir.vector_file(f) for f in rundir.saved_formats()] + [rundir.vocab]:
+    for path in [rundir.vector_file(f) for f in rundir.saved_formats()] + [rundir.vocab,
+                                                                            rundir.subwords]:
         if path.name in written:
             files[path.name] = written[path.name]
         elif path.is_file():
@@ -135,8 +150,9 @@ def finish(rundir: RunDir, cfg: Config, words: list[str], W_in: np.ndarray, chec
            skip_existing: bool = False):
     """Export (``write_vectors``), record the outputs and remove ``corpus.ids`` unless
     ``cfg.keep_ids``, yielding ``Written``."""
-    paths, records = write_vectors(rundir, words, W_in, save_formats(cfg.save), checkpoint,
-                                   skip_existing)
+    paths, records = write_vectors(rundir, words, word_vectors(cfg, words, W_in),
+                                   save_formats(cfg.save), checkpoint, skip_existing,
+                                   W_in if cfg.ngrams else None)
     record_outputs(rundir, checkpoint, records)
     if not cfg.keep_ids:
         rundir.ids.unlink(missing_ok=True)
@@ -150,7 +166,9 @@ def finish_ranks(comm, rundir: RunDir, cfg: Config, words, W_in, checkpoint=None
     def rank0():
         if comm.rank != 0:
             return None
-        paths, records = write_vectors(rundir, words, W_in, save_formats(cfg.save), checkpoint)
+        paths, records = write_vectors(rundir, words, word_vectors(cfg, words, W_in),
+                                       save_formats(cfg.save), checkpoint,
+                                       input_rows=W_in if cfg.ngrams else None)
         record_outputs(rundir, checkpoint, records)
         return paths
 

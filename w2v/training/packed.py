@@ -64,6 +64,7 @@ class TrainingVocab:
     def __init__(self, vocab: Vocab):
         self.counts, self.total_words = vocab.counts, vocab.total_words
         self.words = PackedWords(vocab.words)
+        self.lock = None  # W_in's lock factors for the kernels (published.lock), None: all 1
 
     def __len__(self) -> int:
         return len(self.counts)

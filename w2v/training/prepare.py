@@ -13,19 +13,19 @@ import time
 import numpy as np
 
 from w2v.config import Config
-from w2v.errors import RunError
+from w2v.errors import ConfigError, RunError
 from w2v.kernels.base import output_rows
-from w2v.kernels.registry import check_supported
+from w2v.kernels.registry import check_supported, inputs_of
 from w2v.run.rundir import RunDir
 from w2v.text import encoded, vocab_files
 from w2v.text.sentences import CorpusStats, sources, total_size
 from w2v.text.vocab import Vocab
-from w2v.training import continued, evaluation, events, preflight
+from w2v.training import continued, evaluation, events, preflight, published, subwords
 from w2v.training import corpus as corpus_record
 from w2v.training.loop import TrainState
 from w2v.training.mpi import LocalComm
 from w2v.training.packed import TrainingVocab
-from w2v.training.weights import init_weights
+from w2v.training.weights import init_subword_weights, init_weights
 from w2v.util.diskfull import disk_full
 
 fingerprint = corpus_record.by_path  # the record of a run whose inputs it does not read
@@ -33,21 +33,26 @@ fingerprint = corpus_record.by_path  # the record of a run whose inputs it does 
 
 def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, comm=None,
           counter=None):
-    """A fresh run, from word2vec.c's weights or (``init``: an old run's folder) from an old
-    run's (``init.py``), in one process or on every rank of ``comm`` (``counter``: how the
-    corpus is read, ``LocalCount`` or ``rank_prepare.ShardCount``). Rank 0 reads the old run,
+    """A fresh run, from word2vec.c's weights, from an old run's (``init`` a run folder:
+    ``continued.py``) or from published vectors (``init`` a vectors file: ``published.py``),
+    in one process or on every rank of ``comm`` (``counter``: how the corpus is read,
+    ``LocalCount`` or ``rank_prepare.ShardCount``). Rank 0 reads the old run or the file,
     writes the vocabulary and chooses the weights; the ranks get them by broadcast."""
     comm = comm or LocalComm()
     counter = counter or LocalCount(rundir, corpus)
-    old = comm.agreed(lambda: bool(init) and comm.rank == 0 and continued.old_run(rundir, init))
+    with_file = published.from_file(init)  # a file: published vectors; a folder: a run
+    pub = comm.agreed(lambda: with_file and comm.rank == 0 and published.read(init))
+    old = comm.agreed(lambda: bool(init) and not with_file and comm.rank == 0 and
+                      continued.old_run(rundir, init))
     stored = comm.bcast(old[1].state["config"] if old else None)
-    cfg = comm.agreed(_configure, settings, stored, counter)
+    cfg = comm.agreed(_configure, settings, stored, counter,
+                      comm.bcast(pub.dim if pub else None))
+    comm.agreed(counter.claim, force, not init)  # a refusal comes before the settings' echo
     yield events.Configured(cfg.to_dict(), resumed=False)
     if comm.size == 1:  # a rank's threads are its share of its node's (``Comm.threads``)
         yield from preflight.check_threads(cfg)
     for message in old[3] if old else ():
         yield events.Alert(message)
-    comm.agreed(counter.claim, force, not init)
     t0 = time.perf_counter()
     vocab, text, tokens = yield from counter.count(cfg, old[2] if old else None)
     comm.agreed(lambda: comm.rank == 0 and _save_vocab(vocab, rundir, cfg, counter.stats))
@@ -55,18 +60,29 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     if cfg.read_vocab and not old:
         yield events.Note(f"vocabulary of {len(vocab):,} words read from {cfg.read_vocab}")
     yield events.Counted(len(vocab), cfg.min_count, tokens, time.perf_counter() - t0)
-    out_rows = output_rows(cfg.loss, len(vocab))
+    out_rows, in_rows = output_rows(cfg.loss, len(vocab)), subwords.input_rows(cfg, len(vocab))
+    if cfg.ngrams:
+        yield events.Note(subwords.memory_note(cfg))
+    if subwords.unused_warning(cfg):
+        yield events.Note(subwords.unused_warning(cfg), kind="warning")
     if comm.size == 1:
-        yield from preflight.check_disk(cfg, len(vocab), out_rows, rundir.path)
+        yield from preflight.check_disk(cfg, in_rows, out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)
     record = None
+    started = comm.agreed(lambda: pub and published.start_weights(  # it may share no word
+        rundir, vocab, pub, cfg, out_rows, rng))
     if comm.rank != 0:
-        W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (len(vocab), out_rows))
+        W_in, W_out = (np.empty((n, cfg.dim), np.float32) for n in (in_rows, out_rows))
     elif old:
         W_in, W_out = continued.start_weights(vocab, old[2], old[1].W_in, old[1].W_out, rng)
         record, note = continued.provenance(old[0], old[1], old[2], text,
                                            len(vocab) - len(old[2]))
         yield events.Note(note)
+    elif started:
+        W_in, W_out, record, note = started
+        yield events.Note(note)
+    elif cfg.ngrams:
+        W_in, W_out = init_subword_weights(in_rows, cfg.dim, out_rows, rng)
     else:
         W_in, W_out = init_weights(len(vocab), cfg.dim, out_rows, rng)
     comm.bcast_array(W_in)
@@ -76,14 +92,21 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     return cfg, TrainingVocab(vocab), state, W_in, W_out
 
 
-def _configure(settings, stored: dict | None, counter) -> Config:
-    """The run's config: the settings given, on top of the old run's with ``init``; every
-    input and evaluation file checked before anything is written."""
+def _configure(settings, stored: dict | None, counter, file_dim: int | None) -> Config:
+    """The run's config: the settings given, on top of the old run's with ``init`` a run, with
+    the file's ``dim`` with ``init`` a vectors file (``file_dim``); every input and
+    evaluation file checked before anything is written."""
     if stored is not None:
         cfg = continued.configure(stored, settings)
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
-        check_supported(cfg.arch, cfg.loss, cfg.backend)
+        if file_dim is not None:
+            cfg = published.configure(settings, file_dim)
+            if cfg.ngrams:  # the file has word vectors, not the n-gram rows of a bag
+                raise ConfigError("{=init} with a vectors file does not train n-gram rows yet: "
+                                  "leave out {=subwords}, or start a fresh run")
+        check_supported(cfg.arch, cfg.loss, cfg.backend, inputs_of(cfg))
+    published.check_freeze(cfg, file_dim is not None)
     counter.check_inputs(cfg)
     evaluation.check_files(cfg)
     return cfg

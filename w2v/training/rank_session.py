@@ -89,16 +89,17 @@ class RankRun:
         cfg = setup[0]
         if "plan" not in self.dist:  # a fresh run (a resumed one keeps its own)
             self.dist["plan"] = comm.agreed(lambda: sync.SyncPlan(
-                **{"every": cfg.sync_every, "rows": cfg.sync_rows, **self.plan}).to_json())
+                **{"every": cfg.sync_every, "rows": cfg.sync_rows, "lr": str(cfg.sync_lr),
+                   "momentum": cfg.sync_momentum, **self.plan}).to_json())
         return tuple(setup)
 
     def kernel_config(self, cfg):
         self.threads = self.comm.threads(cfg.threads)
         return cfg.replace(threads=self.threads)
 
-    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer):
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, scorer, lock):
         loop = _loop(self.comm, self.rundir, cfg, state, W_in, W_out, self.dist, trainer, trap,
-                     scorer)
+                     scorer, lock)
         yield events.Note(describe(self.comm, loop, self.threads))
         return loop
 
@@ -108,7 +109,7 @@ class RankRun:
                                           final))
 
 
-def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) -> Loop:
+def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer, lock) -> Loop:
     """The one loop over the rank's partition (``distributed.Ranks``): its periods' bounds
     and the global word counts at each, and its rng (fresh from the seed and the rank, or the
     checkpoint's)."""
@@ -129,8 +130,10 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer) ->
         rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(comm.rank,)))
         round_ = 0
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
-    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs")
-    part = Ranks(comm, replicas, path, bounds, mine, glob, round_)
+    replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs", lock=lock)
+    part = Ranks(comm, replicas, path, bounds, mine, glob, round_,
+                 warm_until=plan.warm_words(int(glob[-1]) * cfg.epochs),
+                 ramp_until=int(plan.ramp * int(glob[-1]) * cfg.epochs))
     loop = Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part, rng,
                 save=lambda: _save(comm, rundir, loop, dist),
                 stop=lambda: bool(trap.caught), evaluate=scorer)
@@ -168,9 +171,14 @@ def stats(comm: Comm, loop: Loop) -> dict:
 def describe(comm: Comm, loop: Loop, threads: int) -> str:
     part = loop.part
     plan, V = part.replicas.plan, len(part.replicas.matrices[0])
-    how = {"scaled": f"average them (each rank training at {comm.size} x the lr)",
-           "average": "average them", "sum": "sum their changes",
+    how = {"average": "average them", "sum": "sum their changes",
            "touched": "average the changes of the ranks that made them"}[plan.mode]
+    how += f" (each rank training at {plan.lr_scale(comm.size):g} x the lr)"
+    if plan.momentum:
+        how += f" with block momentum {plan.momentum:g}"
+    if part.warm_until:
+        how = (f"sync all rows after every period for the first {part.warm_until:,} words, "
+               f"then {how}")
     return (f"distributed: {comm.size} ranks x {threads} thread(s), {part.words_per_epoch:,} "
             f"words per epoch in {part.rounds:,} periods of <= {plan.every:,} words; after "
             f"period k the ranks {how} for the top {plan.rows:,} x {plan.growth}^j of {V:,} "

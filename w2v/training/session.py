@@ -29,7 +29,7 @@ from w2v.jit import skip_blas_probe
 from w2v.run import checkpoint
 from w2v.run.rundir import RunDir
 from w2v.text import encoded
-from w2v.training import events, mpi, prepare, rank_session, resumed
+from w2v.training import events, mpi, prepare, published, rank_session, resumed
 from w2v.training.driver import check_words, compiled, scorer, trained
 from w2v.training.export import finish
 from w2v.training.local import LocalTrainer
@@ -45,12 +45,16 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     """The SGD step: the registry's (arch, loss, backend) kernel on the config's threads;
     use it as a context manager so its thread pool shuts down."""
     from w2v.kernels.base import Settings, Tables
+    from w2v.kernels.registry import inputs_of
     from w2v.kernels.registry import make_kernel as registry_kernel
+    from w2v.training.subwords import bag_table
 
-    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, ns_exponent=cfg.ns_exponent)
+    bags = bag_table(cfg, vocab.words) if cfg.ngrams else None
+    tables = Tables(vocab.counts, vocab.total_words, cfg.sample, bags=bags,
+                    ns_exponent=cfg.ns_exponent, lock=vocab.lock)
     settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean,
                         hs_skip=cfg.hs_skip, dim=cfg.dim)
-    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings)
+    kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings, inputs_of(cfg))
     return LocalTrainer(kernel, threads=cfg.workers)
 
 
@@ -60,7 +64,8 @@ def train(settings, corpus, out, *, resume: bool = False, force: bool = False,
 
     ``settings`` is a Config, or the settings the user gave (``settings.explicit_settings``):
     a fresh run builds its Config from them, a resumed one checks them against the stored one.
-    ``init``: a run folder whose weights a fresh run starts from (``w2v.training.continued``).
+    ``init``: a run folder whose weights a fresh run starts from (``w2v.training.continued``),
+    or a vectors file whose vectors its input rows start from (``w2v.training.published``).
     Under ``mpiexec`` with several ranks the same session runs on every rank (``RankRun``;
     ``plan`` and ``prune_at``: ``rank_session.RankRun``'s).
     """
@@ -105,11 +110,12 @@ def _session(how, rundir: RunDir, settings, corpus, resume, force, init, trap):
     if setup is None:
         return
     cfg, vocab, state, W_in, W_out = setup
+    vocab.lock = published.lock(comm, rundir, cfg, state, len(W_in))  # None: all rows train
     comm.agreed(check_finite, W_in, W_out, state.words_done)
     evaluate = scorer(comm, cfg, vocab)  # a bad file fails before compiling
     with make_kernel(how.kernel_config(cfg), vocab) as trainer:
         yield from compiled(trainer, W_in, W_out)
-        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate)
+        loop = yield from how.loop(cfg, state, W_in, W_out, trainer, trap, evaluate, vocab.lock)
         with trap.deferred():
             final = yield from trained(loop, rundir)
     yield from how.finish(cfg, vocab, W_in, final, loop)
@@ -132,7 +138,9 @@ class LocalRun:
     def kernel_config(self, cfg: Config) -> Config:
         return cfg
 
-    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate):
+    def loop(self, cfg, state, W_in, W_out, trainer, trap, evaluate, lock):
+        """The loop over the local partition; ``lock`` is the kernels' business here (the
+        threads share one W_in), the replicas' under mpiexec."""
         rundir = self.rundir
         prepare.return_freed_memory()  # what counting, the Vocab and loading left, for the run
         n_ids, words_per_epoch = encoded.count_ids(rundir.ids)

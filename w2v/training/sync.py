@@ -17,18 +17,35 @@ sync are the replicas equal, so only then can a checkpoint be written (and a sto
 
 How (``mode``), measured in docs/distributed.md:
 
-- ``"scaled"`` (the default): model averaging, each rank training with the lr times the number
-  of ranks. To first order the average of N steps of N lr is the sum of N steps of lr, i.e.
-  what one process would have done with all the shards' words; unlike a sum of the ranks'
-  changes, each replica's trajectory is its own, which keeps the frequent rows stable.
-- ``"average"``: model averaging at the configured lr; the frequent rows then progress about N
-  times slower than in one process, and quality drops with N.
+- ``"average"`` (the default): model averaging, the rows replaced by their mean over the ranks.
 - ``"sum"``: every rank's change since the rows were last synced, added to their last synced
   value; the frequent rows overshoot (N stale updates in the same direction) and the run
   diverges beyond two ranks.
 - ``"touched"``: each row gets the mean change of the ranks that changed it (a rare word's
   update is kept whole, a frequent one's averaged); measured as close to ``"average"``, which
   shows that the loss of plain averaging is in the frequent rows.
+
+At which lr (``lr``, the ``sync_lr`` setting: ``lr_multiplier``): each rank trains at ``m``
+times the lr schedule. With ``m = N`` the mean of N replicas is, to first order, the sum of
+the steps one process would take over all the shards' words; at 1 the frequent rows progress
+about N times slower than in one process. Between the two, ``m`` trades the replicas'
+divergence between syncs (large steps on stale rows) against slow progress; beyond N the
+ranks diverge.
+
+Block momentum (``momentum``, the ``sync_momentum`` setting; BMUF, Chen & Huo 2016): each
+sync's averaged change of a row is added to the row's velocity (times ``momentum`` first), and
+the row moves by the velocity, so that every change counts ``1 / (1 - momentum)`` times, spread
+over the row's next syncs. At ``lr`` "n/2" and momentum 0.5 the ranks progress, to first order,
+as one process, with half the steps of "n" on their own replicas (docs/distributed.md measures
+it). At a full sync the rest of the velocity is added at once and it restarts from zero
+(``Replicas._flush``), so that a checkpoint, which follows a full sync, holds the whole state.
+The default schedule is "average" at "n/2" with momentum 0.5.
+
+When (``warmup``, ``ramp``: plan fields for the benchmarks, measured not to help): the first
+``warmup`` fraction of the run's words end every period with a full sync, then the tiered
+schedule; over the first ``ramp`` fraction the multiplier grows from 1 to ``m``
+(``distributed.Ranks.lr_scale``). The old plan ``"scaled"`` is ``"average"`` at ``lr``
+"n" (``SyncPlan.from_json`` reads plans stored before the split).
 """
 
 from __future__ import annotations
@@ -38,10 +55,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from w2v.config_values import lr_multiplier
 from w2v.errors import ConfigError
 from w2v.text.encoded import SEPARATOR, read_ids
 
-MODES = ("scaled", "average", "sum", "touched")
+MODES = ("average", "sum", "touched")
 
 
 @dataclass(frozen=True)
@@ -52,14 +70,23 @@ class SyncPlan:
     rows: int = 1024  # rows combined after every period
     growth: int = 2  # tier j (rows * growth**j rows) every growth**j periods
     full_every: int = 64  # periods between full syncs, at most
-    mode: str = "scaled"
+    mode: str = "average"
+    lr: str = "n/2"  # the rank's lr multiplier: config_values.lr_multiplier's spelling
+    warmup: float = 0.0  # the fraction of the run's words with a full sync every period
+    momentum: float = 0.5  # block momentum on the averaged rows (BMUF), "average" only
+    ramp: float = 0.0  # the fraction of the run's words over which the multiplier grows from 1
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ConfigError(f"the sync mode must be one of {', '.join(MODES)}, not "
                               f"{self.mode!r}")
-        if min(self.every, self.rows, self.full_every) < 1 or self.growth < 2:
+        if min(self.every, self.rows, self.full_every) < 1 or self.growth < 2 or \
+                not 0 <= self.warmup <= 1 or not 0 <= self.momentum < 1 or \
+                not 0 <= self.ramp <= 1:
             raise ConfigError(f"invalid sync plan {self}")
+        lr_multiplier(self.lr, 1)
+        if self.momentum and self.mode != "average":
+            raise ConfigError(f"block momentum needs the average mode, not {self.mode!r}")
 
     def rows_at(self, k: int, rounds: int, vocab_rows: int) -> int:
         """Rows summed after period ``k`` (1-based) of ``rounds`` in an epoch.
@@ -78,15 +105,38 @@ class SyncPlan:
             j += 1
         return min(vocab_rows, self.rows * self.growth**j)
 
-    def lr_scale(self, ranks: int) -> int:
-        """What a rank multiplies the lr schedule by."""
-        return ranks if self.mode == "scaled" else 1
+    def lr_scale(self, ranks: int) -> float:
+        """What a rank multiplies the lr schedule by.
+
+        >>> SyncPlan(lr="sqrt").lr_scale(4), SyncPlan().lr_scale(8)
+        (2.0, 4.0)
+        """
+        return lr_multiplier(self.lr, ranks)
+
+    def warm_words(self, total_words: int) -> int:
+        """The global word count up to which every period ends with a full sync.
+
+        >>> SyncPlan(warmup=0.05).warm_words(1000)
+        50
+        """
+        return int(self.warmup * total_words)
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict) -> SyncPlan:
+        """A stored plan; one stored before ``lr`` existed ran "scaled" at N x lr, or plain
+        "average" at 1 x lr, and one stored before ``momentum`` existed ran without it.
+
+        >>> SyncPlan.from_json({"mode": "scaled"}).lr, SyncPlan.from_json({"mode": "average"}).lr
+        ('n', '1')
+        """
+        data = {"momentum": 0.0, **data}
+        if "lr" not in data:
+            scaled = data.get("mode", "scaled") == "scaled"
+            data["lr"] = "n" if scaled else "1"
+            data["mode"] = "average" if scaled else data["mode"]
         return cls(**data)
 
 

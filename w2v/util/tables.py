@@ -92,7 +92,9 @@ def format_pairs_report(path, report: dict) -> str:
     total = report["pairs"] + report["oov_skipped"]
     return (f"{path}: Spearman rho {_coefficient(report['spearman'])}, "
             f"Pearson r {_coefficient(report['pearson'])}, "
-            f"{report['pairs']}/{total} pairs ({_percent(report['oov_ratio'])} out of vocabulary)")
+            f"{report['pairs']}/{total} pairs ({_percent(report['oov_ratio'])} out of vocabulary"
+            + (f"; {report['from_ngrams']} scored through n-grams" if report.get("from_ngrams")
+               else "") + ")")
 
 
 def format_evaluation(report: dict) -> str:

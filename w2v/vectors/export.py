@@ -46,7 +46,8 @@ from w2v.vectors.formats import NPY_MAGIC, npy_vocab, write_records, write_word2
 from w2v.vectors.vectors import Vectors
 
 FORMATS = ("tsv", "txt", "bin", "npy", "gensim")
-SUFFIX_FORMATS = {"kv": "gensim"}  # an extension that is not its format's name
+SUFFIX_FORMATS = {"kv": "gensim", "vec": "txt"}  # extensions not their format's name (fastText's
+# .vec is word2vec's text format)
 STDOUT = "-"
 TSV_VECTORS, TSV_METADATA = "vectors.tsv", "metadata.tsv"
 BLOCK_VALUES = 1 << 16  # values formatted per write, as formats.write_records

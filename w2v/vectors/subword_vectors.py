@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from w2v.errors import VectorsError
+from w2v.run.rundir import VECTOR_FILES, RunDir
 from w2v.text.subword_table import mean_rows, row_table
 from w2v.text.subwords import SubwordSpec
 from w2v.vectors.fasttext_bin import read_fasttext_bin
@@ -104,9 +105,13 @@ def oov_rows(vectors, oov: str) -> SubwordRows | None:
     """The n-gram rows that give words outside the vocabulary a vector when ``oov`` is
     ``"subwords"`` (``vectors.subwords``), or None for ``"skip"``; anything else, or
     ``"subwords"`` for vectors without n-gram rows, is an error."""
-    if oov not in ("skip", "subwords") or (oov == "subwords" and vectors.subwords is None):
+    if oov not in ("skip", "subwords"):
         raise VectorsError(f"oov must be 'skip' or, for vectors with n-gram rows, 'subwords'; "
                            f"got {oov!r}")
+    if oov == "subwords" and vectors.subwords is None:
+        raise VectorsError("these vectors have no n-gram rows to score unknown words with "
+                           "(they come from a run trained with {=subwords}, or a fastText "
+                           ".bin)")
     return vectors.subwords if oov == "subwords" else None
 
 
@@ -116,3 +121,22 @@ def read_fasttext_vectors(path) -> tuple[list[str], np.ndarray, SubwordRows]:
     model = read_fasttext_bin(path)
     rows = SubwordRows(model.words, model.input, model.spec)
     return model.words, rows.word_matrix(), rows
+
+
+def run_subwords(path, words: list[str]) -> SubwordRows | None:
+    """The n-gram rows of the w2v subword run whose vectors file ``path`` is: its
+    ``subwords.npy`` (the whole W_in, memory-mapped) with the n-gram settings of its
+    state.json; None for any other file, or a run trained without n-grams."""
+    run = RunDir(path.parent)
+    if path.name not in VECTOR_FILES or not run.subwords.is_file() or not run.state.is_file():
+        return None
+    config = run.read_state().get("config")
+    if not isinstance(config, dict) or not (config.get("subwords") and config.get("maxn")):
+        return None
+    try:
+        spec = SubwordSpec(config.get("minn"), config.get("maxn"), config.get("buckets"))
+        matrix = np.load(run.subwords, mmap_mode="r")
+    except (ValueError, OSError) as e:  # ConfigError is a ValueError
+        raise VectorsError(f"{run.subwords} or its run's n-gram settings are damaged ({e})") \
+            from None
+    return SubwordRows(words, matrix, spec)

@@ -39,7 +39,7 @@ from w2v.text.vocab import first_duplicate
 from w2v.vectors import lookup
 from w2v.vectors.fasttext_bin import is_fasttext_bin
 from w2v.vectors.formats import NPY_MAGIC, read_npy, read_word2vec, write_word2vec
-from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors
+from w2v.vectors.subword_vectors import SubwordRows, read_fasttext_vectors, run_subwords
 from w2v.vectors.topk import top_rows
 
 COSMUL_EPS = 1e-3  # 3CosMul's epsilon, as in Levy & Goldberg (2014); gensim uses 1e-6
@@ -72,7 +72,7 @@ class Vectors:
             dup = first_duplicate(self.words)
             raise VectorsError(f"duplicate word {dup!r}: each word needs exactly one vector")
         self.lowercase = lowercase  # fold query words: the run was trained lowercased
-        self.subwords = subwords  # n-gram rows (fastText .bin): vectors for any word, or None
+        self.subwords = subwords  # n-gram rows (fastText .bin, subword run): any word's, or None
         self._unit: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -245,14 +245,13 @@ class Vectors:
         lowercase = run_lowercase(path.parent)
         with open(path, "rb") as f:
             magic = f.read(len(NPY_MAGIC))
-        if magic == NPY_MAGIC:
-            return cls(*read_npy(path), lowercase=lowercase)
         if is_fasttext_bin(magic):
             words, matrix, subwords = read_fasttext_vectors(path)
             return cls(words, matrix, subwords=subwords)
-        if path.suffix == ".npy":
+        if path.suffix == ".npy" and magic != NPY_MAGIC:
             raise VectorsError(f"{path} is not a .npy file (no NumPy header)")
-        return cls(*read_word2vec(path), lowercase=lowercase)
+        words, matrix = read_npy(path) if magic == NPY_MAGIC else read_word2vec(path)
+        return cls(words, matrix, lowercase=lowercase, subwords=run_subwords(path, words))
 
     def to_gensim(self):
         """The same words and vectors as gensim's ``KeyedVectors`` (for what w2v does not do:

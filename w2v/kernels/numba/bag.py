@@ -18,8 +18,9 @@ NAME = "Bag"
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    """(offsets, rows): the CSR table of each token's input rows."""
-    return tables.bags
+    """(offsets, rows, lock): the CSR table of each token's input rows, and each row's factor
+    on its step (``Tables.lock``)."""
+    return (*tables.bags, tables.lock)
 
 
 @inline
@@ -34,7 +35,7 @@ def buffers(W_in, window, n_targets, params):
 @inline
 def prefetch(W_in, kept, m_kept, t, window, params):
     """The bag rows of the next center's newest context."""
-    offsets, rows = params
+    offsets, rows, _ = params
     if t + window + 1 < m_kept and kept[t + window + 1] >= 0:
         o = kept[t + window + 1]
         for r in range(offsets[o], offsets[o + 1]):
@@ -45,7 +46,7 @@ def prefetch(W_in, kept, m_kept, t, window, params):
 def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, slots, coef, grad_h, params,
          loss):
     """Train the window; returns (loss plus the window's, its m (context, center) pairs)."""
-    offsets, rows = params
+    offsets, rows, lock = params
     for j in range(m):
         o = contexts[j]
         hj = h[j]
@@ -63,6 +64,7 @@ def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, slots, coef,
         o, gj = contexts[j], grad_h[j]
         for r in range(offsets[o], offsets[o + 1]):
             v = W_in[rows[r]]
+            step = lr * lock[rows[r]]
             for i in range(gj.shape[0]):
-                v[i] += lr * gj[i]
+                v[i] += step * gj[i]
     return loss, m

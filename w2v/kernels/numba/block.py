@@ -103,11 +103,13 @@ def block_update_outputs(W_in, W_out, contexts, m, targets, n_t, coef, lr):
 
 
 @inline
-def block_update_inputs(W_in, contexts, m, grad_in, lr):
-    """Input rows += lr grad_in[j]; a context twice in the window gets both its terms."""
+def block_update_inputs(W_in, contexts, m, grad_in, lr, lock):
+    """Input rows += lr lock[row] grad_in[j] (``Tables.lock``: 1 trains, 0 keeps the row); a
+    context twice in the window gets both its terms."""
     d = W_in.shape[1]
     for j in range(m):
         v = W_in[contexts[j]]
         gj = grad_in[j]
+        step = lr * lock[contexts[j]]
         for i in range(d):
-            v[i] += lr * gj[i]
+            v[i] += step * gj[i]

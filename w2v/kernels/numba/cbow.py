@@ -20,8 +20,9 @@ NAME = "Cbow"
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    """(mean, true gradient): h is the mean (else the sum); eq 118's step (else eq 120's)."""
-    return bool(settings.cbow_mean), settings.cbow_rule == "gradient"
+    """(mean, true gradient, lock): h is the mean (else the sum); eq 118's step (else eq
+    120's); each row's factor on its step (``Tables.lock``)."""
+    return bool(settings.cbow_mean), settings.cbow_rule == "gradient", tables.lock
 
 
 @inline
@@ -55,22 +56,24 @@ def input_scale(m, mean, true_gradient):
 
 
 @inline
-def scatter(W_in, contexts, m, step, scale):
-    """v_{o_j} += scale · step for every context position j (repeats get each of theirs)."""
+def scatter(W_in, contexts, m, step, scale, lock):
+    """v_{o_j} += scale · lock[o_j] · step for every context position j (repeats get each of
+    theirs)."""
     for j in range(m):
         v = W_in[contexts[j]]
+        factor = scale * lock[contexts[j]]
         for i in range(step.shape[0]):
-            v[i] += scale * step[i]
+            v[i] += factor * step[i]
 
 
 @inline
 def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, row0, coef, grad_h, params,
          loss):
     """Train the window; returns (loss plus the window's, 1 window)."""
-    mean, true_gradient = params
+    mean, true_gradient, lock = params
     alpha = np.float32(1.0) / np.float32(m) if mean else np.float32(1.0)
     hidden(W_in, contexts, m, alpha, h[0])
     loss = block.logistic_block(h, W_out, row0, 1, targets, signs, n_t, sig, coef, grad_h, loss)
     block.block_update_outputs(h, W_out, row0, 1, targets, n_t, coef, lr)
-    scatter(W_in, contexts, m, grad_h[0], lr * input_scale(m, mean, true_gradient))
+    scatter(W_in, contexts, m, grad_h[0], lr * input_scale(m, mean, true_gradient), lock)
     return loss, 1

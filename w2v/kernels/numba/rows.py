@@ -20,7 +20,8 @@ NAME = "SkipGram"
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    return ()
+    """(lock,): each row's factor on its step (``Tables.lock``)."""
+    return (tables.lock,)
 
 
 @inline
@@ -46,5 +47,5 @@ def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, hidden, slots, 
     loss = block.logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef,
                                 grad_in, loss)
     block.block_update_outputs(W_in, W_out, contexts, m, targets, n_t, coef, lr)
-    block.block_update_inputs(W_in, contexts, m, grad_in, lr)
+    block.block_update_inputs(W_in, contexts, m, grad_in, lr, params[0])
     return loss, m

@@ -1,8 +1,9 @@
 """Input sides of the numpy walk (``compose``): which rows of ``W_in`` a window's inputs are, and
 how -lr dJ/dH returns to them. Each is a class built from (tables, settings) with ``rows(W_in,
 ctx) -> H`` (float64, one row per input), ``update(W_in, ctx, minus_lr, g_H)`` and ``count(ctx)``
-(what the kernel counts: pairs or windows). The specification of ``numba.rows``, ``numba.cbow``
-and ``numba.bag``.
+(what the kernel counts: pairs or windows). Every row's step is multiplied by its lock factor
+(``Tables.lock``: 1 trains, 0 keeps the row) before it is rounded to float32. The
+specification of ``numba.rows``, ``numba.cbow``, ``numba.bag`` and ``numba.cbow_bag``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ class ContextRows:
     name = "SkipGram"
 
     def __init__(self, tables: Tables, settings: Settings):
-        pass
+        self.lock = tables.lock.astype(np.float64)
 
     def rows(self, W_in, ctx):
         return W_in[ctx].astype(np.float64)
 
     def update(self, W_in, ctx, minus_lr, g_H):
-        np.add.at(W_in, ctx, (minus_lr * g_H).astype(np.float32))
+        np.add.at(W_in, ctx, (minus_lr * self.lock[ctx, None] * g_H).astype(np.float32))
 
     def count(self, ctx) -> int:
         return len(ctx)
@@ -41,6 +42,7 @@ class CbowHidden:
 
     def __init__(self, tables: Tables, settings: Settings):
         self.mean, self.rule = bool(settings.cbow_mean), settings.cbow_rule
+        self.lock = tables.lock.astype(np.float64)
 
     def rows(self, W_in, ctx):
         h = W_in[ctx].astype(np.float64).sum(axis=0) / (len(ctx) if self.mean else 1)  # eq 72
@@ -49,7 +51,8 @@ class CbowHidden:
     def update(self, W_in, ctx, minus_lr, g_H):
         m = len(ctx)
         step = minus_lr * cbow.input_factor(m, self.mean, self.rule) * g_H[0]
-        np.add.at(W_in, ctx, np.tile(step.astype(np.float32), (m, 1)))  # once per position
+        steps = self.lock[ctx, None] * step[None]  # once per position
+        np.add.at(W_in, ctx, steps.astype(np.float32))
 
     def count(self, ctx) -> int:
         return 1
@@ -63,6 +66,7 @@ class Bag:
 
     def __init__(self, tables: Tables, settings: Settings):
         self.offsets, self.bag_rows = tables.bags
+        self.lock = tables.lock.astype(np.float64)
 
     def _bag(self, o):
         return self.bag_rows[self.offsets[o] : self.offsets[o + 1]]
@@ -71,10 +75,32 @@ class Bag:
         return np.stack([W_in[self._bag(o)].astype(np.float64).mean(axis=0) for o in ctx])
 
     def update(self, W_in, ctx, minus_lr, g_H):
-        step = (minus_lr * g_H).astype(np.float32)
         sizes = [len(self._bag(o)) for o in ctx]
         flat = np.concatenate([self._bag(o) for o in ctx])
-        np.add.at(W_in, flat, np.repeat(step, sizes, axis=0))  # once per position
+        steps = self.lock[flat, None] * np.repeat(minus_lr * g_H, sizes, axis=0)
+        np.add.at(W_in, flat, steps.astype(np.float32))  # once per position
 
     def count(self, ctx) -> int:
         return len(ctx)
+
+
+class CbowBag(Bag):
+    """fastText's CBOW with subwords: one input, the mean of all rows of all the context words'
+    bags (eq 129, repeats kept); every one of those rows receives the whole step -lr dJ/dh,
+    once per occurrence (fastText's rule, eq 131)."""
+
+    name = "CbowBag"
+
+    def _flat(self, ctx):
+        return np.concatenate([self._bag(o) for o in ctx])
+
+    def rows(self, W_in, ctx):
+        return W_in[self._flat(ctx)].astype(np.float64).mean(axis=0)[None]
+
+    def update(self, W_in, ctx, minus_lr, g_H):
+        flat = self._flat(ctx)
+        steps = self.lock[flat, None] * (minus_lr * g_H[0])[None]
+        np.add.at(W_in, flat, steps.astype(np.float32))
+
+    def count(self, ctx) -> int:
+        return 1
