@@ -34,18 +34,24 @@ from w2v.kernels.registry import make_kernel  # noqa: E402
 from w2v.training.prepare import init_weights  # noqa: E402
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def kernel_options(doc: str, words: int = 3_000_000) -> argparse.ArgumentParser:
+    """The options every one-process kernel benchmark takes (this one, kernel_variant_bench,
+    kernel_thread_bench)."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--corpus", type=Path,
                     default=HERE.parent.parent / "shared" / "data" / "wiki" / "wiki-17m.txt.gz")
-    ap.add_argument("--words", type=int, default=3_000_000, help="ids per repeat")
+    ap.add_argument("--words", type=int, default=words, help="ids per repeat")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--combos", nargs="+", default=["sg-ns", "sg-hs", "cbow-ns", "cbow-hs"])
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--window", type=int, default=5)
     ap.add_argument("--sample", type=float, default=1e-3)
     ap.add_argument("--min-count", type=int, default=5)
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = kernel_options(__doc__).parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         vocab, ids = encode(args.corpus, Path(tmp), args.min_count, args.words)

@@ -35,7 +35,12 @@ def targets_of(loss, center, negs, tree):
     return [(int(n), 1.0 - float(b)) for n, b in zip(nodes, bits)]
 
 
-def naive_sg_hs(W_in, U, ids, keep, tree, window, lr0, lr1, seed):
+def coefficient(label, x, skip):
+    """word2vec.c's (1 - code - f), minus dJ/dx; 0 for a node it skips (|x| >= 6) if ``skip``."""
+    return 0.0 if skip and abs(x) >= 6.0 else label - sigma(x)
+
+
+def naive_sg_hs(W_in, U, ids, keep, tree, window, lr0, lr1, seed, skip=False):
     """Skip-gram with HS, one window at a time: every context row predicts the center's path;
     all scores from the rows as the window found them; then the nodes, then the inputs."""
     loss, pairs = 0.0, 0
@@ -49,7 +54,7 @@ def naive_sg_hs(W_in, U, ids, keep, tree, window, lr0, lr1, seed):
                 u = U[n].astype(np.float64)
                 x = float(v @ u)
                 loss -= log_sigma(x if label == 1.0 else -x)
-                g = label - sigma(x)  # word2vec.c's (1 - code - f), minus dJ/dx
+                g = coefficient(label, x, skip)
                 d_in[j] += g * u
                 d_out[k] += g * v
         for k, (n, _) in enumerate(path):
@@ -61,7 +66,7 @@ def naive_sg_hs(W_in, U, ids, keep, tree, window, lr0, lr1, seed):
 
 
 def naive_cbow(W_in, W_out, ids, keep, noise, tree, loss_kind, window, negative, mean, rule,
-               lr0, lr1, seed):
+               lr0, lr1, seed, skip=False):
     """CBOW, one window at a time: h = the mean (or sum) of the context rows predicts the
     center (NS) or its path (HS); the targets move by lr · coef · h, and each context position
     by lr · factor · neu1e, factor = 1 (word2vec.c, mean), 1/m (word2vec.c, sum; gradient,
@@ -81,7 +86,7 @@ def naive_cbow(W_in, W_out, ids, keep, noise, tree, loss_kind, window, negative,
             u = W_out[row].astype(np.float64)
             x = float(u @ h)
             loss -= log_sigma(x if label == 1.0 else -x)
-            g = label - sigma(x)
+            g = coefficient(label, x, skip)
             neu1e += g * u
             steps.append((row, g * h))
         for row, step in steps:  # after every score: one snapshot
@@ -101,25 +106,25 @@ def _setup(seed, V=20, d=8, n=300, sample=1e-2, loss="ns"):
 
 
 def _run(backend, arch, loss, counts, sample, W_in, W_out, ids, seed, window=3, negative=4,
-         mean=True, rule="word2vec.c", lrs=(0.05, 0.01)):
+         mean=True, rule="word2vec.c", lrs=(0.05, 0.01), skip=False):
     kernel = make_kernel(arch, loss, backend, Tables(counts, counts.sum(), sample),
                          Settings(window=window, negative=negative, cbow_mean=mean,
-                                  cbow_rule=rule))
+                                  cbow_rule=rule, hs_skip=skip, dim=W_in.shape[1]))
     assert kernel.output_rows == len(W_out)
     A_in, A_out = W_in.copy(), W_out.copy()
     return kernel.train_segment(A_in, A_out, ids, *lrs, seed), A_in, A_out
 
 
 def _naive(arch, loss, counts, sample, W_in, W_out, ids, seed, window=3, negative=4, mean=True,
-           rule="word2vec.c"):
+           rule="word2vec.c", skip=False):
     keep = keep_probs(counts, counts.sum(), sample)
     tree = hs.huffman_tree(counts)
     B_in, B_out = W_in.copy(), W_out.copy()
     if arch == "sg":
-        out = naive_sg_hs(B_in, B_out, ids, keep, tree, window, 0.05, 0.01, seed)
+        out = naive_sg_hs(B_in, B_out, ids, keep, tree, window, 0.05, 0.01, seed, skip)
     else:
         out = naive_cbow(B_in, B_out, ids, keep, alias_table(counts), tree, loss, window,
-                         negative if loss == "ns" else 0, mean, rule, 0.05, 0.01, seed)
+                         negative if loss == "ns" else 0, mean, rule, 0.05, 0.01, seed, skip)
     return out, B_in, B_out
 
 
@@ -161,6 +166,50 @@ def test_numba_equals_numpy_reference(arch, loss, mean, rule, seed, V, d, n, sam
     assert n_got == n_ref > 0 and got == pytest.approx(ref, rel=1e-5)
     np.testing.assert_allclose(A_in, B_in, atol=1e-5)
     np.testing.assert_allclose(A_out, B_out, atol=1e-5)
+
+
+SKIP_CASES = [("sg", True), ("cbow", True), ("cbow", False)]  # (arch, mean)
+
+
+def _saturated(seed, d=8, n=1000):
+    """A problem whose scores often pass ±6: rows 4 times the usual scale (|x| >= 6 for about a
+    tenth of the terms at d = 8)."""
+    counts, ids, W_in, W_out, _ = _setup(seed, d=d, n=n, loss="hs")
+    return counts, ids, 4 * W_in, 4 * W_out
+
+
+@pytest.mark.parametrize("arch, mean", SKIP_CASES)
+def test_hs_skip_numpy_reference_equals_naive_loop(arch, mean):
+    """With hs_skip a node of |x| >= 6 gets no step (word2vec.c's rule) and its loss counts; the
+    run differs from the one without (so nodes were skipped)."""
+    counts, ids, W_in, W_out = _saturated(6)
+    kw = dict(mean=mean, skip=True)
+    (got, n), A_in, A_out = _run("numpy", arch, "hs", counts, 0.0, W_in, W_out, ids, 5, **kw)
+    (ref, ref_n), B_in, B_out = _naive(arch, "hs", counts, 0.0, W_in, W_out, ids, 5, **kw)
+    assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-7)
+    np.testing.assert_allclose(A_in, B_in, atol=1e-6)
+    np.testing.assert_allclose(A_out, B_out, atol=1e-6)
+    _, C_in, C_out = _naive(arch, "hs", counts, 0.0, W_in, W_out, ids, 5, mean=mean)
+    assert np.abs(C_in - B_in).max() > 1e-3 and np.abs(C_out - B_out).max() > 1e-3
+
+
+@pytest.mark.parametrize("arch, mean", SKIP_CASES)
+@pytest.mark.parametrize("d", [8, 50])  # 50: the walk compiled for the row length
+def test_hs_skip_numba_equals_numpy_reference(arch, mean, d):
+    counts, ids, W_in, W_out = _saturated(7, d=d)
+    if d == 50:
+        W_in, W_out = W_in / 1.5, W_out / 1.5  # a similar spread of scores at d = 50
+    kw = dict(window=5, mean=mean, skip=True)
+    (got, n_got), A_in, A_out = _run("numba", arch, "hs", counts, 0.0, W_in, W_out, ids, 3,
+                                     **kw)
+    (ref, n_ref), B_in, B_out = _run("numpy", arch, "hs", counts, 0.0, W_in, W_out, ids, 3,
+                                     **kw)
+    assert n_got == n_ref > 0 and got == pytest.approx(ref, rel=1e-5)
+    np.testing.assert_allclose(A_in, B_in, atol=1e-5)
+    np.testing.assert_allclose(A_out, B_out, atol=1e-5)
+    _, C_in, C_out = _run("numba", arch, "hs", counts, 0.0, W_in, W_out, ids, 3, window=5,
+                          mean=mean)
+    assert np.abs(C_in - A_in).max() > 1e-3 and np.abs(C_out - A_out).max() > 1e-3  # skipped
 
 
 def _negatives(noise, seed, K, windows):

@@ -58,18 +58,20 @@ def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
     assert np.array_equal(ckpt.W_in, W)
 
 
-@pytest.mark.parametrize("kernel, arch, loss", [
-    ("numpy", "sg", "ns"), ("numba", "sg", "ns"), ("numba", "sg", "hs"), ("numba", "cbow", "ns"),
-    ("numba", "cbow", "hs"),
+@pytest.mark.parametrize("kernel, arch, loss, extra", [
+    ("numpy", "sg", "ns", {}), ("numba", "sg", "ns", {}), ("numba", "sg", "hs", {}),
+    ("numba", "cbow", "ns", {}), ("numba", "cbow", "hs", {}),
+    ("numba", "sg", "hs", {"hs_skip": True}), ("numba", "cbow", "hs", {"hs_skip": True}),
+    ("numba", "sg", "ns", {"dim": 50}),  # the walk compiled for its row length
 ])
-def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, monkeypatch):
+def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, extra, monkeypatch):
     """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run.
     Each architecture and loss: the Huffman tree is rebuilt from the stored vocabulary."""
     from w2v.training.local import LocalTrainer
 
     monkeypatch.setattr(LocalTrainer, "chunk_words", 4096)  # several chunks per epoch
     cfg = _cfg(kernel, checkpoint_every="20000", epochs=3, arch=arch, loss=loss,
-               negative=0 if loss == "hs" else 5)
+               negative=0 if loss == "hs" else 5, **extra)
     whole = train(cfg, [small_corpus], tmp_path / "whole")
 
     out = tmp_path / "pieces"

@@ -97,6 +97,10 @@ class Config:
                         peers=[("word2vec.c", "-hs"), ("gensim", "hs"), ("fastText", "-loss")])
     cbow_mean: bool = setting(True, "CBOW's hidden vector: the mean of the context vectors "
                               "(word2vec.c), or their sum.", peers=[("gensim", "cbow_mean")])
+    hs_skip: bool = setting(False, "Loss hs only: a path node whose score is beyond ±6 gets no "
+                            "update, as word2vec.c and gensim always do (faster; the loss still "
+                            "counts it). Off: every node gets its true gradient.",
+                            peers=[("word2vec.c", "MAX_EXP"), ("gensim", "MAX_EXP")])
     subwords: bool = setting(
         False, "Train character n-gram rows as fastText does: a word's input is the mean of its "
         "own row and its n-grams' rows (minn to maxn characters of <word>, hashed into "

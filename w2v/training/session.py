@@ -52,7 +52,8 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     bags = bag_table(cfg, vocab.words) if cfg.ngrams else None
     tables = Tables(vocab.counts, vocab.total_words, cfg.sample, bags=bags,
                     ns_exponent=cfg.ns_exponent, lock=vocab.lock)
-    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean)
+    settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean,
+                        hs_skip=cfg.hs_skip, dim=cfg.dim)
     kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings, inputs_of(cfg))
     return LocalTrainer(kernel, threads=cfg.workers)
 

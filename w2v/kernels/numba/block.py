@@ -12,6 +12,12 @@ their step back onto ``W_in``.
 are (one snapshot), then ``block_update_outputs`` moves the target rows and
 ``block_update_inputs`` the input rows: -lr times the true gradient of the block's loss, a row
 that occurs twice receiving each of its terms. A target row stays in cache for all m inputs.
+
+The target side's ``signs`` holds one more entry after its targets' signs: the *skip bound*.
+A term whose score x has |x| >= bound gets coefficient 0 (its loss still counts): inf for
+negative sampling and by default, word2vec.c's 6 with ``Settings.hs_skip``
+(docs/derivations.md §6). The axpys of a skipped term still run (with 0): branching around
+them cost sg + hs 9% with nothing skipped and won 5% with hs_skip (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from w2v.kernels.numba.ops import inline, log_sigmoid
 
 
 @inline
-def logistic_term(sig, s, x):
+def logistic_term(sig, s, x, bound):
     """(coefficient, log σ(s x)) of one score: the term is -log σ(s x) (eqs 45, 95), minus its
-    derivative in x is s (1 - σ(s x)) (eqs 55, 61, 107)."""
+    derivative in x is s (1 - σ(s x)) (eqs 55, 61, 107); 0 if |x| >= bound (skipped)."""
     p, log_p = log_sigmoid(sig, s * x)
+    if abs(x) >= bound:
+        return np.float32(0.0), log_p
     return s * (np.float32(1.0) - p), log_p
 
 
@@ -36,6 +44,7 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
     ``loss`` plus the block's loss. Four target rows at a time share each load of v (register
     blocking; its gain is in docs/benchmarks.md)."""
     d = W_in.shape[1]
+    bound = signs[len(signs) - 1]
     for j in range(m):
         v = W_in[contexts[j]]
         gj = grad_in[j]
@@ -50,10 +59,10 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
                 x1 += v[i] * u1[i]
                 x2 += v[i] * u2[i]
                 x3 += v[i] * u3[i]
-            g0, l0 = logistic_term(sig, signs[k], x0)
-            g1, l1 = logistic_term(sig, signs[k + 1], x1)
-            g2, l2 = logistic_term(sig, signs[k + 2], x2)
-            g3, l3 = logistic_term(sig, signs[k + 3], x3)
+            g0, l0 = logistic_term(sig, signs[k], x0, bound)
+            g1, l1 = logistic_term(sig, signs[k + 1], x1, bound)
+            g2, l2 = logistic_term(sig, signs[k + 2], x2, bound)
+            g3, l3 = logistic_term(sig, signs[k + 3], x3, bound)
             loss -= l0 + l1 + l2 + l3
             coef[j, k], coef[j, k + 1], coef[j, k + 2], coef[j, k + 3] = g0, g1, g2, g3
             for i in range(d):
@@ -63,7 +72,7 @@ def logistic_block(W_in, W_out, contexts, m, targets, signs, n_t, sig, coef, gra
             x = np.float32(0.0)
             for i in range(d):
                 x += v[i] * u[i]
-            g, log_p = logistic_term(sig, signs[k], x)
+            g, log_p = logistic_term(sig, signs[k], x, bound)
             loss -= log_p
             coef[j, k] = g
             for i in range(d):

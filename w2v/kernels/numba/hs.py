@@ -1,8 +1,10 @@
 """Target side: hierarchical softmax. The window's targets are the center's path in word2vec.c's
 Huffman tree (``Tables.huffman``): its inner nodes n_1..n_L, rows of ``W_out`` (V - 1 of them),
 with signs s_l = 1 - 2 d_l (eq 95), so every input walks the path (eqs 111-113 for skip-gram,
-115 for CBOW). word2vec.c skips a node whose score is beyond ±6; here every node gets its true
-gradient. The same functions as ``ns`` (see there).
+115 for CBOW). By default every node gets its true gradient; with ``Settings.hs_skip`` a term
+whose score is beyond ±``SKIP_BOUND`` gets none, as word2vec.c and gensim skip the node
+(docs/derivations.md §6): the bound rides at the end of ``signs`` (``block``). The same
+functions as ``ns`` (see there).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from w2v.kernels.base import output_rows as rows_for
 from w2v.kernels.numba.ops import inline, prefetch_row
 
 NAME = "HS"
+SKIP_BOUND = 6.0  # word2vec.c's MAX_EXP
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    """(points, codes, lengths) of the tree."""
+    """(points, codes, lengths) of the tree, and the skip bound (inf: no term skipped)."""
     tree = tables.huffman
-    return tree.points, tree.codes, tree.lengths
+    return tree.points, tree.codes, tree.lengths, SKIP_BOUND if settings.hs_skip else np.inf
 
 
 def output_rows(tables: Tables) -> int:
@@ -28,10 +31,12 @@ def output_rows(tables: Tables) -> int:
 
 @inline
 def start(neg_state, params):
-    """The segment's buffers: targets, signs and no draws (the negatives' stream is unused)."""
+    """The segment's buffers: targets, signs (then the skip bound) and no draws (the
+    negatives' stream is unused)."""
     points = params[0]
-    return (np.empty(points.shape[1], dtype=np.int32),
-            np.empty(points.shape[1], dtype=np.float32), np.empty(0, dtype=np.int32))
+    signs = np.empty(points.shape[1] + 1, dtype=np.float32)
+    signs[points.shape[1]] = params[3]
+    return np.empty(points.shape[1], dtype=np.int32), signs, np.empty(0, dtype=np.int32)
 
 
 @inline
@@ -43,7 +48,7 @@ def max_targets(params):
 def select(center, targets, signs, draws, neg_state, params, W_out):
     """The center's path into the targets (inner nodes n_1..n_L) and signs (1 - 2 d_l, eq 95).
     Returns L."""
-    points, codes, lengths = params
+    points, codes, lengths = params[0], params[1], params[2]
     n = lengths[center]
     for j in range(n):
         targets[j] = points[center, j]

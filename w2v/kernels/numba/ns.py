@@ -34,11 +34,13 @@ def output_rows(tables: Tables) -> int:
 
 @inline
 def start(neg_state, params):
-    """The segment's buffers: targets, signs and the next window's negatives (drawn)."""
+    """The segment's buffers: targets, signs (then the skip bound) and the next window's
+    negatives (drawn)."""
     noise, negative = params
     targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
-    signs = np.full(negative + 1, np.float32(-1.0), dtype=np.float32)
+    signs = np.full(negative + 2, np.float32(-1.0), dtype=np.float32)
     signs[0] = 1.0  # label 1 for the center, 0 for each negative
+    signs[negative + 1] = np.inf  # the skip bound (``block``): no term skipped
     ahead = np.empty(negative, dtype=np.int32)  # the next window's negatives
     for k in range(negative):
         ahead[k] = alias_draw(noise, splitmix64(neg_state))

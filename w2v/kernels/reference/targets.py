@@ -13,6 +13,7 @@ import numpy as np
 from w2v.kernels.base import Settings, Tables, output_rows
 from w2v.kernels.reference.walk import alias_draws, splitmix64
 from w2v.objectives import hs, windows
+from w2v.objectives.common import sigmoid
 
 
 class NS:
@@ -40,24 +41,41 @@ class NS:
 
 class HS:
     """The center's path in word2vec.c's Huffman tree (``hs.hs_window_terms``, eqs 111-113;
-    with CBOW's one input, eq 115)."""
+    with CBOW's one input, eq 115). With ``Settings.hs_skip``, a term whose score x has
+    |x| >= ``SKIP_BOUND`` contributes its loss but no gradient (docs/derivations.md §6)."""
 
     name = "HS"
 
     def __init__(self, tables: Tables, settings: Settings):
         self.tree = tables.huffman
         self.output_rows = output_rows("hs", tables.vocab_size)
+        self.skip = settings.hs_skip
 
     def prepare(self, w) -> None:
         pass
 
     def terms(self, i, center, H, W_out):
         nodes, bits = self.tree.path(center)
-        loss, g_H, g_nodes = hs.hs_window_terms(H, W_out[nodes].astype(np.float64), bits)
+        U = W_out[nodes].astype(np.float64)
+        loss, g_H, g_nodes = hs.hs_window_terms(H, U, bits)
+        if self.skip:
+            g_H, g_nodes = skipped_gradients(H, U, bits)
         return loss, g_H, nodes, g_nodes
 
     def update(self, W_out, rows, minus_lr, g_rows):
         W_out[rows] += (minus_lr * g_rows).astype(np.float32)  # a path's nodes differ
+
+
+SKIP_BOUND = 6.0  # word2vec.c's MAX_EXP
+
+
+def skipped_gradients(H, U, bits):
+    """dJ/dH and dJ/dU of eqs (112)-(113) with the terms of |x| >= ``SKIP_BOUND`` left out
+    (eq 136): coefficient g = -s σ(-s x) (eq 107) where kept, else 0."""
+    X = H @ U.T  # (m, L) scores
+    s = np.where(np.asarray(bits) != 0, -1.0, 1.0)  # s_l = 1 - 2 d_l
+    G = np.where(np.abs(X) < SKIP_BOUND, -s * sigmoid(-s * X), 0.0)
+    return G @ U, G.T @ H
 
 
 class Softmax:
