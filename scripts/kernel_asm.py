@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Which vector instructions the compiled walks use: compiles each composition (generic, and
-for ``--dim``'s row length) into a throw-away numba cache (numba shows no assembly for a
+"""Which vector instructions the compiled walks use: compiles each composition (for rows of
+``--dim`` floats) into a throw-away numba cache (numba shows no assembly for a
 function it loaded from its cache) and counts, in ``inspect_asm``'s output, the floating-point
 multiply-adds and adds by register width: zmm = 16 float32 lanes (AVX-512), ymm = 8,
 xmm = 4 or one scalar (``ss``). ``--dump DIR`` writes each assembly listing there.
@@ -61,21 +61,20 @@ def main() -> None:
         for combo in args.combos:
             arch, loss = combo.split("-")
             k = make_kernel(arch, loss, "numba", tables, Settings(negative=5 * (loss == "ns")))
-            for dim in (0, args.dim):
-                walk = compose(k.inputs, k.targets, dim)
-                W_in = np.full((20, args.dim), 0.01, np.float32)
-                W_out = np.zeros((output_rows(loss, 20), args.dim), np.float32)
-                walk(W_in, W_out, ids, k.keep, k.out_params, k.sig, k.window, k.in_params,
-                     0.025, 0.025, 1)
-                asm = next(iter(walk.inspect_asm().values()))
-                name = f"{combo}-{dim or 'generic'}"
-                if args.dump:
-                    args.dump.mkdir(parents=True, exist_ok=True)
-                    (args.dump / f"{name}.s").write_text(asm)
-                n = count(asm)
-                cells = "; ".join(f"{kind} " + " / ".join(str(n[kind, w]) for w in widths)
-                                  for kind in ("fma", "add/mul"))
-                print(f"{name:16} {len(asm.splitlines()):5} lines; {cells}")
+            walk = compose(k.inputs, k.targets)
+            W_in = np.full((20, args.dim), 0.01, np.float32)
+            W_out = np.zeros((output_rows(loss, 20), args.dim), np.float32)
+            walk(W_in, W_out, ids, k.keep, k.out_params, k.sig, k.window, k.in_params,
+                 0.025, 0.025, 1)
+            asm = next(iter(walk.inspect_asm().values()))
+            name = combo
+            if args.dump:
+                args.dump.mkdir(parents=True, exist_ok=True)
+                (args.dump / f"{name}.s").write_text(asm)
+            n = count(asm)
+            cells = "; ".join(f"{kind} " + " / ".join(str(n[kind, w]) for w in widths)
+                              for kind in ("fma", "add/mul"))
+            print(f"{name:16} {len(asm.splitlines()):5} lines; {cells}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Kernel-only benchmark of variants of one compiled walk, in one process: the generic walk
-against the walk compiled for the row length (``compose``'s ``ROW_LENGTHS``), and for
-hierarchical softmax the walk with ``hs_skip`` (word2vec.c's skipped nodes) against without.
+"""Kernel-only benchmark of variants of one compiled walk, in one process: for hierarchical
+softmax the walk with ``hs_skip`` (word2vec.c's skipped nodes) against without. (It also
+measured a walk compiled for the row length, since removed: docs/benchmarks.md.)
 
 The corpus is counted and encoded once; each repeat trains ``--words`` of it as ONE segment on
 one thread with each variant in turn (alternating the order every repeat, so the shared
@@ -32,7 +32,6 @@ from kernel_bench import encode  # noqa: E402  (this folder: the same encoding)
 from kernel_family_bench import kernel_options  # noqa: E402  (the same options)
 
 from w2v.kernels.base import Settings, Tables, output_rows  # noqa: E402
-from w2v.kernels.numba.compose import compose  # noqa: E402
 from w2v.kernels.registry import make_kernel  # noqa: E402
 from w2v.training.prepare import init_weights  # noqa: E402
 
@@ -43,17 +42,9 @@ def variants(combo: str, tables: Tables, args) -> dict:
     out = {}
     for skip in ([False, True] if loss == "hs" and not args.no_skip else [False]):
         settings = Settings(window=args.window, negative=0 if loss == "hs" else 5,
-                            dim=args.dim, hs_skip=skip)
-        k = make_kernel(arch, loss, "numba", tables, settings)
-        for dim in (0, args.dim) if not skip else (args.dim,):
-            walk = compose(k.inputs, k.targets, dim)
-            name = ("fixed" if dim else "generic") + (" skip" if skip else "")
-
-            def train(W_in, W_out, ids, a, b, seed, walk=walk, k=k):
-                return walk(W_in, W_out, ids, k.keep, k.out_params, k.sig, k.window,
-                            k.in_params, a, b, seed)
-
-            out[name] = train
+                            hs_skip=skip)
+        out["skip" if skip else "plain"] = make_kernel(arch, loss, "numba", tables,
+                                                       settings).train_segment
     return out
 
 
@@ -61,7 +52,7 @@ def main() -> None:
     ap = kernel_options(__doc__)
     ap.add_argument("--no-skip", action="store_true", help="leave out the hs_skip variants")
     ap.add_argument("--pretrain", type=int, default=0,
-                    help="passes over the ids (generic walk, untimed) to train the start weights:"
+                    help="passes over the ids (plain walk, untimed) to train the start weights:"
                          " saturated HS nodes are rare in fresh weights")
     args = ap.parse_args()
 

@@ -130,3 +130,20 @@ def hit_rate(vocab_words: list[str], vocab_matrix: np.ndarray, queries: dict,
             examples.append((word, hit, near[:5]))
     return {"hits": hits, "asked": asked, "removed": len(removed), "reachable": reachable,
             "leaked": len(leaked), "examples": examples}
+
+
+def main() -> None:
+    """Print ``pick_words``' seeded pick of words of count 20-200 from a corpus, to look at it
+    by hand (subword_bench.py also leaves the evaluation sets' words out of its pick)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=22)
+    args = ap.parse_args()
+    print("\n".join(pick_words(count_words(args.corpus), args.n, 20, 200, args.seed)))
+
+
+if __name__ == "__main__":
+    main()

@@ -30,23 +30,20 @@ def test_the_compiled_kernel_is_cached_under_its_sides_and_the_digest_of_what_it
     side modules (pickled by name: one stable entry per composition) and the digest of every
     file it inlines, or an edit there would load a stale kernel."""
     kernel = KERNELS[key](Tables(np.array([3, 2, 1]), 6, 0.0), Settings())
-    train = compose.compose(kernel.inputs, kernel.targets, kernel.dim)
-    fn = train.py_func
+    fn = kernel.train.py_func
     cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__)))
     files = sorted((ROOT / "w2v" / "kernels" / "numba").glob("*.py"))
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in [*files, Path(base.__file__)]))
     assert cells["digest"] == compose.SOURCE_DIGEST == digest.hexdigest()
     assert (cells["inputs"], cells["targets"]) == (kernel.inputs, kernel.targets)
     assert cells["inputs"].__name__.startswith("w2v.kernels.numba.")
-    assert cells["d"] == 0  # Settings.dim unknown: the generic walk
-    assert compose.compose(kernel.inputs, kernel.targets) is train  # built once
+    assert compose.compose(kernel.inputs, kernel.targets) is kernel.train  # built once
 
 
 CHILD = r"""
 import json, sys
 import numpy as np
 from w2v.kernels.base import Settings, Tables
-from w2v.kernels.numba.compose import compose
 from w2v.kernels.registry import KERNELS
 tables = Tables(np.array([5, 4, 3, 2, 1]), 15, 0.0)
 kernels = {f"{a}-{l}": KERNELS[a, l, b](tables, Settings(window=2, negative=2))
@@ -55,7 +52,7 @@ before = {name: k.needs_compile() for name, k in kernels.items()}
 k = kernels[sys.argv[1]]
 W = np.full((5, 4), 0.1, np.float32)
 k.train_segment(W, W[: k.output_rows].copy(), np.array([0, 1, 2, 3], np.int32), 0.1, 0.1, 1)
-hits = sum(compose(k.inputs, k.targets, 4).stats.cache_hits.values())
+hits = sum(k.train.stats.cache_hits.values())
 print(json.dumps({"before": before, "hits": hits}))
 """
 
@@ -77,38 +74,6 @@ def test_each_composition_has_its_own_stable_cache_entry(tmp_path):
                      "hits": 0}
     assert second == {"before": {"sg-ns": False, "sg-hs": True, "cbow-ns": True,
                                  "cbow-hs": True}, "hits": 1}
-
-
-DIMS_CHILD = r"""
-import json, sys
-import numpy as np
-from w2v import jit
-from w2v.kernels.base import Settings, Tables
-from w2v.kernels.numba import compose, ns, rows
-kernel = compose.kernel(rows, ns)(Tables(np.array([5, 4, 3, 2, 1]), 15, 0.0), Settings())
-for d in map(int, sys.argv[1:]):
-    W = np.full((5, d), 0.1, np.float32)
-    kernel.train_segment(W, W.copy(), np.array([0, 1, 2, 3], np.int32), 0.1, 0.1, 1)
-dims = (0, *compose.ROW_LENGTHS)
-print(json.dumps({d: jit.needs_compile(compose.compose(rows, ns, d)) for d in dims}))
-"""
-
-
-@pytest.mark.slow  # three processes compile and load
-def test_the_walk_compiles_once_per_row_length_used(tmp_path):
-    """Rows of 50 floats load the walk compiled for 50 (and only it), rows of 4 the generic
-    one: one cache file per (sides, row length) used, none for the lengths not used."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
-
-    def child(*dims):
-        out = subprocess.run([sys.executable, "-c", DIMS_CHILD, *map(str, dims)], env=env,
-                             cwd=tmp_path, capture_output=True, text=True, check=True)
-        return json.loads(out.stdout.strip().splitlines()[-1])
-
-    assert child() == dict.fromkeys(["0", "50", "100", "128", "200", "300"], True)
-    assert child(50, 4) == {"0": False, "50": False, "100": True, "128": True, "200": True,
-                            "300": True}
-    assert len(list((tmp_path / "cache").rglob("*compose*.nbc"))) == 2
 
 
 def random_bags(V, n_rows, seed):

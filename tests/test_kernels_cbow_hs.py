@@ -109,7 +109,7 @@ def _run(backend, arch, loss, counts, sample, W_in, W_out, ids, seed, window=3, 
          mean=True, rule="word2vec.c", lrs=(0.05, 0.01), skip=False):
     kernel = make_kernel(arch, loss, backend, Tables(counts, counts.sum(), sample),
                          Settings(window=window, negative=negative, cbow_mean=mean,
-                                  cbow_rule=rule, hs_skip=skip, dim=W_in.shape[1]))
+                                  cbow_rule=rule, hs_skip=skip))
     assert kernel.output_rows == len(W_out)
     A_in, A_out = W_in.copy(), W_out.copy()
     return kernel.train_segment(A_in, A_out, ids, *lrs, seed), A_in, A_out

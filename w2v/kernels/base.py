@@ -39,7 +39,6 @@ class Settings:
     cbow_mean: bool = True  # CBOW's h: the mean of the context rows (eq 70), else their sum (71)
     cbow_rule: str = "word2vec.c"  # CBOW's input step: word2vec.c's (eq 120) or "gradient" (118)
     hs_skip: bool = False  # HS: no step for a node whose score is beyond ±6 (word2vec.c, gensim)
-    dim: int = 0  # the rows' length, if known before training: which compiled walk to load
 
 
 def output_rows(loss: str, vocab_size: int) -> int:

@@ -37,39 +37,27 @@ from w2v.kernels.numba import ops
 INLINED = (*sorted(Path(__file__).parent.glob("*.py")), Path(base.__file__))
 SOURCE_DIGEST = hashlib.sha256(b"".join(p.read_bytes() for p in INLINED)).hexdigest()
 
-ROW_LENGTHS = (50, 100, 128, 200, 300)  # the dims with their own compiled walk
 _composed: dict = {}
 
 
-def compose(inputs, targets, dim=0):
+def compose(inputs, targets):
     """The compiled ``train(W_in, W_out, ids, keep, out_params, sig, window, in_params,
-    lr_start, lr_end, seed) -> (loss sum, count)`` of one (input side, target side) for rows
-    of ``dim`` floats, built once per process; count is what the input side counts (pairs, or
-    CBOW's windows). A ``dim`` of ``ROW_LENGTHS`` is a compile-time constant of the walk (see
-    ``_walk``); any other compiles the generic walk, which takes the length from the arrays. The
+    lr_start, lr_end, seed) -> (loss sum, count)`` of one (input side, target side), built
+    once per process; count is what the input side counts (pairs, or CBOW's windows). The
     order of the arguments is that of the hand-written kernels it replaced: with the target
     side's arrays after ``sig`` and ``window``, nearly the same code ran sg + hs markedly
     slower (docs/benchmarks.md)."""
-    d = dim if dim in ROW_LENGTHS else 0
-    key = (inputs.__name__, targets.__name__, d)
+    key = (inputs.__name__, targets.__name__)
     if key not in _composed:
-        _composed[key] = _walk(inputs, targets, d, SOURCE_DIGEST)
+        _composed[key] = _walk(inputs, targets, SOURCE_DIGEST)
     return _composed[key]
 
 
-def _walk(inputs, targets, d, digest):
-    """The walk, its row length ``d`` a constant when it is not 0: the matrices are reshaped
-    to (rows, d) with d a literal, so every loop over a row (the sides read ``.shape[1]``)
-    has a trip count LLVM knows, and vectorises and unrolls it without a remainder loop; a
-    matrix of another width raises. ``d`` and ``digest`` are in the closure, hence in numba's
-    cache key: one cache entry per (sides, d), compiled when first used."""
+def _walk(inputs, targets, digest):
     @numba.njit(nogil=True, fastmath=True, cache=True, error_model="numpy")
     def train(W_in, W_out, ids, keep, out_params, sig, window, in_params, lr_start, lr_end,
               seed):
         digest  # noqa: B018 (in the cache key, see the module docstring)
-        if d:
-            W_in = ops.fixed_rows(W_in, d)
-            W_out = ops.fixed_rows(W_out, d)
         state, neg_state, kept, m_kept = ops.start_segment(ids, keep, seed)
         contexts = np.empty(2 * window, dtype=np.int32)
         rows, signs, out_buffers = targets.start(neg_state, out_params)
@@ -105,21 +93,18 @@ class NumbaKernel:
     inputs = targets = None  # the side modules, set by ``kernel``
 
     def __init__(self, tables: Tables, settings: Settings):
-        self.dim = settings.dim
+        self.train = compose(self.inputs, self.targets)
         self.keep, self.sig, self.window = tables.keep, tables.sigmoid, settings.window
         self.in_params = self.inputs.params(tables, settings)
         self.out_params = self.targets.params(tables, settings)
         self.output_rows = self.targets.output_rows(tables)
 
     def needs_compile(self) -> bool:
-        """Whether the walk for ``Settings.dim`` will compile (0: the generic walk)."""
-        return jit.needs_compile(compose(self.inputs, self.targets, self.dim))
+        return jit.needs_compile(self.train)
 
     def train_segment(self, W_in, W_out, ids, lr_start, lr_end, seed) -> tuple[float, int]:
-        contiguous = W_in.flags.c_contiguous and W_out.flags.c_contiguous
-        train = compose(self.inputs, self.targets, W_in.shape[1] if contiguous else 0)
-        return train(W_in, W_out, ids, self.keep, self.out_params, self.sig, self.window,
-                     self.in_params, lr_start, lr_end, seed)
+        return self.train(W_in, W_out, ids, self.keep, self.out_params, self.sig, self.window,
+                          self.in_params, lr_start, lr_end, seed)
 
 
 def kernel(inputs, targets) -> type:

@@ -5,7 +5,6 @@ compares it with an older checkout's kernel; docs/benchmarks.md has the figures)
 - random streams: ``splitmix64`` (Steele, Lea & Flood 2014) on a 1-element uint64 state,
   ``uniform`` doubles from its top 53 bits;
 - ``prefetch_row``: ask the CPU for a row a window before it is used (no effect on results);
-- ``fixed_rows``: a matrix whose row length is a compile-time constant (``compose``);
 - table lookups: ``log_sigmoid`` (interpolated, ``base.sigmoid_table``) and ``alias_draw``
   (``base.alias_table``), ``lr_at`` (``base.lr_at`` compiled);
 - the walk's pieces: ``start_segment`` (the two streams, ``subsample``), ``gather_window``.
@@ -19,9 +18,7 @@ import numba
 import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
-from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic
-from numba.np.arrayobj import populate_array
 
 from w2v.kernels import base
 
@@ -72,41 +69,6 @@ def _prefetch(typingctx, matrix, row, col):
 def prefetch_row(matrix, row):
     for col in range(0, matrix.shape[1], 16):  # one 64-byte cache line of float32 at a time
         _prefetch(matrix, row, col)
-
-
-@intrinsic
-def _with_row_length(typingctx, matrix, d):
-    """The C-contiguous 2-d ``matrix`` viewed with row length ``d``, a literal: the same
-    memory and owner, its shape[1] and strides LLVM constants (``reshape`` would compute them
-    in a call LLVM does not see through). The caller checks that ``d`` is the row length."""
-    if not isinstance(d, types.IntegerLiteral) or matrix.ndim != 2 or matrix.layout != "C":
-        return None
-    length = d.literal_value
-
-    def codegen(context, builder, signature, args):
-        mty = signature.args[0]
-        src = context.make_array(mty)(context, builder, args[0])
-        out = context.make_array(mty)(context, builder)
-        intp = context.get_value_type(types.intp)
-        item = context.get_abi_sizeof(context.get_data_type(mty.dtype))
-        rows = cgutils.unpack_tuple(builder, src.shape)[0]
-        shape = [rows, ir.Constant(intp, length)]
-        strides = [ir.Constant(intp, length * item), ir.Constant(intp, item)]
-        populate_array(out, data=src.data, shape=shape, strides=strides, itemsize=src.itemsize,
-                       meminfo=src.meminfo, parent=src.parent)
-        res = out._getvalue()
-        return impl_ret_borrowed(context, builder, mty, res)
-
-    return matrix(matrix, d), codegen
-
-
-@inline
-def fixed_rows(W, d):
-    """``W`` as rows of the literal length ``d``: the same memory, a shape LLVM knows, so a
-    loop over a row has a known trip count. Raises if ``W``'s rows have another length."""
-    if W.shape[1] != d:
-        raise ValueError("the rows are not as long as the walk was compiled for")
-    return _with_row_length(W, d)
 
 
 @inline
