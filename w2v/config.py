@@ -154,15 +154,17 @@ class Config:
     sync_rows: int = setting(1024, "Under mpiexec: the most frequent rows averaged at every "
                              "sync (twice as many every 2nd sync, ...).", range=(1, 10**9))
     sync_lr: str | float = setting(
-        "n/2", "Under mpiexec: each rank trains at this many times the lr before the replicas "
+        "n", "Under mpiexec: each rank trains at this many times the lr before the replicas "
         "are averaged: a number (1: plain averaging), n (the number of ranks: to first order "
         "one process's steps without momentum), n/2 (the same with sync_momentum 0.5), or "
         "sqrt (the square root of n).")
     sync_momentum: float = setting(
-        0.5, "Under mpiexec: block momentum on the averaged rows (BMUF): each sync's change "
+        0.0, "Under mpiexec: block momentum on the averaged rows (BMUF): each sync's change "
         "also carries this fraction of the row's previous one, so that every change counts "
         "1 / (1 - momentum) times; with sync_lr n/2, momentum 0.5 makes the ranks progress as "
-        "one process (the velocity is flushed at every full sync).", range=(0.0, 0.99))
+        "one process (the velocity is flushed at every full sync). Better at 8 ranks on large "
+        "corpora, worse when a corpus gives few syncs per epoch: docs/distributed.md.",
+        range=(0.0, 0.99))
 
     def __post_init__(self):
         _resolve_defaults(self)
