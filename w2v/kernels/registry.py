@@ -27,30 +27,29 @@ from w2v.kernels.reference.compose import kernel as numpy_kernel
 
 ARCHS = {"sg": "skip-gram", "cbow": "CBOW"}
 
-KERNELS = {
-    ("sg", "ns", "numba"): numba_kernel(rows, ns),
-    ("sg", "ns", "numpy"): numpy_kernel(inputs.ContextRows, targets.NS),
-    ("sg", "hs", "numba"): numba_kernel(rows, hs),
-    ("sg", "hs", "numpy"): numpy_kernel(inputs.ContextRows, targets.HS),
-    ("cbow", "ns", "numba"): numba_kernel(cbow, ns),
-    ("cbow", "ns", "numpy"): numpy_kernel(inputs.CbowHidden, targets.NS),
-    ("cbow", "hs", "numba"): numba_kernel(cbow, hs),
-    ("cbow", "hs", "numpy"): numpy_kernel(inputs.CbowHidden, targets.HS),
-    ("sg", "softmax", "numpy"): numpy_kernel(inputs.ContextRows, targets.Softmax),  # the seed's
+# Each backend's input sides (by what a token's input is, then the architecture) and target
+# sides; a kernel is one of each. With subwords (``Config.ngrams``) a token's input is the mean
+# of its bag of rows (``Tables.bags``): the same walks with fastText's input sides.
+INPUT_SIDES = {
+    "rows": {"sg": (rows, inputs.ContextRows), "cbow": (cbow, inputs.CbowHidden)},
+    "bags": {"sg": (bag, inputs.Bag), "cbow": (cbow_bag, inputs.CbowBag)},
 }
+TARGET_SIDES = {"ns": (ns, targets.NS), "hs": (hs, targets.HS)}
 
-# With subwords (``Config.ngrams``) a token's input is the mean of its bag of rows
-# (``Tables.bags``): the same walks with fastText's input sides.
-BAG_KERNELS = {
-    ("sg", "ns", "numba"): numba_kernel(bag, ns),
-    ("sg", "ns", "numpy"): numpy_kernel(inputs.Bag, targets.NS),
-    ("sg", "hs", "numba"): numba_kernel(bag, hs),
-    ("sg", "hs", "numpy"): numpy_kernel(inputs.Bag, targets.HS),
-    ("cbow", "ns", "numba"): numba_kernel(cbow_bag, ns),
-    ("cbow", "ns", "numpy"): numpy_kernel(inputs.CbowBag, targets.NS),
-    ("cbow", "hs", "numba"): numba_kernel(cbow_bag, hs),
-    ("cbow", "hs", "numpy"): numpy_kernel(inputs.CbowBag, targets.HS),
-}
+
+def _table(sides: dict) -> dict:
+    """{(arch, loss, backend): kernel class} of every input side in ``sides`` with every target
+    side, on both backends."""
+    return {(arch, loss, backend): (numba_kernel(fast_in, fast_out) if backend == "numba"
+                                    else numpy_kernel(ref_in, ref_out))
+            for arch, (fast_in, ref_in) in sides.items()
+            for loss, (fast_out, ref_out) in TARGET_SIDES.items()
+            for backend in ("numba", "numpy")}
+
+
+KERNELS = {**_table(INPUT_SIDES["rows"]),  # the seed's naive softmax, numpy only:
+           ("sg", "softmax", "numpy"): numpy_kernel(inputs.ContextRows, targets.Softmax)}
+BAG_KERNELS = _table(INPUT_SIDES["bags"])
 
 INPUTS = {"rows": KERNELS, "bags": BAG_KERNELS}  # a token's input: its row, or its bag's mean
 
