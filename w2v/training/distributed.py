@@ -134,7 +134,6 @@ class Ranks:
     round: int
     warm_until: int = 0
     epoch: int = 0
-    ramp_until: int = 0
     at: int = 0  # the global word count where the current period starts
 
     @property
@@ -147,13 +146,8 @@ class Ranks:
 
     @property
     def lr_scale(self) -> float:
-        """The rank's lr multiplier for the current period: ``SyncPlan.lr_scale``, reached
-        in linear steps from 1 over the first ``ramp_until`` words (the lr warm-up of large
-        batches, Goyal et al. 2017)."""
-        m = self.replicas.plan.lr_scale(self.comm.size)
-        if self.at >= self.ramp_until:
-            return m
-        return 1 + (m - 1) * self.at / self.ramp_until
+        """The rank's lr multiplier (``SyncPlan.lr_scale``)."""
+        return self.replicas.plan.lr_scale(self.comm.size)
 
     def periods(self, state) -> Iterator[Period]:
         """The rest of the current epoch, from period ``round``."""

@@ -63,8 +63,8 @@ def fresh(rundir: RunDir, settings, corpus: list[str], force: bool, init=None, c
     out_rows, in_rows = output_rows(cfg.loss, len(vocab)), subwords.input_rows(cfg, len(vocab))
     if cfg.ngrams:
         yield events.Note(subwords.memory_note(cfg))
-    if subwords.unused_warning(cfg):
-        yield events.Note(subwords.unused_warning(cfg), kind="warning")
+    if unused := subwords.unused_warning(cfg):
+        yield events.Note(unused, kind="warning")
     if comm.size == 1:
         yield from preflight.check_disk(cfg, in_rows, out_rows, rundir.path)
     rng = np.random.default_rng(cfg.seed)
@@ -98,13 +98,14 @@ def _configure(settings, stored: dict | None, counter, file_dim: int | None) -> 
     evaluation file checked before anything is written."""
     if stored is not None:
         cfg = continued.configure(stored, settings)
+    elif file_dim is not None:
+        cfg = published.configure(settings, file_dim)
+        if cfg.ngrams:  # the file has word vectors, not the n-gram rows of a bag
+            raise ConfigError("{=init} with a vectors file does not train n-gram rows yet: "
+                              "leave out {=subwords}, or start a fresh run")
     else:
         cfg = settings if isinstance(settings, Config) else Config(**settings)
-        if file_dim is not None:
-            cfg = published.configure(settings, file_dim)
-            if cfg.ngrams:  # the file has word vectors, not the n-gram rows of a bag
-                raise ConfigError("{=init} with a vectors file does not train n-gram rows yet: "
-                                  "leave out {=subwords}, or start a fresh run")
+    if stored is None:
         check_supported(cfg.arch, cfg.loss, cfg.backend, inputs_of(cfg))
     published.check_freeze(cfg, file_dim is not None)
     counter.check_inputs(cfg)

@@ -132,8 +132,7 @@ def _loop(comm, rundir, cfg, state, W_in, W_out, dist, trainer, trap, scorer, lo
     dist.update(rounds=rounds, shards=[list(s) for s in shards])
     replicas = Replicas(comm, plan, W_in, W_out, tree=cfg.loss == "hs", lock=lock)
     part = Ranks(comm, replicas, path, bounds, mine, glob, round_,
-                 warm_until=plan.warm_words(int(glob[-1]) * cfg.epochs),
-                 ramp_until=int(plan.ramp * int(glob[-1]) * cfg.epochs))
+                 warm_until=plan.warm_words(int(glob[-1]) * cfg.epochs))
     loop = Loop(cfg, state, W_in, W_out, trainer.train_chunk, trainer.chunk_words, part, rng,
                 save=lambda: _save(comm, rundir, loop, dist),
                 stop=lambda: bool(trap.caught), evaluate=scorer)

@@ -43,11 +43,11 @@ The default schedule is "average" at "n" without momentum: "n/2" with momentum 0
 better at 8 ranks on wiki-17m but unstable on a corpus with few syncs per epoch, where every
 sync is full and its flush doubles each averaged change (docs/distributed.md).
 
-When (``warmup``, ``ramp``: plan fields for the benchmarks, measured not to help): the first
+When (``warmup``: a plan field for the benchmarks, measured not to help): the first
 ``warmup`` fraction of the run's words end every period with a full sync, then the tiered
-schedule; over the first ``ramp`` fraction the multiplier grows from 1 to ``m``
-(``distributed.Ranks.lr_scale``). The old plan ``"scaled"`` is ``"average"`` at ``lr``
-"n" (``SyncPlan.from_json`` reads plans stored before the split).
+schedule. (A ramp of the multiplier from 1, measured worse, was removed.) The old plan
+``"scaled"`` is ``"average"`` at ``lr`` "n" (``SyncPlan.from_json`` reads plans stored before
+the split).
 """
 
 from __future__ import annotations
@@ -76,15 +76,13 @@ class SyncPlan:
     lr: str = "n"  # the rank's lr multiplier: config_values.lr_multiplier's spelling
     warmup: float = 0.0  # the fraction of the run's words with a full sync every period
     momentum: float = 0.0  # block momentum on the averaged rows (BMUF), "average" only
-    ramp: float = 0.0  # the fraction of the run's words over which the multiplier grows from 1
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ConfigError(f"the sync mode must be one of {', '.join(MODES)}, not "
                               f"{self.mode!r}")
         if min(self.every, self.rows, self.full_every) < 1 or self.growth < 2 or \
-                not 0 <= self.warmup <= 1 or not 0 <= self.momentum < 1 or \
-                not 0 <= self.ramp <= 1:
+                not 0 <= self.warmup <= 1 or not 0 <= self.momentum < 1:
             raise ConfigError(f"invalid sync plan {self}")
         lr_multiplier(self.lr, 1)
         if self.momentum and self.mode != "average":

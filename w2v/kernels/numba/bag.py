@@ -43,6 +43,27 @@ def prefetch(W_in, kept, m_kept, t, window, params):
 
 
 @inline
+def add_bag(W_in, offsets, rows, o, h):
+    """h += the sum of token o's bag rows; returns the bag's size."""
+    for r in range(offsets[o], offsets[o + 1]):
+        v = W_in[rows[r]]
+        for i in range(h.shape[0]):
+            h[i] += v[i]
+    return offsets[o + 1] - offsets[o]
+
+
+@inline
+def step_bag(W_in, offsets, rows, lock, o, g, lr):
+    """Every row of token o's bag += lr lock[row] g: each gets the whole step (fastText's rule),
+    times its lock factor (``Tables.lock``)."""
+    for r in range(offsets[o], offsets[o + 1]):
+        v = W_in[rows[r]]
+        step = lr * lock[rows[r]]
+        for i in range(g.shape[0]):
+            v[i] += step * g[i]
+
+
+@inline
 def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, slots, coef, grad_h, params,
          loss):
     """Train the window; returns (loss plus the window's, its m (context, center) pairs)."""
@@ -51,20 +72,11 @@ def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, slots, coef,
         o = contexts[j]
         hj = h[j]
         hj[:] = 0.0
-        for r in range(offsets[o], offsets[o + 1]):
-            v = W_in[rows[r]]
-            for i in range(hj.shape[0]):
-                hj[i] += v[i]
-        alpha = np.float32(1.0) / np.float32(offsets[o + 1] - offsets[o])
+        alpha = np.float32(1.0) / np.float32(add_bag(W_in, offsets, rows, o, hj))
         for i in range(hj.shape[0]):
             hj[i] *= alpha
     loss = block.logistic_block(h, W_out, slots, m, targets, signs, n_t, sig, coef, grad_h, loss)
     block.block_update_outputs(h, W_out, slots, m, targets, n_t, coef, lr)
     for j in range(m):  # every row of the bag, once per position of the token
-        o, gj = contexts[j], grad_h[j]
-        for r in range(offsets[o], offsets[o + 1]):
-            v = W_in[rows[r]]
-            step = lr * lock[rows[r]]
-            for i in range(gj.shape[0]):
-                v[i] += step * gj[i]
+        step_bag(W_in, offsets, rows, lock, contexts[j], grad_h[j], lr)
     return loss, m

@@ -37,23 +37,12 @@ def step(W_in, W_out, contexts, m, targets, signs, n_t, sig, lr, h, row0, coef, 
     h0[:] = 0.0
     n = 0
     for j in range(m):
-        o = contexts[j]
-        n += offsets[o + 1] - offsets[o]
-        for r in range(offsets[o], offsets[o + 1]):
-            v = W_in[rows[r]]
-            for i in range(h0.shape[0]):
-                h0[i] += v[i]
+        n += bag.add_bag(W_in, offsets, rows, contexts[j], h0)
     alpha = np.float32(1.0) / np.float32(n)
     for i in range(h0.shape[0]):
         h0[i] *= alpha
     loss = block.logistic_block(h, W_out, row0, 1, targets, signs, n_t, sig, coef, grad_h, loss)
     block.block_update_outputs(h, W_out, row0, 1, targets, n_t, coef, lr)
-    g = grad_h[0]
     for j in range(m):  # every row of every bag, once per occurrence
-        o = contexts[j]
-        for r in range(offsets[o], offsets[o + 1]):
-            v = W_in[rows[r]]
-            step = lr * lock[rows[r]]  # the row's lock factor (Tables.lock), 1 unless frozen
-            for i in range(g.shape[0]):
-                v[i] += step * g[i]
+        bag.step_bag(W_in, offsets, rows, lock, contexts[j], grad_h[0], lr)
     return loss, 1
