@@ -48,10 +48,11 @@ from gensim.models import Word2Vec
 corpus, out = sys.argv[1], sys.argv[2]
 dim, threads, epochs, sg, hs = map(int, sys.argv[3:8])
 alpha = float(sys.argv[8])
+seed = int(sys.argv[9]) if len(sys.argv) > 9 else 1
 t0 = time.perf_counter()
 model = Word2Vec(sg=sg, hs=hs, negative=0 if hs else 5, cbow_mean=1, vector_size=dim, window=5,
                  sample=1e-3, min_count=5, workers=threads, epochs=epochs, alpha=alpha,
-                 min_alpha=0.0001, seed=1)
+                 min_alpha=0.0001, seed=seed)
 model.build_vocab(corpus_file=corpus)
 t1 = time.perf_counter()
 model.train(corpus_file=corpus, total_examples=model.corpus_count,
@@ -107,22 +108,24 @@ class Combo:
         self.negative = 0 if self.loss == "hs" else 5
 
 
-def run_w2v(corpus, out, dim, threads, epochs, combo: Combo):
+def run_w2v(corpus, out, dim, threads, epochs, combo: Combo, seed=1, extra=()):
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "w2v", "train", str(corpus), "--out", str(out),
            "--dim", str(dim), "--threads", str(threads), "--epochs", str(epochs),
            "--checkpoint-every", "1000h", "--arch", combo.arch, "--loss", combo.loss,
-           "--negative", str(combo.negative), "--lr", str(combo.lr)]
+           "--negative", str(combo.negative), "--lr", str(combo.lr), "--seed", str(seed),
+           *extra]
     text, wall, rss = timed(cmd)
     m = re.search(r"trained [\d,]+ words in ([\d.]+)s", text)
     return {"train_seconds": float(m.group(1)), "wall": wall, "rss_mb": rss,
             "vectors": out / "vectors.bin"}
 
 
-def run_gensim(corpus, out, dim, threads, epochs, combo: Combo):
+def run_gensim(corpus, out, dim, threads, epochs, combo: Combo, seed=1):
     vec = out / "gensim.bin"
     out.mkdir(parents=True, exist_ok=True)
-    args = [dim, threads, epochs, int(combo.arch == "sg"), int(combo.loss == "hs"), combo.lr]
+    args = [dim, threads, epochs, int(combo.arch == "sg"), int(combo.loss == "hs"), combo.lr,
+            seed]
     text, wall, rss = timed([sys.executable, "-c", GENSIM_JOB, str(corpus), str(vec),
                              *map(str, args)])
     info = json.loads(text.strip().splitlines()[-1])

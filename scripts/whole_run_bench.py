@@ -23,7 +23,9 @@ threads, the same lr (0.025 skip-gram, 0.05 CBOW, linear decay). Tools alternate
 repeat, starting one tool later each repeat, so that a slow spell of the shared machine hits
 all of them; the table gives medians of ``--repeats`` and the ratios (peer wall / w2v wall)
 from this one run. Quality: scripts/bench.py's evaluator (gensim's analogy scorer with
-restrict_vocab 30,000 and WordSim-353 Spearman) for every tool's vectors of the first repeat.
+restrict_vocab 30,000 and WordSim-353 Spearman) for every run's vectors, averaged over the
+repeats, whose seeds are 1, 2, 3, ... (word2vec.c's and the fasttext package's are fixed). A second table
+gives training words/s (training alone) for w2v and gensim, which time it apart.
 
 Usage:
   python scripts/whole_run_bench.py --corpus ../shared/data/wiki/wiki-17m.txt.gz \\
@@ -49,7 +51,8 @@ import peers  # noqa: E402
 # the shared data folder beside the checkout: /work/shared/data for /work/main or /work/wt/x
 DEFAULT_DATA = next((p / "shared" / "data" for p in HERE.parents
                      if (p / "shared" / "data" / "eval").is_dir()), bench.DEFAULT_DATA)
-TOOLS = ("w2v", "gensim", "word2vec.c", "fasttext")
+TOOLS = ("w2v", "gensim", "word2vec.c", "fasttext", "w2v-hs-skip")
+TRAINING_RATE = ("w2v", "w2v-hs-skip", "gensim")  # the tools that report training time apart
 TARGETS = {"sg": 5.0, "cbow": 3.0}  # issue 24: w2v's whole run this many times faster
 
 FASTTEXT_JOB = r"""
@@ -79,12 +82,15 @@ def run_fasttext(corpus, out, dim, threads, epochs, combo: bench.Combo):
     return {"train_seconds": wall, "wall": wall, "rss_mb": rss, "vectors": vec}
 
 
-def run_tool(tool, args, corpus, out, combo):
+def run_tool(tool, args, corpus, out, combo, seed):
+    """One whole run; word2vec.c and the fasttext package take no seed (theirs is fixed)."""
     common = (corpus, out, args.dim, args.threads, args.epochs, combo)
     if tool == "w2v":
-        return bench.run_w2v(*common)
+        return bench.run_w2v(*common, seed=seed)
+    if tool == "w2v-hs-skip":
+        return bench.run_w2v(*common, seed=seed, extra=["--hs-skip"])
     if tool == "gensim":
-        return bench.run_gensim(*common)
+        return bench.run_gensim(*common, seed=seed)
     if tool == "word2vec.c":
         return bench.run_word2vec_c(args.word2vec_c, *common)
     return run_fasttext(*common)
@@ -105,35 +111,52 @@ def run_combo(combo, tools, args, corpus, work) -> dict:
     for rep in range(args.repeats):
         for tool in rotated(tools, rep):
             out = work / f"{tool}-{combo.name}-{rep}"
-            r = run_tool(tool, args, corpus, out, combo)
-            if rep == 0:
-                r.update(bench.quality(r["vectors"], args.data))
+            r = run_tool(tool, args, corpus, out, combo, seed=rep + 1)
+            r.update(bench.quality(r["vectors"], args.data))
             r["vectors"] = str(r["vectors"])
             runs[tool].append(r)
             shutil.rmtree(out, ignore_errors=True)
             print(f"  {combo.name} rep {rep} {tool}: {r['wall']:.1f}s wall, "
-                  f"{r['rss_mb']:.0f} MB", flush=True)
+                  f"{r['train_seconds']:.1f}s training, {r['rss_mb']:.0f} MB, analogy "
+                  f"{100 * r['analogy']:.2f}%, WS353 {r['ws353']:.3f}", flush=True)
     return {"combo": combo.name, "runs": runs}
 
 
 def print_table(results, tools) -> None:
-    peers_ = [t for t in tools if t != "w2v"]
-    print("| combo | tool | wall s (median) | min-max | peak RSS MB | analogy (seen) | WS353 rho "
-          "| peer wall / w2v wall | target |")
+    """Whole-run walls (medians) and quality (means over the repeats' seeds), every tool."""
+    peers_ = [t for t in tools if not t.startswith("w2v")]
+    print("| combo | tool | wall s (median) | min-max | peak RSS MB | analogy, mean of seeds "
+          "(seen) | WS353 rho, mean | peer wall / w2v wall | target |")
     print("|---|---|---|---|---|---|---|---|---|")
     for res in results:
         walls = {t: [r["wall"] for r in rs] for t, rs in res["runs"].items()}
         w2v = statistics.median(walls["w2v"]) if "w2v" in walls else float("nan")
         target = TARGETS.get(res["combo"].split("-")[0], float("nan"))
         for tool, rs in res["runs"].items():
-            q, med = rs[0], statistics.median(walls[tool])
+            med = statistics.median(walls[tool])
+            analogy = statistics.mean(r["analogy"] for r in rs)
+            ws353 = statistics.mean(r["ws353"] for r in rs)
             ratio = f"{med / w2v:.2f}x" if tool in peers_ else "1"
             goal = (f">= {target:g}x: {'met' if med / w2v >= target else 'NOT met'}"
                     if tool in peers_ else "")
             print(f"| {res['combo']} | {tool} | {med:.1f} | {min(walls[tool]):.1f}-"
                   f"{max(walls[tool]):.1f} | {statistics.median(r['rss_mb'] for r in rs):.0f} | "
-                  f"{100 * q['analogy']:.1f}% ({q['analogy_seen']}) | {q['ws353']:.3f} | "
+                  f"{100 * analogy:.2f}% ({rs[0]['analogy_seen']}) | {ws353:.3f} | "
                   f"{ratio} | {goal} |")
+
+
+def print_training_rates(results, tokens, epochs) -> None:
+    """Training words/s of the tools that time training apart from the rest, against gensim."""
+    print("\n| combo | tool | training words/s (median) | per repeat | / gensim's median |")
+    print("|---|---|---|---|---|")
+    for res in results:
+        rates = {t: [tokens * epochs / r["train_seconds"] for r in rs]
+                 for t, rs in res["runs"].items() if t in TRAINING_RATE}
+        gensim = statistics.median(rates["gensim"]) if "gensim" in rates else float("nan")
+        for tool, rs in rates.items():
+            med = statistics.median(rs)
+            print(f"| {res['combo']} | {tool} | {med:,.0f} | "
+                  f"{' / '.join(f'{x:,.0f}' for x in rs)} | {med / gensim:.2f}x |")
 
 
 def parse_args(argv):
@@ -188,6 +211,7 @@ def main(argv=None) -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n# load average at the end {os.getloadavg()[0]:.1f} (the machine's other jobs)\n")
     print_table(results, args.tools)
+    print_training_rates(results, tokens, args.epochs)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
