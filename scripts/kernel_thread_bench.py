@@ -78,8 +78,7 @@ def main() -> None:
     for combo in args.combos:
         arch, loss = combo.split("-")
         kernel = make_kernel(arch, loss, "numba", tables,
-                             Settings(window=args.window, negative=0 if loss == "hs" else 5,
-                                      dim=args.dim))
+                             Settings(window=args.window, negative=0 if loss == "hs" else 5))
         weights = init_weights(len(vocab), args.dim, output_rows(loss, len(vocab)),
                                np.random.default_rng(1))
         kernel.train_segment(*(w.copy() for w in weights), ids[:100], 0.0, 0.0, 0)  # load
