@@ -51,8 +51,9 @@ import peers  # noqa: E402
 # the shared data folder beside the checkout: /work/shared/data for /work/main or /work/wt/x
 DEFAULT_DATA = next((p / "shared" / "data" for p in HERE.parents
                      if (p / "shared" / "data" / "eval").is_dir()), bench.DEFAULT_DATA)
-TOOLS = ("w2v", "gensim", "word2vec.c", "fasttext", "w2v-hs-skip")
-TRAINING_RATE = ("w2v", "w2v-hs-skip", "gensim")  # the tools that report training time apart
+W2V = {"w2v": [], "w2v-hs-skip": ["--hs-skip"], "w2v-pairwise": ["--pairwise"]}  # its settings
+TOOLS = ("w2v", "gensim", "word2vec.c", "fasttext", *list(W2V)[1:])
+TRAINING_RATE = (*W2V, "gensim")  # the tools that report training time apart
 TARGETS = {"sg": 5.0, "cbow": 3.0}  # issue 24: w2v's whole run this many times faster
 
 FASTTEXT_JOB = r"""
@@ -85,10 +86,8 @@ def run_fasttext(corpus, out, dim, threads, epochs, combo: bench.Combo):
 def run_tool(tool, args, corpus, out, combo, seed):
     """One whole run; word2vec.c and the fasttext package take no seed (theirs is fixed)."""
     common = (corpus, out, args.dim, args.threads, args.epochs, combo)
-    if tool == "w2v":
-        return bench.run_w2v(*common, seed=seed)
-    if tool == "w2v-hs-skip":
-        return bench.run_w2v(*common, seed=seed, extra=["--hs-skip"])
+    if tool in W2V:
+        return bench.run_w2v(*common, seed=seed, extra=W2V[tool])
     if tool == "gensim":
         return bench.run_gensim(*common, seed=seed)
     if tool == "word2vec.c":
@@ -202,10 +201,10 @@ def main(argv=None) -> None:
               f"{args.epochs} epochs, {args.threads} threads, repeats {args.repeats}, "
               f"tools {args.tools}, word2vec.c {args.word2vec_c}; load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
-        if "w2v" in args.tools:
-            warm = bench.warm_corpus(corpus, work)
+        warm = bench.warm_corpus(corpus, work)
+        for tool in set(args.tools) & set(W2V):
             for combo in combos:
-                bench.run_w2v(warm, work / "warm", 10, 1, 1, combo)
+                bench.run_w2v(warm, work / "warm", 10, 1, 1, combo, extra=W2V[tool])
         results = [run_combo(c, list(args.tools), args, corpus, work) for c in combos]
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -62,7 +62,8 @@ def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
     ("numpy", "sg", "ns", {}), ("numba", "sg", "ns", {}), ("numba", "sg", "hs", {}),
     ("numba", "cbow", "ns", {}), ("numba", "cbow", "hs", {}),
     ("numba", "sg", "hs", {"hs_skip": True}), ("numba", "cbow", "hs", {"hs_skip": True}),
-    ("numba", "sg", "ns", {"dim": 50}),  # the walk compiled for its row length
+    ("numba", "sg", "ns", {"pairwise": True}), ("numba", "sg", "hs", {"pairwise": True}),
+    ("numba", "sg", "ns", {"dim": 50}),  # rows of another length
 ])
 def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, extra, monkeypatch):
     """Interrupt twice (SIGINT, then SIGTERM), resume each time, compare with one whole run.

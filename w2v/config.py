@@ -101,6 +101,10 @@ class Config:
                             "update, as word2vec.c and gensim always do (faster; the loss still "
                             "counts it). Off: every node gets its true gradient.",
                             peers=[("word2vec.c", "MAX_EXP"), ("gensim", "MAX_EXP")])
+    pairwise: bool = setting(False, "Arch sg only: train a window one (context, center) pair "
+                             "at a time, each pair's step from the rows the pairs before it "
+                             "left, as word2vec.c and gensim do (slower). Off: the window's pairs "
+                             "from one snapshot, their steps summed.")
     subwords: bool = setting(
         False, "Train character n-gram rows as fastText does: a word's input is the mean of its "
         "own row and its n-grams' rows (minn to maxn characters of <word>, hashed into "
@@ -285,6 +289,8 @@ def _check_subwords(cfg: Config) -> None:
                           "({=maxn} 0 turns them off)")
     if cfg.loss == "softmax":
         raise ConfigError("{=subwords} trains with {=loss} ns or hs, not softmax")
+    if cfg.pairwise:
+        raise ConfigError("{=subwords} trains a window's pairs together: leave out {=pairwise}")
     if cfg.arch == "cbow" and not cfg.cbow_mean:
         raise ConfigError("{=subwords} with {=arch} cbow averages all the bags' rows, as "
                           "fastText does: {=cbow_mean} must stay on")

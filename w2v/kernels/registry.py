@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from w2v.errors import ConfigError
 from w2v.kernels.base import Kernel, Settings, Tables
-from w2v.kernels.numba import bag, cbow, cbow_bag, hs, ns, rows
+from w2v.kernels.numba import bag, cbow, cbow_bag, hs, ns, pairs, rows
 from w2v.kernels.numba.compose import kernel as numba_kernel
 from w2v.kernels.reference import inputs, targets
 from w2v.kernels.reference.compose import kernel as numpy_kernel
@@ -29,10 +29,12 @@ ARCHS = {"sg": "skip-gram", "cbow": "CBOW"}
 
 # Each backend's input sides (by what a token's input is, then the architecture) and target
 # sides; a kernel is one of each. With subwords (``Config.ngrams``) a token's input is the mean
-# of its bag of rows (``Tables.bags``): the same walks with fastText's input sides.
+# of its bag of rows (``Tables.bags``): the same walks with fastText's input sides. With
+# ``Config.pairwise`` skip-gram trains a window one pair at a time.
 INPUT_SIDES = {
     "rows": {"sg": (rows, inputs.ContextRows), "cbow": (cbow, inputs.CbowHidden)},
     "bags": {"sg": (bag, inputs.Bag), "cbow": (cbow_bag, inputs.CbowBag)},
+    "pairs": {"sg": (pairs, inputs.ContextPairs)},
 }
 TARGET_SIDES = {"ns": (ns, targets.NS), "hs": (hs, targets.HS)}
 
@@ -50,14 +52,19 @@ def _table(sides: dict) -> dict:
 KERNELS = {**_table(INPUT_SIDES["rows"]),  # the seed's naive softmax, numpy only:
            ("sg", "softmax", "numpy"): numpy_kernel(inputs.ContextRows, targets.Softmax)}
 BAG_KERNELS = _table(INPUT_SIDES["bags"])
+PAIR_KERNELS = _table(INPUT_SIDES["pairs"])
 
-INPUTS = {"rows": KERNELS, "bags": BAG_KERNELS}  # a token's input: its row, or its bag's mean
+# a token's input: its row, its bag's mean, or its row one pair at a time
+INPUTS = {"rows": KERNELS, "bags": BAG_KERNELS, "pairs": PAIR_KERNELS}
+KINDS = {"rows": "", "bags": " with subwords", "pairs": " one pair at a time"}
 
 
 def inputs_of(cfg) -> str:
-    """The input side a config trains: "bags" with n-gram rows (``Config.ngrams``), else
-    "rows"."""
-    return "bags" if cfg.ngrams else "rows"
+    """The input side a config trains: "bags" with n-gram rows (``Config.ngrams``), "pairs"
+    with ``Config.pairwise``, else "rows"."""
+    if cfg.ngrams:
+        return "bags"
+    return "pairs" if cfg.pairwise else "rows"
 
 
 def available(inputs: str = "rows") -> str:
@@ -71,12 +78,12 @@ def available(inputs: str = "rows") -> str:
 
 def check_supported(arch: str, loss: str, backend: str, inputs: str = "rows") -> None:
     """Raise ``ConfigError`` unless a kernel exists for (arch, loss, backend) with ``inputs``
-    ("rows", or "bags" for subwords); for validating a configuration before anything is
+    (``INPUTS``' keys: "rows", "bags" for subwords, "pairs"); for validating a configuration before anything is
     built."""
     if (arch, loss, backend) not in INPUTS[inputs]:
-        kind = " with subwords" if inputs == "bags" else ""
         raise ConfigError(
-            f"no {backend} kernel for {ARCHS.get(arch, arch)} with the {loss} loss{kind}; "
+            f"no {backend} kernel for {ARCHS.get(arch, arch)} with the {loss} loss"
+            f"{KINDS[inputs]}; "
             f"kernels exist for: {available(inputs)}"
         )
 
@@ -84,7 +91,7 @@ def check_supported(arch: str, loss: str, backend: str, inputs: str = "rows") ->
 def make_kernel(arch: str, loss: str, backend: str, tables: Tables, settings: Settings,
                 inputs: str = "rows") -> Kernel:
     """The kernel for (arch, loss, backend), built on the run's shared ``tables``; ``inputs``
-    "bags" reads ``tables.bags`` (subwords).
+    "bags" reads ``tables.bags`` (subwords), "pairs" trains one pair at a time.
 
     >>> k = make_kernel("sg", "ns", "numpy", Tables([3, 2, 1], 6, 0.0), Settings(window=2))
     >>> type(k).__name__, k.output_rows, k.nogil

@@ -2,7 +2,8 @@
 specification of ``numba.compose``, step for step.
 
 For each window of ``walk.walk`` (the same streams, subsampling and radii as the compiled
-kernel), in order, from the rows the previous window left:
+kernel), in order, from the rows the previous window left, and for each of its blocks in order
+(``parts``: the whole window, or each pair with ``inputs.ContextPairs``):
 
 1. the input side gives the window's input rows H in float64 (``inputs``: each context's row,
    CBOW's hidden row, or each context's bag mean);
@@ -50,13 +51,18 @@ class ReferenceKernel:
         count = 0
         for i, (a, b) in enumerate(zip(w.offsets.tolist(), w.offsets[1:].tolist())):
             ctx = w.contexts[a:b]
-            H = inputs.rows(W_in, ctx)
-            loss, g_H, rows, g_rows = targets.terms(i, int(w.centers[i]), H, W_out)
-            targets.update(W_out, rows, minus_lr[i], g_rows)
-            inputs.update(W_in, ctx, minus_lr[i], g_H)
-            losses[i] = loss.sum()
+            losses[i] = sum(self._block(i, int(w.centers[i]), part, minus_lr[i], W_in, W_out)
+                            for part in inputs.parts(ctx))
             count += inputs.count(ctx)
         return float(losses.sum()), count
+
+    def _block(self, i, center, ctx, minus_lr, W_in, W_out) -> float:
+        """Steps 1-3 for the inputs ``ctx`` of window i; returns their loss."""
+        H = self.input_side.rows(W_in, ctx)
+        loss, g_H, rows, g_rows = self.target_side.terms(i, center, H, W_out)
+        self.target_side.update(W_out, rows, minus_lr, g_rows)
+        self.input_side.update(W_in, ctx, minus_lr, g_H)
+        return loss.sum()
 
 
 def kernel(inputs, targets) -> type:

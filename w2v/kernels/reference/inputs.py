@@ -3,7 +3,7 @@ how -lr dJ/dH returns to them. Each is a class built from (tables, settings) wit
 ctx) -> H`` (float64, one row per input), ``update(W_in, ctx, minus_lr, g_H)`` and ``count(ctx)``
 (what the kernel counts: pairs or windows). Every row's step is multiplied by its lock factor
 (``Tables.lock``: 1 trains, 0 keeps the row) before it is rounded to float32. The
-specification of ``numba.rows``, ``numba.cbow``, ``numba.bag`` and ``numba.cbow_bag``.
+specification of ``numba.rows``, ``numba.pairs``, ``numba.cbow``, ``numba.bag`` and ``numba.cbow_bag``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ class ContextRows:
     def __init__(self, tables: Tables, settings: Settings):
         self.lock = tables.lock.astype(np.float64)
 
+    def parts(self, ctx):
+        """The window's blocks, trained in order: the whole window, from one snapshot."""
+        return (ctx,)
+
     def rows(self, W_in, ctx):
         return W_in[ctx].astype(np.float64)
 
@@ -31,6 +35,17 @@ class ContextRows:
 
     def count(self, ctx) -> int:
         return len(ctx)
+
+
+class ContextPairs(ContextRows):
+    """Skip-gram one (context, center) pair at a time, in the window's order (word2vec.c's
+    order, docs/derivations.md §7): each context is a block of its own, from the rows the pairs
+    before it left."""
+
+    name = "SkipGramPairs"
+
+    def parts(self, ctx):
+        return [ctx[j : j + 1] for j in range(len(ctx))]
 
 
 class CbowHidden:
@@ -43,6 +58,8 @@ class CbowHidden:
     def __init__(self, tables: Tables, settings: Settings):
         self.mean, self.rule = bool(settings.cbow_mean), settings.cbow_rule
         self.lock = tables.lock.astype(np.float64)
+
+    parts = ContextRows.parts  # one block: the window's one prediction
 
     def rows(self, W_in, ctx):
         h = W_in[ctx].astype(np.float64).sum(axis=0) / (len(ctx) if self.mean else 1)  # eq 72
@@ -67,6 +84,8 @@ class Bag:
     def __init__(self, tables: Tables, settings: Settings):
         self.offsets, self.bag_rows = tables.bags
         self.lock = tables.lock.astype(np.float64)
+
+    parts = ContextRows.parts
 
     def _bag(self, o):
         return self.bag_rows[self.offsets[o] : self.offsets[o + 1]]
