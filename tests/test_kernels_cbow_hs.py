@@ -65,6 +65,23 @@ def naive_sg_hs(W_in, U, ids, keep, tree, window, lr0, lr1, seed, skip=False):
     return loss, pairs
 
 
+def naive_one_input(W_out, h, targets, lr, skip=False):
+    """One input row h (float64) against [(row, label)]: every score from the rows as they are,
+    then each target row moves by lr · coef · h (a row listed twice, twice). Returns (the loss,
+    neu1e = minus dJ/dh)."""
+    loss, neu1e, steps = 0.0, np.zeros(len(h)), []
+    for row, label in targets:
+        u = W_out[row].astype(np.float64)
+        x = float(u @ h)
+        loss -= log_sigma(x if label == 1.0 else -x)
+        g = coefficient(label, x, skip)
+        neu1e += g * u
+        steps.append((row, g * h))
+    for row, step in steps:  # after every score: one snapshot
+        W_out[row] += (lr * step).astype(np.float32)
+    return loss, neu1e
+
+
 def naive_cbow(W_in, W_out, ids, keep, noise, tree, loss_kind, window, negative, mean, rule,
                lr0, lr1, seed, skip=False):
     """CBOW, one window at a time: h = the mean (or sum) of the context rows predicts the
@@ -80,17 +97,9 @@ def naive_cbow(W_in, W_out, ids, keep, noise, tree, loss_kind, window, negative,
             h += W_in[o].astype(np.float64)
         if mean:
             h /= m
-        neu1e = np.zeros(W_in.shape[1])
-        steps = []
-        for row, label in targets_of(loss_kind, c, negs, tree):
-            u = W_out[row].astype(np.float64)
-            x = float(u @ h)
-            loss -= log_sigma(x if label == 1.0 else -x)
-            g = coefficient(label, x, skip)
-            neu1e += g * u
-            steps.append((row, g * h))
-        for row, step in steps:  # after every score: one snapshot
-            W_out[row] += (lr * step).astype(np.float32)
+        window_loss, neu1e = naive_one_input(W_out, h, targets_of(loss_kind, c, negs, tree), lr,
+                                             skip)
+        loss += window_loss
         word2vec_c = {True: 1.0, False: 1.0 / m}  # per position, with the mean / the sum
         true_gradient = {True: 1.0 / m, False: 1.0}
         factor = (word2vec_c if rule == "word2vec.c" else true_gradient)[mean]

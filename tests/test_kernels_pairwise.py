@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from test_kernels import naive_windows, problem
-from test_kernels_cbow_hs import coefficient, log_sigma, targets_of
+from test_kernels_cbow_hs import naive_one_input, targets_of
 
 from w2v import demo
 from w2v.cli import main as cli
@@ -27,21 +27,11 @@ def naive_pairs(W_in, W_out, ids, keep, noise, tree, loss_kind, window, negative
     loss, pairs = 0.0, 0
     for c, contexts, negs, lr in naive_windows(ids, keep, noise, window, negative, lr0, lr1,
                                                seed):
-        for o in contexts:
-            v = W_in[o].astype(np.float64)
-            neu1e = np.zeros(W_in.shape[1])
-            steps = []
-            for row, label in targets_of(loss_kind, c, negs, tree):
-                u = W_out[row].astype(np.float64)
-                x = float(v @ u)
-                loss -= log_sigma(x if label == 1.0 else -x)
-                g = coefficient(label, x, False)
-                neu1e += g * u
-                steps.append((row, g * v))
-            for row, step in steps:  # a negative drawn twice gets both its steps
-                W_out[row] += (lr * step).astype(np.float32)
+        for o in contexts:  # this pair's scores from the rows the pairs before it left
+            pair_loss, neu1e = naive_one_input(W_out, W_in[o].astype(np.float64),
+                                               targets_of(loss_kind, c, negs, tree), lr)
             W_in[o] += (lr * neu1e).astype(np.float32)
-            pairs += 1
+            loss, pairs = loss + pair_loss, pairs + 1
     return loss, pairs
 
 
