@@ -51,7 +51,8 @@ import peers  # noqa: E402
 # the shared data folder beside the checkout: /work/shared/data for /work/main or /work/wt/x
 DEFAULT_DATA = next((p / "shared" / "data" for p in HERE.parents
                      if (p / "shared" / "data" / "eval").is_dir()), bench.DEFAULT_DATA)
-W2V = {"w2v": [], "w2v-hs-skip": ["--hs-skip"], "w2v-pairwise": ["--pairwise"]}  # its settings
+W2V = {"w2v": [], "w2v-hs-skip": ["--hs-skip"], "w2v-ns-skip": ["--ns-skip"],
+       "w2v-pairwise": ["--pairwise"]}  # w2v with these settings
 TOOLS = ("w2v", "gensim", "word2vec.c", "fasttext", *list(W2V)[1:])
 TRAINING_RATE = (*W2V, "gensim")  # the tools that report training time apart
 TARGETS = {"sg": 5.0, "cbow": 3.0}  # issue 24: w2v's whole run this many times faster

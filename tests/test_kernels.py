@@ -125,7 +125,8 @@ def test_numba_equals_naive_loop(sample):
     noise = alias_table(counts)
     A_in, A_out = W_in.copy(), W_out.copy()
     loss, pairs = compose(rows, ns_side)(
-        A_in, A_out, ids, keep, (noise, 4), sigmoid_table(), 3, (np.ones(len(W_in), np.float32),),
+        A_in, A_out, ids, keep, (noise, 4, np.inf), sigmoid_table(), 3,
+        (np.ones(len(W_in), np.float32),),
         0.05, 0.01, 12345)
     B_in, B_out = W_in.copy(), W_out.copy()
     ref_loss, ref_pairs = naive_hogbatch(B_in, B_out, ids, keep, noise, 3, 4, 0.05, 0.01, 12345)

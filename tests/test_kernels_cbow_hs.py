@@ -118,7 +118,8 @@ def _run(backend, arch, loss, counts, sample, W_in, W_out, ids, seed, window=3, 
          mean=True, rule="word2vec.c", lrs=(0.05, 0.01), skip=False):
     kernel = make_kernel(arch, loss, backend, Tables(counts, counts.sum(), sample),
                          Settings(window=window, negative=negative, cbow_mean=mean,
-                                  cbow_rule=rule, hs_skip=skip))
+                                  cbow_rule=rule, hs_skip=skip and loss == "hs",
+                                  ns_skip=skip and loss == "ns"))
     assert kernel.output_rows == len(W_out)
     A_in, A_out = W_in.copy(), W_out.copy()
     return kernel.train_segment(A_in, A_out, ids, *lrs, seed), A_in, A_out
@@ -177,46 +178,48 @@ def test_numba_equals_numpy_reference(arch, loss, mean, rule, seed, V, d, n, sam
     np.testing.assert_allclose(A_out, B_out, atol=1e-5)
 
 
-SKIP_CASES = [("sg", True), ("cbow", True), ("cbow", False)]  # (arch, mean)
+# (arch, mean, loss): hs_skip (word2vec.c's and gensim's HS) and ns_skip (gensim's NS); the
+# naive loops exist for sg + hs and for CBOW
+SKIP_CASES = [("sg", True, "hs"), ("cbow", True, "hs"), ("cbow", False, "hs"), ("cbow", True, "ns")]
 
 
-def _saturated(seed, d=8, n=1000):
+def _saturated(seed, loss, d=8, n=1000):
     """A problem whose scores often pass ±6: rows 4 times the usual scale (|x| >= 6 for about a
     tenth of the terms at d = 8)."""
-    counts, ids, W_in, W_out, _ = _setup(seed, d=d, n=n, loss="hs")
+    counts, ids, W_in, W_out, _ = _setup(seed, d=d, n=n, loss=loss)
     return counts, ids, 4 * W_in, 4 * W_out
 
 
-@pytest.mark.parametrize("arch, mean", SKIP_CASES)
-def test_hs_skip_numpy_reference_equals_naive_loop(arch, mean):
-    """With hs_skip a node of |x| >= 6 gets no step (word2vec.c's rule) and its loss counts; the
-    run differs from the one without (so nodes were skipped)."""
-    counts, ids, W_in, W_out = _saturated(6)
+@pytest.mark.parametrize("arch, mean, loss", SKIP_CASES)
+def test_skip_numpy_reference_equals_naive_loop(arch, mean, loss):
+    """With hs_skip (ns_skip) a term of |x| >= 6 gets no step and its loss counts; the run
+    differs from the one without (so terms were skipped)."""
+    counts, ids, W_in, W_out = _saturated(6, loss)
     kw = dict(mean=mean, skip=True)
-    (got, n), A_in, A_out = _run("numpy", arch, "hs", counts, 0.0, W_in, W_out, ids, 5, **kw)
-    (ref, ref_n), B_in, B_out = _naive(arch, "hs", counts, 0.0, W_in, W_out, ids, 5, **kw)
+    (got, n), A_in, A_out = _run("numpy", arch, loss, counts, 0.0, W_in, W_out, ids, 5, **kw)
+    (ref, ref_n), B_in, B_out = _naive(arch, loss, counts, 0.0, W_in, W_out, ids, 5, **kw)
     assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-7)
     np.testing.assert_allclose(A_in, B_in, atol=1e-6)
     np.testing.assert_allclose(A_out, B_out, atol=1e-6)
-    _, C_in, C_out = _naive(arch, "hs", counts, 0.0, W_in, W_out, ids, 5, mean=mean)
+    _, C_in, C_out = _naive(arch, loss, counts, 0.0, W_in, W_out, ids, 5, mean=mean)
     assert np.abs(C_in - B_in).max() > 1e-3 and np.abs(C_out - B_out).max() > 1e-3
 
 
-@pytest.mark.parametrize("arch, mean", SKIP_CASES)
-@pytest.mark.parametrize("d", [8, 50])  # 50: the walk compiled for the row length
-def test_hs_skip_numba_equals_numpy_reference(arch, mean, d):
-    counts, ids, W_in, W_out = _saturated(7, d=d)
+@pytest.mark.parametrize("arch, mean, loss", [*SKIP_CASES, ("sg", True, "ns")])
+@pytest.mark.parametrize("d", [8, 50])
+def test_skip_numba_equals_numpy_reference(arch, mean, loss, d):
+    counts, ids, W_in, W_out = _saturated(7, loss, d=d)
     if d == 50:
         W_in, W_out = W_in / 1.5, W_out / 1.5  # a similar spread of scores at d = 50
     kw = dict(window=5, mean=mean, skip=True)
-    (got, n_got), A_in, A_out = _run("numba", arch, "hs", counts, 0.0, W_in, W_out, ids, 3,
+    (got, n_got), A_in, A_out = _run("numba", arch, loss, counts, 0.0, W_in, W_out, ids, 3,
                                      **kw)
-    (ref, n_ref), B_in, B_out = _run("numpy", arch, "hs", counts, 0.0, W_in, W_out, ids, 3,
+    (ref, n_ref), B_in, B_out = _run("numpy", arch, loss, counts, 0.0, W_in, W_out, ids, 3,
                                      **kw)
     assert n_got == n_ref > 0 and got == pytest.approx(ref, rel=1e-5)
     np.testing.assert_allclose(A_in, B_in, atol=1e-5)
     np.testing.assert_allclose(A_out, B_out, atol=1e-5)
-    _, C_in, C_out = _run("numba", arch, "hs", counts, 0.0, W_in, W_out, ids, 3, window=5,
+    _, C_in, C_out = _run("numba", arch, loss, counts, 0.0, W_in, W_out, ids, 3, window=5,
                           mean=mean)
     assert np.abs(C_in - A_in).max() > 1e-3 and np.abs(C_out - A_out).max() > 1e-3  # skipped
 

@@ -63,6 +63,7 @@ def test_outputs_and_loss_history(small_corpus, tmp_path, kernel):
     ("numba", "cbow", "ns", {}), ("numba", "cbow", "hs", {}),
     ("numba", "sg", "hs", {"hs_skip": True}), ("numba", "cbow", "hs", {"hs_skip": True}),
     ("numba", "sg", "ns", {"pairwise": True}), ("numba", "sg", "hs", {"pairwise": True}),
+    ("numba", "cbow", "ns", {"ns_skip": True}),
     ("numba", "sg", "ns", {"dim": 50}),  # rows of another length
 ])
 def test_resume_is_bit_identical(small_corpus, tmp_path, kernel, arch, loss, extra, monkeypatch):

@@ -101,6 +101,9 @@ class Config:
                             "update, as word2vec.c and gensim always do (faster; the loss still "
                             "counts it). Off: every node gets its true gradient.",
                             peers=[("word2vec.c", "MAX_EXP"), ("gensim", "MAX_EXP")])
+    ns_skip: bool = setting(False, "Loss ns only: a target whose score is beyond ±6 gets no "
+                            "update, as gensim does (word2vec.c clips it instead). Off: every "
+                            "target gets its true gradient.", peers=[("gensim", "MAX_EXP")])
     pairwise: bool = setting(False, "Arch sg only: train a window one (context, center) pair "
                              "at a time, each pair's step from the rows the pairs before it "
                              "left, as word2vec.c and gensim do (slower). Off: the window's pairs "

@@ -39,6 +39,7 @@ class Settings:
     cbow_mean: bool = True  # CBOW's h: the mean of the context rows (eq 70), else their sum (71)
     cbow_rule: str = "word2vec.c"  # CBOW's input step: word2vec.c's (eq 120) or "gradient" (118)
     hs_skip: bool = False  # HS: no step for a node whose score is beyond ±6 (word2vec.c, gensim)
+    ns_skip: bool = False  # NS: no step for a target whose score is beyond ±6 (gensim)
 
 
 def output_rows(loss: str, vocab_size: int) -> int:

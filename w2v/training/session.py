@@ -53,7 +53,7 @@ def make_kernel(cfg: Config, vocab: TrainingVocab) -> LocalTrainer:
     tables = Tables(vocab.counts, vocab.total_words, cfg.sample, bags=bags,
                     ns_exponent=cfg.ns_exponent, lock=vocab.lock)
     settings = Settings(window=cfg.window, negative=cfg.negative, cbow_mean=cfg.cbow_mean,
-                        hs_skip=cfg.hs_skip)
+                        hs_skip=cfg.hs_skip, ns_skip=cfg.ns_skip)
     kernel = registry_kernel(cfg.arch, cfg.loss, cfg.backend, tables, settings, inputs_of(cfg))
     return LocalTrainer(kernel, threads=cfg.workers)
 

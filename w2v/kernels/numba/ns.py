@@ -18,14 +18,16 @@ import numpy as np
 
 from w2v.kernels.base import Settings, Tables
 from w2v.kernels.base import output_rows as rows_for
+from w2v.kernels.numba.hs import SKIP_BOUND
 from w2v.kernels.numba.ops import alias_draw, inline, prefetch_row, splitmix64
 
 NAME = "NS"
 
 
 def params(tables: Tables, settings: Settings) -> tuple:
-    """(noise alias table, K)."""
-    return tables.noise, settings.negative
+    """(noise alias table, K, the skip bound): with ``Settings.ns_skip`` a target whose score
+    is beyond ±``SKIP_BOUND`` gets no step, as gensim skips it (inf: none skipped)."""
+    return tables.noise, settings.negative, SKIP_BOUND if settings.ns_skip else np.inf
 
 
 def output_rows(tables: Tables) -> int:
@@ -36,11 +38,11 @@ def output_rows(tables: Tables) -> int:
 def start(neg_state, params):
     """The segment's buffers: targets, signs (then the skip bound) and the next window's
     negatives (drawn)."""
-    noise, negative = params
+    noise, negative, bound = params
     targets = np.empty(negative + 1, dtype=np.int32)  # the center, then the K negatives
     signs = np.full(negative + 2, np.float32(-1.0), dtype=np.float32)
     signs[0] = 1.0  # label 1 for the center, 0 for each negative
-    signs[negative + 1] = np.inf  # the skip bound (``block``): no term skipped
+    signs[negative + 1] = bound  # the skip bound (``block``)
     ahead = np.empty(negative, dtype=np.int32)  # the next window's negatives
     for k in range(negative):
         ahead[k] = alias_draw(noise, splitmix64(neg_state))
@@ -56,7 +58,7 @@ def max_targets(params):
 def select(center, targets, signs, ahead, neg_state, params, W_out):
     """targets = [center, the negatives drawn one window ago]; draw the next window's negatives
     into ``ahead`` and prefetch their rows. Returns K + 1."""
-    noise, negative = params
+    noise, negative, _ = params
     targets[0] = center
     for k in range(negative):
         targets[k + 1] = ahead[k]

@@ -25,6 +25,7 @@ class NS:
     def __init__(self, tables: Tables, settings: Settings):
         self.noise, self.negative = tables.noise, settings.negative
         self.output_rows = output_rows("ns", tables.vocab_size)
+        self.skip = settings.ns_skip  # gensim's rule: no step beyond ±SKIP_BOUND (eq 145)
 
     def prepare(self, w) -> None:
         K, n = self.negative, len(w.centers)
@@ -32,7 +33,10 @@ class NS:
 
     def terms(self, i, center, H, W_out):
         rows = np.concatenate(([center], self.negs[i]))
-        loss, g_H, g_rows = windows.ns_window_terms(H, W_out[rows].astype(np.float64))
+        U = W_out[rows].astype(np.float64)
+        loss, g_H, g_rows = windows.ns_window_terms(H, U)
+        if self.skip:  # the center's bit 0 (s = +1), each negative's 1 (s = -1)
+            g_H, g_rows = skipped_gradients(H, U, [0] + [1] * self.negative)
         return loss, g_H, rows, g_rows
 
     def update(self, W_out, rows, minus_lr, g_rows):
