@@ -24,8 +24,8 @@ repeat, starting one tool later each repeat, so that a slow spell of the shared 
 all of them; the table gives medians of ``--repeats`` and the ratios (peer wall / w2v wall)
 from this one run. Quality: scripts/bench.py's evaluator (gensim's analogy scorer with
 restrict_vocab 30,000 and WordSim-353 Spearman) for every run's vectors, averaged over the
-repeats, whose seeds are 1, 2, 3, ... (word2vec.c's and the fasttext package's are fixed). A second table
-gives training words/s (training alone) for w2v and gensim, which time it apart.
+repeats, whose seeds are 1, 2, 3, ... (word2vec.c's and the fasttext package's are fixed). A
+second table gives training words/s (training alone) for w2v and gensim, which time it apart.
 
 Usage:
   python scripts/whole_run_bench.py --corpus ../shared/data/wiki/wiki-17m.txt.gz \\

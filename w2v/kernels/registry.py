@@ -78,8 +78,8 @@ def available(inputs: str = "rows") -> str:
 
 def check_supported(arch: str, loss: str, backend: str, inputs: str = "rows") -> None:
     """Raise ``ConfigError`` unless a kernel exists for (arch, loss, backend) with ``inputs``
-    (``INPUTS``' keys: "rows", "bags" for subwords, "pairs"); for validating a configuration before anything is
-    built."""
+    (``INPUTS``' keys: "rows", "bags" for subwords, "pairs"); for validating a configuration
+    before anything is built."""
     if (arch, loss, backend) not in INPUTS[inputs]:
         raise ConfigError(
             f"no {backend} kernel for {ARCHS.get(arch, arch)} with the {loss} loss"

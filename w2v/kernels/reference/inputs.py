@@ -3,7 +3,8 @@ how -lr dJ/dH returns to them. Each is a class built from (tables, settings) wit
 ctx) -> H`` (float64, one row per input), ``update(W_in, ctx, minus_lr, g_H)`` and ``count(ctx)``
 (what the kernel counts: pairs or windows). Every row's step is multiplied by its lock factor
 (``Tables.lock``: 1 trains, 0 keeps the row) before it is rounded to float32. The
-specification of ``numba.rows``, ``numba.pairs``, ``numba.cbow``, ``numba.bag`` and ``numba.cbow_bag``.
+specification of ``numba.rows``, ``numba.pairs``, ``numba.cbow``, ``numba.bag`` and
+``numba.cbow_bag``.
 """
 
 from __future__ import annotations
