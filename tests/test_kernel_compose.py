@@ -15,7 +15,7 @@ from test_kernels import naive_windows, problem
 
 from w2v.kernels import base
 from w2v.kernels.base import Settings, Tables, alias_table, check_bags, keep_probs, output_rows
-from w2v.kernels.numba import bag, compose, hs, ns, rows
+from w2v.kernels.numba import bag, cbow, cbow_bag, compose, hs, ns, rows
 from w2v.kernels.reference import inputs, targets
 from w2v.kernels.reference.compose import kernel as numpy_kernel
 from w2v.kernels.registry import KERNELS
@@ -108,6 +108,27 @@ def naive_bag_ns(W_in, W_out, ids, keep, noise, bags, window, negative, lr0, lr1
     return loss, pairs
 
 
+def naive_cbow_bag_ns(W_in, W_out, ids, keep, noise, bags, window, negative, lr0, lr1, seed):
+    """One window at a time, float64 with the exact sigmoid: the context words' bags
+    concatenated (repeats kept), h their mean, the targets' scores from the rows as the window
+    found them; the targets move, then every row of the list gets the whole step of h."""
+    offsets, bag_rows = bags
+    loss, windows = 0.0, 0
+    for c, contexts, negs, lr in naive_windows(ids, keep, noise, window, negative, lr0, lr1,
+                                               seed):
+        flat = np.concatenate([bag_rows[offsets[o] : offsets[o + 1]] for o in contexts])
+        h = W_in[flat].astype(np.float64).mean(axis=0)
+        U = W_out[[c] + negs].astype(np.float64)
+        labels = np.array([1.0] + [0.0] * negative)
+        scores = U @ h
+        loss += float(np.sum(-common.log_sigmoid(np.where(labels == 1, scores, -scores))))
+        g = labels - common.sigmoid(scores)
+        np.add.at(W_out, [c] + negs, (lr * np.outer(g, h)).astype(np.float32))
+        np.add.at(W_in, flat, np.tile((lr * (g @ U)).astype(np.float32), (len(flat), 1)))
+        windows += 1
+    return loss, windows
+
+
 def _bag_problem(seed, n_extra=12):
     counts, ids, W_in, W_out = problem(seed)
     V = len(counts)
@@ -123,40 +144,52 @@ def _train(kernel_cls, counts, bags, W_in, W_out, ids, sample=1e-2, loss="ns"):
     return kernel.train_segment(A_in, A_out, ids, 0.05, 0.01, 31), A_in, A_out
 
 
-def test_numpy_bag_equals_the_naive_loop():
-    counts, ids, W_in, W_out, bags = _bag_problem(7)
-    (got, n), A_in, A_out = _train(numpy_kernel(inputs.Bag, targets.NS), counts, bags, W_in,
+# the two bag input sides: (compiled side, numpy side, its naive loop, the side it equals with
+# bags of one row each); skip-gram's is fastText's skip-gram input, CBOW's its CBOW
+BAG_SIDES = {"sg": (bag, inputs.Bag, naive_bag_ns, rows),
+             "cbow": (cbow_bag, inputs.CbowBag, naive_cbow_bag_ns, cbow)}
+
+
+@pytest.mark.parametrize("arch, seed", [("sg", 7), ("cbow", 17)])
+def test_numpy_bag_equals_the_naive_loop(arch, seed):
+    _, numpy_side, naive, _ = BAG_SIDES[arch]
+    counts, ids, W_in, W_out, bags = _bag_problem(seed)
+    (got, n), A_in, A_out = _train(numpy_kernel(numpy_side, targets.NS), counts, bags, W_in,
                                    W_out, ids)
     B_in, B_out = W_in.copy(), W_out.copy()
     keep = keep_probs(counts, counts.sum(), 1e-2)
-    ref, ref_n = naive_bag_ns(B_in, B_out, ids, keep, alias_table(counts), bags, 3, 4, 0.05,
-                              0.01, 31)
+    ref, ref_n = naive(B_in, B_out, ids, keep, alias_table(counts), bags, 3, 4, 0.05, 0.01, 31)
     assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-7)
     np.testing.assert_allclose(A_in, B_in, atol=1e-6)
     np.testing.assert_allclose(A_out, B_out, atol=1e-6)
     assert not np.array_equal(A_in[len(counts):], W_in[len(counts):])  # subword rows moved
 
 
+@pytest.mark.parametrize("arch, seed", [("sg", 8), ("cbow", 18)])
 @pytest.mark.parametrize("target, numpy_target, loss", [(ns, targets.NS, "ns"),
                                                         (hs, targets.HS, "hs")])
-def test_numba_bag_equals_the_numpy_bag(target, numpy_target, loss):
-    counts, ids, W_in, W_out, bags = _bag_problem(8)
-    (got, n), A_in, A_out = _train(compose.kernel(bag, target), counts, bags, W_in, W_out, ids,
+def test_numba_bag_equals_the_numpy_bag(arch, seed, target, numpy_target, loss):
+    side, numpy_side, _, _ = BAG_SIDES[arch]
+    counts, ids, W_in, W_out, bags = _bag_problem(seed)
+    (got, n), A_in, A_out = _train(compose.kernel(side, target), counts, bags, W_in, W_out, ids,
                                    loss=loss)
-    (ref, ref_n), B_in, B_out = _train(numpy_kernel(inputs.Bag, numpy_target), counts, bags,
+    (ref, ref_n), B_in, B_out = _train(numpy_kernel(numpy_side, numpy_target), counts, bags,
                                        W_in, W_out, ids, loss=loss)
     assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-5)
     np.testing.assert_allclose(A_in, B_in, atol=1e-5)
     np.testing.assert_allclose(A_out, B_out, atol=1e-5)
 
 
+@pytest.mark.parametrize("arch, seed", [("sg", 9), ("cbow", 19)])
 @pytest.mark.parametrize("target, loss", [(ns, "ns"), (hs, "hs")])
-def test_bags_of_one_row_each_are_the_context_rows(target, loss):
-    """With the plain table (a word is its own row) the bag side is skip-gram bit for bit."""
-    counts, ids, W_in, W_out = problem(9)
-    (got, n), A_in, A_out = _train(compose.kernel(bag, target), counts, None, W_in, W_out, ids,
+def test_bags_of_one_row_each_are_the_plain_sides(arch, seed, target, loss):
+    """With the plain table (a word is its own row) the bag sides are skip-gram's context rows
+    and word2vec.c's CBOW (mean, eq 120), bit for bit."""
+    side, _, _, plain = BAG_SIDES[arch]
+    counts, ids, W_in, W_out = problem(seed)
+    (got, n), A_in, A_out = _train(compose.kernel(side, target), counts, None, W_in, W_out, ids,
                                    loss=loss)
-    (ref, ref_n), B_in, B_out = _train(compose.kernel(rows, target), counts, None, W_in, W_out,
+    (ref, ref_n), B_in, B_out = _train(compose.kernel(plain, target), counts, None, W_in, W_out,
                                        ids, loss=loss)
     assert (got, n) == (ref, ref_n) and n > 0
     assert np.array_equal(A_in, B_in) and np.array_equal(A_out, B_out)

@@ -1,80 +1,19 @@
-"""fastText's CBOW with subwords (the ``cbow_bag`` input side): a naive loop of fastText's
-``FastText::cbow`` + ``Model::update``, the numpy reference, the compiled side, and the
-registry's choice of the bag sides for a subword config."""
+"""fastText's CBOW with subwords (the ``cbow_bag`` input side): a repeated n-gram row's step,
+locked rows, and the registry's choice of the bag sides for a subword config. Its naive-loop,
+numpy-reference and compiled-side tests run beside skip-gram's bag side in
+test_kernel_compose.py."""
 
 import numpy as np
 import pytest
-from test_kernel_compose import _bag_problem, _train
-from test_kernels import naive_windows, problem
+from test_kernel_compose import _bag_problem
 
 from w2v.config import Config
 from w2v.errors import ConfigError
-from w2v.kernels.base import Settings, Tables, alias_table, keep_probs
-from w2v.kernels.numba import bag, cbow, cbow_bag, compose, hs, ns
+from w2v.kernels.base import Settings, Tables
+from w2v.kernels.numba import bag, cbow_bag, compose, hs, ns
 from w2v.kernels.reference import inputs, targets
 from w2v.kernels.reference.compose import kernel as numpy_kernel
 from w2v.kernels.registry import check_supported, inputs_of, make_kernel
-from w2v.objectives import common
-
-
-def naive_cbow_bag_ns(W_in, W_out, ids, keep, noise, bags, window, negative, lr0, lr1, seed):
-    """One window at a time, float64 with the exact sigmoid: the context words' bags
-    concatenated (repeats kept), h their mean, the targets' scores from the rows as the window
-    found them; the targets move, then every row of the list gets the whole step of h."""
-    offsets, bag_rows = bags
-    loss, windows = 0.0, 0
-    for c, contexts, negs, lr in naive_windows(ids, keep, noise, window, negative, lr0, lr1,
-                                               seed):
-        flat = np.concatenate([bag_rows[offsets[o] : offsets[o + 1]] for o in contexts])
-        h = W_in[flat].astype(np.float64).mean(axis=0)
-        U = W_out[[c] + negs].astype(np.float64)
-        labels = np.array([1.0] + [0.0] * negative)
-        scores = U @ h
-        loss += float(np.sum(-common.log_sigmoid(np.where(labels == 1, scores, -scores))))
-        g = labels - common.sigmoid(scores)
-        np.add.at(W_out, [c] + negs, (lr * np.outer(g, h)).astype(np.float32))
-        np.add.at(W_in, flat, np.tile((lr * (g @ U)).astype(np.float32), (len(flat), 1)))
-        windows += 1
-    return loss, windows
-
-
-def test_numpy_cbow_bag_equals_the_naive_loop():
-    counts, ids, W_in, W_out, bags = _bag_problem(17)
-    (got, n), A_in, A_out = _train(numpy_kernel(inputs.CbowBag, targets.NS), counts, bags,
-                                   W_in, W_out, ids)
-    B_in, B_out = W_in.copy(), W_out.copy()
-    keep = keep_probs(counts, counts.sum(), 1e-2)
-    ref, ref_n = naive_cbow_bag_ns(B_in, B_out, ids, keep, alias_table(counts), bags, 3, 4,
-                                   0.05, 0.01, 31)
-    assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-7)
-    np.testing.assert_allclose(A_in, B_in, atol=1e-6)
-    np.testing.assert_allclose(A_out, B_out, atol=1e-6)
-    assert not np.array_equal(A_in[len(counts):], W_in[len(counts):])  # subword rows moved
-
-
-@pytest.mark.parametrize("target, numpy_target, loss", [(ns, targets.NS, "ns"),
-                                                        (hs, targets.HS, "hs")])
-def test_numba_cbow_bag_equals_the_numpy_cbow_bag(target, numpy_target, loss):
-    counts, ids, W_in, W_out, bags = _bag_problem(18)
-    (got, n), A_in, A_out = _train(compose.kernel(cbow_bag, target), counts, bags, W_in, W_out,
-                                   ids, loss=loss)
-    (ref, ref_n), B_in, B_out = _train(numpy_kernel(inputs.CbowBag, numpy_target), counts,
-                                       bags, W_in, W_out, ids, loss=loss)
-    assert n == ref_n > 0 and got == pytest.approx(ref, rel=1e-5)
-    np.testing.assert_allclose(A_in, B_in, atol=1e-5)
-    np.testing.assert_allclose(A_out, B_out, atol=1e-5)
-
-
-@pytest.mark.parametrize("target, loss", [(ns, "ns"), (hs, "hs")])
-def test_cbow_bags_of_one_row_each_are_cbow_with_the_mean(target, loss):
-    """With the plain table the bag side is word2vec.c's CBOW (mean, eq 120) bit for bit."""
-    counts, ids, W_in, W_out = problem(19)
-    (got, n), A_in, A_out = _train(compose.kernel(cbow_bag, target), counts, None, W_in, W_out,
-                                   ids, loss=loss)
-    (ref, ref_n), B_in, B_out = _train(compose.kernel(cbow, target), counts, None, W_in, W_out,
-                                       ids, loss=loss)
-    assert (got, n) == (ref, ref_n) and n > 0
-    assert np.array_equal(A_in, B_in) and np.array_equal(A_out, B_out)
 
 
 def test_a_repeated_row_gets_the_step_once_per_occurrence():
