@@ -95,6 +95,7 @@ def keep_probs(counts, total_words: int, sample: float) -> np.ndarray:
         return np.minimum(1.0, (np.sqrt(f / st) + 1.0) * st / f)
 
 
+SKIP_BOUND = 6.0  # word2vec.c's MAX_EXP: hs_skip and ns_skip give no step beyond ±6
 SIGMOID_RANGE = 8.0  # the table covers scores in [-8, 8]; beyond, σ is taken as 0 or 1
 SIGMOID_STEPS = 2048  # linear interpolation between 2049 nodes: |error| < 1e-6 (tested)
 

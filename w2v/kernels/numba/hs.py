@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2v.kernels.base import Settings, Tables
+from w2v.kernels.base import SKIP_BOUND, Settings, Tables
 from w2v.kernels.base import output_rows as rows_for
 from w2v.kernels.numba.ops import inline, prefetch_row
 
 NAME = "HS"
-SKIP_BOUND = 6.0  # word2vec.c's MAX_EXP
 
 
 def params(tables: Tables, settings: Settings) -> tuple:

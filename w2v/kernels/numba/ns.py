@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2v.kernels.base import Settings, Tables
+from w2v.kernels.base import SKIP_BOUND, Settings, Tables
 from w2v.kernels.base import output_rows as rows_for
-from w2v.kernels.numba.hs import SKIP_BOUND
 from w2v.kernels.numba.ops import alias_draw, inline, prefetch_row, splitmix64
 
 NAME = "NS"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2v.kernels.base import Settings, Tables, output_rows
+from w2v.kernels.base import SKIP_BOUND, Settings, Tables, output_rows
 from w2v.kernels.reference.walk import alias_draws, splitmix64
 from w2v.objectives import hs, windows
 from w2v.objectives.common import sigmoid
@@ -68,9 +68,6 @@ class HS:
 
     def update(self, W_out, rows, minus_lr, g_rows):
         W_out[rows] += (minus_lr * g_rows).astype(np.float32)  # a path's nodes differ
-
-
-SKIP_BOUND = 6.0  # word2vec.c's MAX_EXP
 
 
 def skipped_gradients(H, U, bits):
